@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * AMD IOMMU v1 (host) page table format.
+ *
+ * Up to six levels of 512 64-bit entries. Every entry has a 3-bit Next Level
+ * field: in a table entry it is the hardware level (1 to 6) of the table
+ * pointed at, in a leaf it is 0 for a page of the level's natural size, or 7
+ * for a page of a larger power of two size, up to 256 items. Such a page is
+ * written into every item it spans and its size is encoded in the address
+ * field: the bits from 12 up to size_lg2 - 2 are ones and bit size_lg2 - 1 is
+ * zero. Hardware level n is level n - 1 here.
+ *
+ * The IOVA is the full 64 bits with no sign extension; the output address
+ * field is bits 51:12.
+ */
+#ifndef __GENERIC_PT_FMT_AMDV1_H
+#define __GENERIC_PT_FMT_AMDV1_H
+
+#include <linux/bitfield.h>
+#include <linux/iommu.h>
+#include <linux/generic_pt/iommu.h>
+
+#include "../generic_pt/pt_defs.h"
+
+enum {
+	PT_MAX_TOP_LEVEL = 5,
+	PT_GRANULE_LG2SZ = 12,
+	PT_TABLEMEM_LG2SZ = 12,
+	PT_MAX_OUTPUT_ADDRESS_LG2 = 52,
+	PT_MAX_VA_ADDRESS_LG2 = 64,
+	/* Items a variable size page may span, as log2 */
+	AMDV1PT_MAX_CONTIG_LG2 = 8,
+};
+
+/* Entry bits, from the AMD I/O Virtualization Technology specification */
+#define AMDV1PT_FMT_PR BIT_ULL(0)
+#define AMDV1PT_FMT_A BIT_ULL(5)
+#define AMDV1PT_FMT_D BIT_ULL(6)
+#define AMDV1PT_FMT_NEXT_LEVEL GENMASK_ULL(11, 9)
+#define AMDV1PT_FMT_OA GENMASK_ULL(51, 12)
+#define AMDV1PT_FMT_U BIT_ULL(59)
+#define AMDV1PT_FMT_FC BIT_ULL(60)
+#define AMDV1PT_FMT_IR BIT_ULL(61)
+#define AMDV1PT_FMT_IW BIT_ULL(62)
+
+/* Next Level values of leaves */
+#define AMDV1PT_FMT_NL_DEFAULT 0
+#define AMDV1PT_FMT_NL_SIZE 7
+
+#define AMDV1PT_LEAF_ATTRS \
+	(AMDV1PT_FMT_U | AMDV1PT_FMT_FC | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
+
+static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
+{
+	u64 entry = pt_table_read(pts->table, pts->index);
+	unsigned int nl;
+
+	pts->entry = entry;
+	if (!(entry & AMDV1PT_FMT_PR))
+		return PT_ENTRY_EMPTY;
+	nl = FIELD_GET(AMDV1PT_FMT_NEXT_LEVEL, entry);
+	if (pts->level == 0 || nl == AMDV1PT_FMT_NL_DEFAULT ||
+	    nl == AMDV1PT_FMT_NL_SIZE)
+		return PT_ENTRY_OA;
+	return PT_ENTRY_TABLE;
+}
+
+#define pt_load_entry_raw amdv1pt_load_entry_raw
+
+static inline unsigned int
+amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
+{
+	u64 entry = pts->entry;
+	unsigned int size_lg2;
+
+	if (FIELD_GET(AMDV1PT_FMT_NEXT_LEVEL, entry) != AMDV1PT_FMT_NL_SIZE)
+		return 0;
+	/* The lowest zero bit of the address field is size_lg2 - 1 */
+	size_lg2 = oaffz(log2_div_t(entry, PT_GRANULE_LG2SZ)) +
+		   PT_GRANULE_LG2SZ + 1;
+	return size_lg2 - pt_table_item_lg2sz(pts);
+}
+
+#define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
+
+static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
+{
+	return oalog2_set_mod(pts->entry & AMDV1PT_FMT_OA, 0,
+			      pt_table_item_lg2sz(pts) +
+				      amdv1pt_entry_num_contig_lg2(pts));
+}
+
+#define pt_entry_oa amdv1pt_entry_oa
+
+static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
+{
+	return pts->entry & AMDV1PT_FMT_OA;
+}
+
+#define pt_table_pa amdv1pt_table_pa
+
+static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int max_lg2 = min(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
+				   (unsigned int)pts->range->common->max_oasz_lg2);
+
+	if (isz_lg2 > max_lg2)
+		return 0;
+	return GENMASK_ULL(max_lg2, isz_lg2);
+}
+
+#define pt_possible_sizes amdv1pt_possible_sizes
+
+static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
+					      pt_oaddr_t oa,
+					      unsigned int oasz_lg2,
+					      const struct pt_write_attrs *attrs)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
+	unsigned int i;
+
+	if (oasz_lg2 == isz_lg2) {
+		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
+				    AMDV1PT_FMT_NL_DEFAULT) |
+			 (oa & AMDV1PT_FMT_OA);
+		pt_table_write(pts->table, pts->index, entry);
+		pts->entry = entry;
+		return;
+	}
+
+	entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_FMT_NL_SIZE) |
+		 ((oa | oalog2_to_max_int(oasz_lg2 - 1)) &
+		  AMDV1PT_FMT_OA);
+	for (i = 0; i != 1U << (oasz_lg2 - isz_lg2); i++)
+		pt_table_write(pts->table, pts->index + i, entry);
+	pts->entry = entry;
+}
+
+#define pt_install_leaf_entry amdv1pt_install_leaf_entry
+
+static inline bool amdv1pt_install_table(struct pt_state *pts,
+					 pt_oaddr_t table_pa,
+					 const struct pt_write_attrs *attrs)
+{
+	/*
+	 * Permissions are the AND of every level, so a table entry grants
+	 * everything and the leaf decides.
+	 */
+	u64 entry = AMDV1PT_FMT_PR | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
+		    FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) |
+		    (table_pa & AMDV1PT_FMT_OA);
+
+	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
+		return false;
+	pts->entry = entry;
+	return true;
+}
+
+#define pt_install_table amdv1pt_install_table
+
+static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
+					   struct pt_write_attrs *attrs)
+{
+	attrs->descriptor_bits = pts->entry & AMDV1PT_LEAF_ATTRS;
+}
+
+#define pt_attr_from_entry amdv1pt_attr_from_entry
+
+static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
+					 struct pt_write_attrs *attrs,
+					 unsigned int iommu_prot)
+{
+	u64 bits = 0;
+
+	if (iommu_prot & IOMMU_READ)
+		bits |= AMDV1PT_FMT_IR;
+	if (iommu_prot & IOMMU_WRITE)
+		bits |= AMDV1PT_FMT_IW;
+	/* Force Coherent: the access snoops whatever the device asks for */
+	if (iommu_prot & IOMMU_CACHE)
+		bits |= AMDV1PT_FMT_FC;
+	attrs->descriptor_bits = bits;
+	return 0;
+}
+
+#define pt_iommu_set_prot amdv1pt_iommu_set_prot
+
+/* Format specific part of init. Return: the level of the first top table */
+static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
+					 const struct pt_iommu_amdv1_cfg *cfg)
+{
+	struct pt_common *common = &table->iommu.common;
+	unsigned int vasz_lg2 = cfg->common.max_vasz_lg2;
+	unsigned int levels;
+
+	if (vasz_lg2 < 21 || vasz_lg2 > PT_MAX_VA_ADDRESS_LG2 ||
+	    cfg->common.max_oasz_lg2 < 32 ||
+	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
+		return -EINVAL;
+	if (cfg->common.features & ~(BIT(PT_FEAT_DYNAMIC_TOP)))
+		return -EOPNOTSUPP;
+
+	common->max_vasz_lg2 = vasz_lg2;
+	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;
+	common->features = cfg->common.features;
+
+	/* Levels needed to cover the whole IOVA space */
+	levels = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,
+			      PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64)));
+	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP)) {
+		if (cfg->starting_level < 1 || cfg->starting_level > 6)
+			return -EINVAL;
+		levels = min(levels, cfg->starting_level);
+	}
+	return levels - 1;
+}
+
+#define pt_iommu_fmt_init amdv1pt_iommu_fmt_init
+
+static inline void
+amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table, phys_addr_t top_pa,
+			  unsigned int top_level,
+			  struct pt_iommu_amdv1_hw_info *info)
+{
+	info->host_pt_root = top_pa;
+	info->mode = top_level + 1;
+}
+
+#define pt_iommu_fmt_hw_info amdv1pt_iommu_fmt_hw_info
+
+#endif

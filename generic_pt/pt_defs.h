@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Core definitions of the engine: the address types, the range being worked
+ * on, the state of one table position, and the entry types the format
+ * decodes entries into.
+ *
+ * Levels count from the leaf-most table: level 0 holds the smallest pages.
+ */
+#ifndef __GENERIC_PT_DEFS_H
+#define __GENERIC_PT_DEFS_H
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/generic_pt/common.h>
+#include <linux/types.h>
+#include <asm/byteorder.h>
+
+#include "pt_log2.h"
+
+/* An IOVA; formats narrower than 64 bits still use this type */
+typedef u64 pt_vaddr_t;
+/* An output (physical) address */
+typedef u64 pt_oaddr_t;
+
+/* Table memory is opaque to the engine, only the format decodes it */
+struct pt_table_p;
+
+#define PT_VADDR_MAX ((pt_vaddr_t)~(pt_vaddr_t)0)
+
+/* The engine is written for at most this many levels (0 to 5) */
+#define PT_MAX_LEVELS 6
+
+enum pt_entry_type {
+	PT_ENTRY_EMPTY,
+	PT_ENTRY_TABLE,
+	/* A leaf: the entry translates to an output address */
+	PT_ENTRY_OA,
+};
+
+/**
+ * struct pt_range - The IOVA span of one operation
+ * @common: The table.
+ * @top_table: Top table memory, as read once from @common.
+ * @va: The current position. Iterators advance it as they go.
+ * @last_va: The last IOVA of the span (inclusive, so the top of the 64-bit
+ *	space can be represented).
+ * @top_level: Level of @top_table.
+ * @max_vasz_lg2: log2 of the span the current top table covers.
+ */
+struct pt_range {
+	struct pt_common *common;
+	struct pt_table_p *top_table;
+	pt_vaddr_t va;
+	pt_vaddr_t last_va;
+	u8 top_level;
+	u8 max_vasz_lg2;
+};
+
+/**
+ * struct pt_state - One position in one table
+ * @range: The operation's range.
+ * @table: The table memory.
+ * @table_lower: For a table entry, the lower table's memory.
+ * @entry: The raw value loaded from @index, in CPU byte order.
+ * @type: What @entry decodes to.
+ * @index: The current item.
+ * @end_index: One past the last item of this table inside the range.
+ * @level: The level of @table.
+ */
+struct pt_state {
+	struct pt_range *range;
+	struct pt_table_p *table;
+	struct pt_table_p *table_lower;
+	u64 entry;
+	enum pt_entry_type type;
+	unsigned short index;
+	unsigned short end_index;
+	u8 level;
+};
+
+/**
+ * struct pt_write_attrs - What a format writes into new entries
+ * @descriptor_bits: Format specific attribute bits for leaves, computed once
+ *	per operation from the IOMMU prot flags.
+ * @gfp: Allocation flags for new tables.
+ */
+struct pt_write_attrs {
+	u64 descriptor_bits;
+	gfp_t gfp;
+};
+
+#define PT_WARN_ON(cond) WARN_ON_ONCE(cond)
+
+static inline bool pt_feature(const struct pt_common *common,
+			      unsigned int feature_nr)
+{
+	return common->features & BIT(feature_nr);
+}
+
+static inline bool pts_feature(const struct pt_state *pts,
+			       unsigned int feature_nr)
+{
+	return pt_feature(pts->range->common, feature_nr);
+}
+
+/*
+ * VA and OA flavours of the log2 helpers. Both types are u64 today; the names
+ * say which space a computation is in.
+ */
+#define log2_to_int(a_lg2) log2_to_int_t(a_lg2)
+#define log2_to_max_int(a_lg2) log2_to_max_int_t(a_lg2)
+#define log2_div(a, b_lg2) log2_div_t(a, b_lg2)
+#define log2_div_eq(a, b, c_lg2) log2_div_eq_t(a, b, c_lg2)
+#define log2_mod(a, b_lg2) log2_mod_t(a, b_lg2)
+#define log2_mod_eq_max(a, b_lg2) log2_mod_eq_max_t(a, b_lg2)
+#define log2_set_mod(a, val, b_lg2) log2_set_mod_t(a, val, b_lg2)
+#define log2_set_mod_max(a, b_lg2) log2_set_mod_max_t(a, b_lg2)
+#define vaffs(a) log2_ffs_t(a)
+#define vafls(a) log2_fls_t(a)
+
+#define oalog2_to_int(a_lg2) log2_to_int_t(a_lg2)
+#define oalog2_to_max_int(a_lg2) log2_to_max_int_t(a_lg2)
+#define oalog2_div(a, b_lg2) log2_div_t(a, b_lg2)
+#define oalog2_mod(a, b_lg2) log2_mod_t(a, b_lg2)
+#define oalog2_set_mod(a, val, b_lg2) log2_set_mod_t(a, val, b_lg2)
+#define oaffs(a) log2_ffs_t(a)
+#define oaffz(a) log2_ffz_t(a)
+
+/*
+ * Table memory is an array of little-endian 64-bit words whatever the CPU's
+ * byte order. These are the only accessors of it.
+ */
+static inline __le64 *pt_table_word(const struct pt_table_p *table,
+				    unsigned int index)
+{
+	return (__le64 *)table + index;
+}
+
+static inline u64 pt_table_read(const struct pt_table_p *table,
+				unsigned int index)
+{
+	return le64_to_cpu(READ_ONCE(*pt_table_word(table, index)));
+}
+
+static inline void pt_table_write(struct pt_table_p *table, unsigned int index,
+				  u64 value)
+{
+	WRITE_ONCE(*pt_table_word(table, index), cpu_to_le64(value));
+}
+
+/*
+ * Replace @old with @new at @index in one atomic store, failing if another
+ * thread changed the entry first.
+ */
+static inline bool pt_table_cmpxchg(struct pt_table_p *table,
+				    unsigned int index, u64 old, u64 new)
+{
+	u64 old_le = (u64 __force)cpu_to_le64(old);
+
+	return try_cmpxchg64((u64 __force *)pt_table_word(table, index),
+			     &old_le, (u64 __force)cpu_to_le64(new));
+}
+
+#endif

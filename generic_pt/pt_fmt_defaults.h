@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The format hooks, and generic fallbacks for the optional ones.
+ *
+ * A format header (fmt/<name>.h) includes pt_defs.h and then provides, as
+ * static inline functions or macros named exactly as below:
+ *
+ * Constants (required):
+ *   PT_MAX_TOP_LEVEL     highest level a top table may have
+ *   PT_GRANULE_LG2SZ     log2 of the smallest page
+ *   PT_TABLEMEM_LG2SZ    log2 of the bytes of a (non-top) table
+ *
+ * Decoding (required):
+ *   enum pt_entry_type pt_load_entry_raw(struct pt_state *pts)
+ *	read the word at pts->index into pts->entry and classify it
+ *   pt_oaddr_t pt_entry_oa(const struct pt_state *pts)
+ *	for a leaf: the output address of the first byte of the whole leaf
+ *	(of the first item of a contiguous run)
+ *   pt_oaddr_t pt_table_pa(const struct pt_state *pts)
+ *	for a table entry: physical address of the lower table
+ *   void pt_attr_from_entry(const struct pt_state *pts,
+ *			     struct pt_write_attrs *attrs)
+ *	the leaf attributes, in the form pt_install_leaf_entry() takes
+ *
+ * Encoding (required):
+ *   void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
+ *				unsigned int oasz_lg2,
+ *				const struct pt_write_attrs *attrs)
+ *	write a leaf of 2^oasz_lg2 bytes at pts->index (every item of a
+ *	contiguous run); oasz_lg2 is one of pt_possible_sizes()
+ *   bool pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
+ *			   const struct pt_write_attrs *attrs)
+ *	replace pts->entry by a table entry with one compare-and-exchange;
+ *	false if the entry changed meanwhile
+ *   int pt_iommu_set_prot(struct pt_common *common,
+ *			   struct pt_write_attrs *attrs, unsigned int prot)
+ *	IOMMU_READ / IOMMU_WRITE / ... to descriptor bits
+ *
+ * Geometry (optional, defaults below):
+ *   pt_table_item_lg2sz(pts)	log2 of the IOVA span of one item
+ *   pt_num_items_lg2(pts)	log2 of the number of items of the table
+ *   pt_can_have_leaf(pts)	whether this level may hold leaves
+ *   pt_possible_sizes(pts)	bitmap of the log2 sizes a leaf may have here,
+ *				contiguous sizes included
+ *   pt_entry_num_contig_lg2(pts) log2 of the items the loaded leaf spans
+ *   pt_clear_entries(pts, num_contig_lg2) make items empty
+ */
+#ifndef __GENERIC_PT_FMT_DEFAULTS_H
+#define __GENERIC_PT_FMT_DEFAULTS_H
+
+#ifndef pt_table_item_lg2sz
+static inline unsigned int pt_table_item_lg2sz(const struct pt_state *pts)
+{
+	return PT_GRANULE_LG2SZ +
+	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
+}
+#endif
+
+#ifndef pt_num_items_lg2
+static inline unsigned int pt_num_items_lg2(const struct pt_state *pts)
+{
+	return PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64));
+}
+#endif
+
+#ifndef pt_can_have_leaf
+static inline bool pt_can_have_leaf(const struct pt_state *pts)
+{
+	return true;
+}
+#endif
+
+#ifndef pt_entry_num_contig_lg2
+static inline unsigned int pt_entry_num_contig_lg2(const struct pt_state *pts)
+{
+	return 0;
+}
+#endif
+
+#ifndef pt_possible_sizes
+static inline u64 pt_possible_sizes(const struct pt_state *pts)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+
+	if (!pt_can_have_leaf(pts) ||
+	    isz_lg2 > pts->range->common->max_oasz_lg2)
+		return 0;
+	return BIT_ULL(isz_lg2);
+}
+#endif
+
+#ifndef pt_clear_entries
+static inline void pt_clear_entries(struct pt_state *pts,
+				    unsigned int num_contig_lg2)
+{
+	unsigned int i;
+
+	for (i = 0; i != (1U << num_contig_lg2); i++)
+		pt_table_write(pts->table, pts->index + i, 0);
+}
+#endif
+
+#endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic PT for IOMMU drivers.
+ *
+ * A driver embeds the format structure (for instance struct pt_iommu_amdv1)
+ * in its domain, calls the format's init function and points its
+ * struct iommu_domain_ops at the format's functions with
+ * IOMMU_PT_DOMAIN_OPS(). The iommu core then calls the page table directly.
+ */
+#ifndef __GENERIC_PT_IOMMU_H
+#define __GENERIC_PT_IOMMU_H
+
+#include <linux/generic_pt/common.h>
+#include <linux/iommu.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct device;
+struct pt_iommu;
+
+/**
+ * struct pt_iommu_driver_ops - Calls from the page table into the driver
+ * @change_top: Called with the lock returned by @get_top_lock held, after a
+ *	dynamic top table grew. @top_paddr and @top_level describe the new top;
+ *	the driver writes them to its device table entries and flushes them.
+ *	The old top stays valid (it is now below the new one), so a device
+ *	that still uses it translates as before.
+ * @get_top_lock: Return the driver's lock serialising @change_top against the
+ *	driver's own use of the top (attach, detach).
+ */
+struct pt_iommu_driver_ops {
+	void (*change_top)(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
+			   unsigned int top_level);
+	spinlock_t *(*get_top_lock)(struct pt_iommu *iommu_table);
+};
+
+/**
+ * struct pt_iommu_test_hooks - Test observation points
+ * @tables: Number of table memory allocations not yet freed by the page
+ *	table itself. Tables handed to the driver in the gather free list are
+ *	still counted; the test decrements when it frees them.
+ * @fail_alloc: When positive, counts down on every table allocation and the
+ *	allocation that brings it to zero fails.
+ *
+ * Present only when CONFIG_IOMMU_PT_KUNIT_TEST is enabled.
+ */
+struct pt_iommu_test_hooks {
+	atomic_t tables;
+	int fail_alloc;
+};
+
+/**
+ * struct pt_iommu - A page table used by an IOMMU
+ * @domain: The iommu domain; the iommu core's calls arrive with a pointer to
+ *	it and the page table finds itself with container_of().
+ * @common: The format independent table description.
+ * @driver_ops: Optional calls into the driver, see struct pt_iommu_driver_ops.
+ * @iommu_device: The device that walks the table, used for DMA mapping of
+ *	table memory when the walker is incoherent.
+ * @nid: NUMA node for table memory.
+ * @test: Test observation points, see struct pt_iommu_test_hooks.
+ */
+struct pt_iommu {
+	struct iommu_domain domain;
+	struct pt_common common;
+	const struct pt_iommu_driver_ops *driver_ops;
+	struct device *iommu_device;
+	int nid;
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	struct pt_iommu_test_hooks *test;
+#endif
+};
+
+/**
+ * struct pt_iommu_cfg - Configuration common to every format
+ * @iommu_device: The device that walks the table (may be NULL when the
+ *	walker is coherent).
+ * @driver_ops: Optional calls into the driver.
+ * @features: Bitmap of enum pt_features requested; a feature the format
+ *	cannot provide makes init fail with -EOPNOTSUPP.
+ * @max_vasz_lg2: log2 of the IOVA space the hardware can translate.
+ * @max_oasz_lg2: log2 of the output address space the hardware supports.
+ * @nid: NUMA node for table memory, NUMA_NO_NODE for any.
+ */
+struct pt_iommu_cfg {
+	struct device *iommu_device;
+	const struct pt_iommu_driver_ops *driver_ops;
+	unsigned int features;
+	u8 max_vasz_lg2;
+	u8 max_oasz_lg2;
+	int nid;
+};
+
+/**
+ * struct pt_iommu_info - Geometry of an initialised table
+ * @pgsize_bitmap: Every leaf size the table can store; the same value is
+ *	placed in &iommu_domain.pgsize_bitmap.
+ * @top_level: Current level of the top table, 0 being the leaf-most.
+ * @max_vasz_lg2: log2 of the mappable IOVA space.
+ * @max_oasz_lg2: log2 of the output address space.
+ */
+struct pt_iommu_info {
+	u64 pgsize_bitmap;
+	unsigned int top_level;
+	u8 max_vasz_lg2;
+	u8 max_oasz_lg2;
+};
+
+/**
+ * DOC: Operations of every format
+ *
+ * Each format has its own copy of every function, named pt_iommu_<fmt>_<op>.
+ * The caller serialises operations on overlapping IOVA ranges; operations on
+ * disjoint ranges may run concurrently.
+ *
+ * pt_iommu_<fmt>_init(table, cfg, gfp): choose the levels from the
+ * configuration and allocate the top table. The structure is zeroed by the
+ * caller. Sets &iommu_domain.pgsize_bitmap and the aperture. Returns 0,
+ * -EINVAL for an impossible configuration, -EOPNOTSUPP for a feature the
+ * format does not have, or -ENOMEM.
+ *
+ * pt_iommu_<fmt>_map_pages(): the &iommu_domain_ops.map_pages signature. Maps
+ * @pgsize * @pgcount bytes with the largest page sizes the alignment of the
+ * IOVA and the physical address allow, whatever @pgsize is. Returns -EINVAL
+ * for a zero length, a misaligned address or a @pgsize not in the page size
+ * bitmap, -EOVERFLOW when a range wraps, -ERANGE beyond the largest IOVA or
+ * physical address, -EADDRINUSE if anything in the range is mapped, -ENOMEM.
+ * Only -ENOMEM can leave part of the range mapped, and @mapped says how much.
+ *
+ * pt_iommu_<fmt>_unmap_pages(): the &iommu_domain_ops.unmap_pages signature.
+ * Unmaps whole leaves inside the range, never splitting one: it stops at the
+ * first leaf not entirely inside the range. Returns the bytes unmapped. Tables
+ * whose whole span the range covers go on &iommu_iotlb_gather.freelist; the
+ * driver frees them after the IOTLB flush with iommu_put_pages_list().
+ *
+ * pt_iommu_<fmt>_iova_to_phys(): the physical address of any byte of a
+ * mapping, 0 where nothing is mapped.
+ *
+ * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
+ *
+ * pt_iommu_<fmt>_deinit(): free every table. Safe on a zeroed structure and
+ * after a failed init. No device may use the table any more.
+ *
+ * pt_iommu_<fmt>_hw_info(): what the driver programs into the hardware to use
+ * the table, in the format's struct pt_iommu_<fmt>_hw_info.
+ */
+
+/* Declarations shared by every format */
+#define IOMMU_PT_DECLARE_OPS(fmt)                                              \
+	int pt_iommu_##fmt##_map_pages(struct iommu_domain *domain,            \
+				       unsigned long iova, phys_addr_t paddr,  \
+				       size_t pgsize, size_t pgcount,          \
+				       int prot, gfp_t gfp, size_t *mapped);   \
+	size_t pt_iommu_##fmt##_unmap_pages(                                   \
+		struct iommu_domain *domain, unsigned long iova,               \
+		size_t pgsize, size_t pgcount,                                 \
+		struct iommu_iotlb_gather *iotlb_gather);                      \
+	phys_addr_t pt_iommu_##fmt##_iova_to_phys(struct iommu_domain *domain, \
+						  dma_addr_t iova);            \
+	void pt_iommu_##fmt##_get_info(struct pt_iommu *iommu_table,           \
+				       struct pt_iommu_info *info);            \
+	void pt_iommu_##fmt##_deinit(struct pt_iommu *iommu_table)
+
+/**
+ * IOMMU_PT_DOMAIN_OPS() - Fill struct iommu_domain_ops for a format
+ * @fmt: Format name, for instance amdv1
+ *
+ * Use inside the initialiser of the driver's struct iommu_domain_ops. The
+ * driver still provides .free, .iotlb_sync (which must free the pages on
+ * &iommu_iotlb_gather.freelist after the flush) and the attach callbacks.
+ */
+#define IOMMU_PT_DOMAIN_OPS(fmt)                         \
+	.map_pages = &pt_iommu_##fmt##_map_pages,        \
+	.unmap_pages = &pt_iommu_##fmt##_unmap_pages,    \
+	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys
+
+/**
+ * struct pt_iommu_amdv1 - AMD IOMMU v1 (host) page table
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_amdv1 {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_amdv1_cfg - AMD v1 configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 may be
+ *	up to 64 and @common.max_oasz_lg2 up to 52.
+ * @starting_level: Number of levels the table starts with, 1 to 6. With
+ *	PT_FEAT_DYNAMIC_TOP the table grows from there up to what
+ *	@common.max_vasz_lg2 needs; without it the table is built with enough
+ *	levels for @common.max_vasz_lg2 and this is ignored.
+ */
+struct pt_iommu_amdv1_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int starting_level;
+};
+
+/**
+ * struct pt_iommu_amdv1_hw_info - What the driver writes in its DTE
+ * @host_pt_root: Physical address of the top table.
+ * @mode: Paging mode, the number of levels (1 to 6).
+ */
+struct pt_iommu_amdv1_hw_info {
+	u64 host_pt_root;
+	u8 mode;
+};
+
+IOMMU_PT_DECLARE_OPS(amdv1);
+int pt_iommu_amdv1_init(struct pt_iommu_amdv1 *table,
+			const struct pt_iommu_amdv1_cfg *cfg, gfp_t gfp);
+void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
+			    struct pt_iommu_amdv1_hw_info *info);
+
+#endif

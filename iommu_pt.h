@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The IOMMU operations of Generic PT, written once against the format hooks.
+ *
+ * A per-format file defines PT_FMT, includes its format header and then this
+ * file, which creates that format's pt_iommu_<fmt>_<op> functions.
+ *
+ * Concurrency: the caller serialises operations on overlapping IOVA ranges.
+ * Operations on disjoint ranges may run at the same time and share tables:
+ * tables are installed with a compare-and-exchange and the loser frees its
+ * copy, and unmap frees a table only when its range covers all of the table,
+ * so no other operation can be inside it.
+ */
+#ifndef __GENERIC_PT_IOMMU_PT_H
+#define __GENERIC_PT_IOMMU_PT_H
+
+#include <linux/export.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/generic_pt/iommu.h>
+
+#include "../iommu-pages.h"
+#include "generic_pt/pt_iter.h"
+
+#ifndef PT_FMT
+#error "Define PT_FMT before including iommu_pt.h"
+#endif
+
+#define __PT_CONCAT(a, b) a##b
+#define _PT_CONCAT(a, b) __PT_CONCAT(a, b)
+#define __PT_CONCAT3(a, b, c) a##b##c
+#define _PT_CONCAT3(a, b, c) __PT_CONCAT3(a, b, c)
+/* Name of a function of this format: NS(map_pages) is pt_iommu_amdv1_map_pages */
+#define NS(op) _PT_CONCAT3(pt_iommu_, PT_FMT, _##op)
+#define PT_FMT_TABLE _PT_CONCAT(pt_iommu_, PT_FMT)
+#define PT_FMT_CFG _PT_CONCAT3(pt_iommu_, PT_FMT, _cfg)
+#define PT_FMT_HW_INFO _PT_CONCAT3(pt_iommu_, PT_FMT, _hw_info)
+
+static inline struct pt_iommu *iommu_from_common(struct pt_common *common)
+{
+	return container_of(common, struct pt_iommu, common);
+}
+
+static inline struct pt_iommu *iommu_from_domain(struct iommu_domain *domain)
+{
+	return container_of(domain, struct pt_iommu, domain);
+}
+
+/* Table memory */
+
+static unsigned int table_mem_order(void)
+{
+	return max_t(int, PT_TABLEMEM_LG2SZ - PAGE_SHIFT, 0);
+}
+
+static struct pt_table_p *table_alloc(struct pt_iommu *iommu_table, gfp_t gfp)
+{
+	void *mem;
+
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	struct pt_iommu_test_hooks *test = iommu_table->test;
+
+	if (test && test->fail_alloc > 0 && --test->fail_alloc == 0)
+		return NULL;
+#endif
+	mem = iommu_alloc_pages_node(iommu_table->nid, gfp, table_mem_order());
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	if (mem && test)
+		atomic_inc(&test->tables);
+#endif
+	return mem;
+}
+
+static void table_free(struct pt_iommu *iommu_table, struct pt_table_p *table)
+{
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	if (iommu_table->test)
+		atomic_dec(&iommu_table->test->tables);
+#endif
+	iommu_free_pages(table, table_mem_order());
+}
+
+/* Queue a table to be freed by the driver after the IOTLB flush */
+static void table_defer_free(struct list_head *free_list,
+			     struct pt_table_p *table)
+{
+	list_add_tail(&virt_to_page(table)->lru, free_list);
+}
+
+/* Read the top and its level, published together in one word */
+static void pt_read_top(struct pt_common *common, struct pt_range *range)
+{
+	uintptr_t top = READ_ONCE(common->top_of_table);
+
+	range->common = common;
+	range->top_table = (struct pt_table_p *)(top & ~PT_TOP_LEVEL_MASK);
+	range->top_level = top & PT_TOP_LEVEL_MASK;
+	range->max_vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2,
+				    pt_top_span_lg2(common, range->top_level));
+}
+
+/*
+ * Check an IOVA range against the table: -EINVAL for an empty range,
+ * -EOVERFLOW when it wraps past the top of the 64-bit space, -ERANGE when it
+ * reaches beyond what the hardware can translate. A range beyond the current
+ * top of a dynamic top table is valid; range->max_vasz_lg2 says where the
+ * current top ends.
+ */
+static int make_range(struct pt_common *common, struct pt_range *range,
+		      u64 iova, u64 len)
+{
+	u64 last;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow(iova, len - 1, &last))
+		return -EOVERFLOW;
+	if (common->max_vasz_lg2 < 64 &&
+	    log2_div(last, common->max_vasz_lg2) != 0)
+		return -ERANGE;
+
+	pt_read_top(common, range);
+	range->va = iova;
+	range->last_va = last;
+	return 0;
+}
+
+static bool range_within_top(const struct pt_range *range)
+{
+	return range->max_vasz_lg2 >= 64 ||
+	       log2_div(range->last_va, range->max_vasz_lg2) == 0;
+}
+
+/* iova_to_phys */
+
+static __always_inline int __iova_to_phys(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	pt_oaddr_t *res = arg;
+
+	switch (pt_load_entry(&pts)) {
+	case PT_ENTRY_OA:
+		*res = pt_entry_oa(&pts) +
+		       log2_mod(range->va, pt_entry_oa_lg2sz(&pts));
+		return 0;
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	default:
+		return -ENOENT;
+	}
+}
+
+PT_MAKE_LEVELS(__iova_to_phys_walk, __iova_to_phys);
+
+/*
+ * NS(iova_to_phys)() - Translate one IOVA
+ * @domain: The domain of the table
+ * @iova: Any byte of a mapping
+ *
+ * Context: May run concurrently with any other operation; the result for an
+ * IOVA being changed at the same time is the old or the new translation.
+ *
+ * Return: the physical address @iova translates to, 0 if it is not mapped.
+ */
+phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
+{
+	struct pt_iommu *iommu_table = iommu_from_domain(domain);
+	struct pt_range range;
+	pt_oaddr_t res;
+
+	if (make_range(&iommu_table->common, &range, iova, 1) ||
+	    !range_within_top(&range))
+		return 0;
+	if (pt_walk_range(&range, __iova_to_phys_walk, &res))
+		return 0;
+	return res;
+}
+EXPORT_SYMBOL_NS_GPL(NS(iova_to_phys), GENERIC_PT_IOMMU);
+
+/* map_pages */
+
+struct pt_iommu_map_args {
+	struct pt_iommu *iommu_table;
+	struct pt_write_attrs attrs;
+	pt_oaddr_t oa;
+};
+
+/* Fail with -EADDRINUSE if anything in the range is mapped */
+static __always_inline int __check_empty(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		switch (pt_load_entry(&pts)) {
+		case PT_ENTRY_EMPTY:
+			pt_advance(&pts, 1);
+			break;
+		case PT_ENTRY_TABLE:
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			pts.index++;
+			break;
+		default:
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__check_empty_walk, __check_empty);
+
+/* Install a new empty table at an empty entry, or use the one a racer put */
+static int pt_iommu_new_table(struct pt_state *pts,
+			      struct pt_iommu_map_args *map)
+{
+	struct pt_table_p *table_mem;
+
+	table_mem = table_alloc(map->iommu_table, map->attrs.gfp);
+	if (!table_mem)
+		return -ENOMEM;
+	if (!pt_install_table(pts, virt_to_phys(table_mem), &map->attrs)) {
+		/* Another thread mapping a disjoint range got there first */
+		table_free(map->iommu_table, table_mem);
+		if (pt_load_entry(pts) != PT_ENTRY_TABLE)
+			return -EADDRINUSE;
+		return 0;
+	}
+	pts->type = PT_ENTRY_TABLE;
+	pts->table_lower = table_mem;
+	return 0;
+}
+
+static __always_inline int __map_range(struct pt_range *range, void *arg,
+				       unsigned int level,
+				       struct pt_table_p *table,
+				       pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, map->oa);
+
+		pt_load_entry(&pts);
+		if (pgsz_lg2 && pts.type == PT_ENTRY_EMPTY) {
+			unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
+			u64 sizes = pt_possible_sizes(&pts);
+
+			/*
+			 * A contiguous run needs all its items empty; a table
+			 * left in one by an earlier operation forces a
+			 * smaller size.
+			 */
+			while (pgsz_lg2 > isz_lg2 &&
+			       !pt_items_empty(&pts, pgsz_lg2 - isz_lg2)) {
+				sizes &= GENMASK_ULL(pgsz_lg2 - 1, 0);
+				pgsz_lg2 = sizes ? fls64(sizes) - 1 : 0;
+			}
+			if (pgsz_lg2 >= isz_lg2) {
+				pt_install_leaf_entry(&pts, map->oa, pgsz_lg2,
+						      &map->attrs);
+				map->oa += oalog2_to_int(pgsz_lg2);
+				pt_advance(&pts, 1U << (pgsz_lg2 - isz_lg2));
+				continue;
+			}
+		}
+
+		if (pts.type == PT_ENTRY_EMPTY) {
+			ret = pt_iommu_new_table(&pts, map);
+			if (ret)
+				return ret;
+		} else if (pts.type != PT_ENTRY_TABLE) {
+			return -EADDRINUSE;
+		}
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		pts.index++;
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__map_range_walk, __map_range);
+
+/* Build the chain of new top tables that puts @range->top_table at index 0 */
+static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
+			struct pt_iommu_map_args *map)
+{
+	struct pt_common *common = &iommu_table->common;
+	const struct pt_iommu_driver_ops *ops = iommu_table->driver_ops;
+	struct pt_table_p *new_tables[PT_MAX_LEVELS] = {};
+	struct pt_table_p *lower = range->top_table;
+	unsigned int new_level = range->top_level;
+	spinlock_t *lock = NULL;
+	unsigned long flags;
+	uintptr_t old_top;
+	unsigned int i;
+	int ret = 0;
+
+	while (new_level < PT_MAX_TOP_LEVEL &&
+	       pt_top_span_lg2(common, new_level) < 64 &&
+	       log2_div(range->last_va,
+			pt_top_span_lg2(common, new_level)) != 0)
+		new_level++;
+	if (new_level == range->top_level)
+		return -ERANGE;
+
+	for (i = range->top_level + 1; i <= new_level; i++) {
+		struct pt_range tmp = *range;
+		struct pt_state pts = { .range = &tmp, .level = i };
+
+		new_tables[i] = table_alloc(iommu_table, map->attrs.gfp);
+		if (!new_tables[i]) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		pts.table = new_tables[i];
+		pts.index = 0;
+		pt_load_entry_raw(&pts);
+		pt_install_table(&pts, virt_to_phys(lower), &map->attrs);
+		lower = new_tables[i];
+	}
+
+	old_top = (uintptr_t)range->top_table | range->top_level;
+	if (ops && ops->get_top_lock) {
+		lock = ops->get_top_lock(iommu_table);
+		spin_lock_irqsave(lock, flags);
+	}
+	if (cmpxchg(&common->top_of_table, old_top,
+		    (uintptr_t)lower | new_level) != old_top) {
+		/* Someone else grew it; start over from their top */
+		ret = -EAGAIN;
+	} else if (ops && ops->change_top) {
+		ops->change_top(iommu_table, virt_to_phys(lower), new_level);
+	}
+	if (lock)
+		spin_unlock_irqrestore(lock, flags);
+	if (ret)
+		goto err_free;
+	pt_read_top(common, range);
+	return 0;
+
+err_free:
+	for (i = range->top_level + 1; i <= new_level; i++)
+		if (new_tables[i])
+			table_free(iommu_table, new_tables[i]);
+	return ret;
+}
+
+/*
+ * NS(map_pages)() - Map a physically contiguous range
+ * @domain: The domain of the table
+ * @iova: First IOVA, aligned to @pgsize
+ * @paddr: First physical address, aligned to @pgsize
+ * @pgsize: A size in the table's page size bitmap
+ * @pgcount: Number of @pgsize pages; the whole range is mapped with the
+ *	largest pages the alignment of @iova and @paddr allows, whatever
+ *	@pgsize is
+ * @prot: IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE...
+ * @gfp: Allocation flags for tables
+ * @mapped: Incremented by the bytes mapped, also on failure
+ *
+ * Context: The caller holds a range lock covering the range.
+ *
+ * Return: 0 on success; -EINVAL for a zero length, a misaligned address or a
+ * size the format cannot store; -EOVERFLOW if the range wraps; -ERANGE if the
+ * range or the physical range is beyond what the table can hold;
+ * -EADDRINUSE if any of the range is mapped (nothing is written then);
+ * -ENOMEM. What is not reported in @mapped is not mapped.
+ */
+int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
+		  phys_addr_t paddr, size_t pgsize, size_t pgcount, int prot,
+		  gfp_t gfp, size_t *mapped)
+{
+	struct pt_iommu *iommu_table = iommu_from_domain(domain);
+	struct pt_common *common = &iommu_table->common;
+	struct pt_iommu_map_args map = {
+		.iommu_table = iommu_table,
+		.oa = paddr,
+	};
+	struct pt_range range;
+	u64 len;
+	u64 last_pa;
+	int ret;
+
+	if (!pgsize || !pgcount || !is_power_of_2(pgsize) ||
+	    !(domain->pgsize_bitmap & pgsize) || ((iova | paddr) & (pgsize - 1)))
+		return -EINVAL;
+	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len))
+		return -EOVERFLOW;
+	if (check_add_overflow((u64)paddr, len - 1, &last_pa))
+		return -EOVERFLOW;
+	if (common->max_oasz_lg2 < 64 &&
+	    oalog2_div(last_pa, common->max_oasz_lg2) != 0)
+		return -ERANGE;
+
+	ret = make_range(common, &range, iova, len);
+	if (ret)
+		return ret;
+
+	map.attrs.gfp = gfp;
+	ret = pt_iommu_set_prot(common, &map.attrs, prot);
+	if (ret)
+		return ret;
+
+	/* Refuse an overlap before writing anything */
+	if (range_within_top(&range)) {
+		ret = pt_walk_range(&range, __check_empty_walk, NULL);
+		if (ret)
+			return ret;
+	} else {
+		struct pt_range old_top = range;
+
+		old_top.last_va = min(range.last_va,
+				      log2_to_max_int(range.max_vasz_lg2));
+		if (range.va <= old_top.last_va) {
+			ret = pt_walk_range(&old_top, __check_empty_walk,
+					    NULL);
+			if (ret)
+				return ret;
+		}
+		if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+			return -ERANGE;
+		do {
+			ret = increase_top(iommu_table, &range, &map);
+		} while (ret == -EAGAIN);
+		if (ret)
+			return ret;
+	}
+
+	range.va = iova;
+	ret = pt_walk_range(&range, __map_range_walk, &map);
+	*mapped += map.oa - paddr;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(NS(map_pages), GENERIC_PT_IOMMU);
+
+/* unmap_pages */
+
+struct pt_unmap_args {
+	struct list_head free_list;
+	pt_vaddr_t unmapped;
+};
+
+/* Returned when a leaf reaches outside the range: unmap stops there */
+#define PT_UNMAP_STOP 1
+
+static __always_inline int __unmap_range(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_unmap_args *unmap = arg;
+	unsigned int oasz_lg2;
+	bool covered;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		switch (pt_load_entry(&pts)) {
+		case PT_ENTRY_EMPTY:
+			pt_advance(&pts, 1);
+			break;
+		case PT_ENTRY_TABLE:
+			covered = pt_item_fully_covered(&pts);
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			/*
+			 * The range covers the whole lower table, so no other
+			 * operation can be using it: free it after the flush.
+			 */
+			if (covered) {
+				pt_clear_entries(&pts, 0);
+				table_defer_free(&unmap->free_list,
+						 pts.table_lower);
+			}
+			pts.index++;
+			break;
+		default:
+			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+			/* Never split a leaf, stop at one not inside */
+			if (log2_mod(range->va, oasz_lg2) ||
+			    range->last_va - range->va <
+				    log2_to_max_int(oasz_lg2))
+				return PT_UNMAP_STOP;
+			pt_clear_entries(&pts, oasz_lg2 -
+						       pt_table_item_lg2sz(&pts));
+			unmap->unmapped += log2_to_int(oasz_lg2);
+			pt_advance(&pts,
+				   1U << (oasz_lg2 - pt_table_item_lg2sz(&pts)));
+			break;
+		}
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
+
+/*
+ * NS(unmap_pages)() - Unmap the leaves inside a range
+ * @domain: The domain of the table
+ * @iova: First IOVA
+ * @pgsize: Page size, @pgsize * @pgcount is the length of the range
+ * @pgcount: Number of pages
+ * @iotlb_gather: Collects the IOVA range to flush and the tables to free
+ *	after the flush, on &iommu_iotlb_gather.freelist
+ *
+ * Whole leaves are unmapped, never part of one: unmapping stops at the first
+ * leaf that is not entirely inside the range. Holes are skipped. Tables are
+ * freed when the range covers all of their IOVA span.
+ *
+ * Context: The caller holds a range lock covering the range.
+ *
+ * Return: the number of bytes unmapped.
+ */
+size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
+		       size_t pgsize, size_t pgcount,
+		       struct iommu_iotlb_gather *iotlb_gather)
+{
+	struct pt_iommu *iommu_table = iommu_from_domain(domain);
+	struct pt_unmap_args unmap = {
+		.free_list = LIST_HEAD_INIT(unmap.free_list),
+	};
+	struct pt_range range;
+	u64 len;
+
+	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
+	    make_range(&iommu_table->common, &range, iova, len))
+		return 0;
+	/* Nothing is mapped beyond the current top */
+	if (!range_within_top(&range)) {
+		if (log2_div(range.va, range.max_vasz_lg2))
+			return 0;
+		range.last_va = log2_to_max_int(range.max_vasz_lg2);
+	}
+
+	pt_walk_range(&range, __unmap_range_walk, &unmap);
+
+	if (unmap.unmapped)
+		iommu_iotlb_gather_add_range(iotlb_gather, iova,
+					     unmap.unmapped);
+	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
+	return unmap.unmapped;
+}
+EXPORT_SYMBOL_NS_GPL(NS(unmap_pages), GENERIC_PT_IOMMU);
+
+/*
+ * NS(get_info)() - Describe the table
+ * @iommu_table: The table
+ * @info: Filled in
+ */
+void NS(get_info)(struct pt_iommu *iommu_table, struct pt_iommu_info *info)
+{
+	struct pt_common *common = &iommu_table->common;
+	struct pt_range range;
+
+	pt_read_top(common, &range);
+	info->pgsize_bitmap = iommu_table->domain.pgsize_bitmap;
+	info->top_level = range.top_level;
+	info->max_vasz_lg2 = common->max_vasz_lg2;
+	info->max_oasz_lg2 = common->max_oasz_lg2;
+}
+EXPORT_SYMBOL_NS_GPL(NS(get_info), GENERIC_PT_IOMMU);
+
+/* deinit */
+
+static __always_inline int __free_tables(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu *iommu_table = arg;
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+			continue;
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		table_free(iommu_table, pts.table_lower);
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__free_tables_walk, __free_tables);
+
+/*
+ * NS(deinit)() - Free every table
+ * @iommu_table: The table
+ *
+ * Safe on a zeroed structure, before init and after a failed init. No device
+ * may be using the table any more.
+ */
+void NS(deinit)(struct pt_iommu *iommu_table)
+{
+	struct pt_common *common = &iommu_table->common;
+	struct pt_range range;
+	unsigned int span_lg2;
+
+	if (!common->top_of_table)
+		return;
+	pt_read_top(common, &range);
+	range.va = 0;
+	span_lg2 = min(pt_top_span_lg2(common, range.top_level), 64U);
+	range.last_va = log2_to_max_int(span_lg2);
+	pt_walk_range(&range, __free_tables_walk, iommu_table);
+	table_free(iommu_table, range.top_table);
+	common->top_of_table = 0;
+}
+EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
+
+/*
+ * NS(init)() - Initialise a table and its iommu_domain geometry
+ * @fmt_table: The format structure, zeroed by the caller except for
+ *	&pt_iommu.domain fields the driver set and the test hooks
+ * @cfg: The hardware configuration
+ * @gfp: Allocation flags for the top table
+ *
+ * Sets &iommu_domain.pgsize_bitmap and the aperture in the domain's geometry.
+ *
+ * Return: 0, -EINVAL for an impossible configuration, -EOPNOTSUPP for a
+ * feature the format does not have, -ENOMEM.
+ */
+int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
+	     gfp_t gfp)
+{
+	struct pt_iommu *iommu_table = &fmt_table->iommu;
+	struct pt_common *common = &iommu_table->common;
+	struct iommu_domain *domain = &iommu_table->domain;
+	struct pt_table_p *top;
+	unsigned int vasz_lg2;
+	int top_level;
+
+	memset(common, 0, sizeof(*common));
+	iommu_table->iommu_device = cfg->common.iommu_device;
+	iommu_table->driver_ops = cfg->common.driver_ops;
+	iommu_table->nid = cfg->common.nid;
+
+	top_level = pt_iommu_fmt_init(fmt_table, cfg);
+	if (top_level < 0)
+		goto err;
+	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&
+	    (!cfg->common.driver_ops || !cfg->common.driver_ops->change_top)) {
+		top_level = -EINVAL;
+		goto err;
+	}
+
+	top = table_alloc(iommu_table, gfp);
+	if (!top) {
+		top_level = -ENOMEM;
+		goto err;
+	}
+	WRITE_ONCE(common->top_of_table, (uintptr_t)top | top_level);
+
+	vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2, BITS_PER_LONG);
+	domain->pgsize_bitmap =
+		pt_all_possible_sizes(common, PT_MAX_TOP_LEVEL) &
+		log2_to_max_int_t(vasz_lg2);
+	domain->geometry.aperture_start = 0;
+	domain->geometry.aperture_end =
+		log2_to_max_int_t(min_t(unsigned int, vasz_lg2,
+					sizeof(dma_addr_t) * BITS_PER_BYTE));
+	domain->geometry.force_aperture = true;
+	return 0;
+
+err:
+	memset(common, 0, sizeof(*common));
+	return top_level;
+}
+EXPORT_SYMBOL_NS_GPL(NS(init), GENERIC_PT_IOMMU);
+
+/*
+ * NS(hw_info)() - What the driver programs into the hardware
+ * @fmt_table: The table
+ * @info: Filled in with the current top
+ */
+void NS(hw_info)(struct PT_FMT_TABLE *fmt_table, struct PT_FMT_HW_INFO *info)
+{
+	struct pt_range range;
+
+	pt_read_top(&fmt_table->iommu.common, &range);
+	pt_iommu_fmt_hw_info(fmt_table, virt_to_phys(range.top_table),
+			     range.top_level, info);
+}
+EXPORT_SYMBOL_NS_GPL(NS(hw_info), GENERIC_PT_IOMMU);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Generic PT IOMMU page table");
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
+
+#endif
