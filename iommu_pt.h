@@ -25,7 +25,7 @@
 #include "generic_pt/pt_iter.h"
 
 #ifndef PT_FMT
-#error "Define PT_FMT before including iommu_pt.h"
+#error "Define PT_FMT before including this file"
 #endif
 
 #define __PT_CONCAT(a, b) a##b
@@ -117,9 +117,21 @@ static int make_range(struct pt_common *common, struct pt_range *range,
 		return -EINVAL;
 	if (check_add_overflow(iova, len - 1, &last))
 		return -EOVERFLOW;
-	if (common->max_vasz_lg2 < 64 &&
-	    log2_div(last, common->max_vasz_lg2) != 0)
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND)) {
+		unsigned int sign_lg2 = common->max_vasz_lg2 - 1;
+		u64 top_bits = log2_div(iova, sign_lg2);
+
+		/*
+		 * Canonical: every bit from the sign bit up equals the sign
+		 * bit, and both ends are in the same half.
+		 */
+		if (top_bits != log2_div(last, sign_lg2) ||
+		    (top_bits != 0 && top_bits != log2_div(U64_MAX, sign_lg2)))
+			return -ERANGE;
+	} else if (common->max_vasz_lg2 < 64 &&
+		   log2_div(last, common->max_vasz_lg2) != 0) {
 		return -ERANGE;
+	}
 
 	pt_read_top(common, range);
 	range->va = iova;
@@ -129,6 +141,9 @@ static int make_range(struct pt_common *common, struct pt_range *range,
 
 static bool range_within_top(const struct pt_range *range)
 {
+	/* A sign extended table always covers the whole canonical space */
+	if (pt_feature(range->common, PT_FEAT_SIGN_EXTEND))
+		return true;
 	return range->max_vasz_lg2 >= 64 ||
 	       log2_div(range->last_va, range->max_vasz_lg2) == 0;
 }
@@ -666,7 +681,14 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	}
 	WRITE_ONCE(common->top_of_table, (uintptr_t)top | top_level);
 
-	vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2, BITS_PER_LONG);
+	/*
+	 * The aperture can only describe one range: for a sign extended table
+	 * it is the lower half; the upper half works all the same.
+	 */
+	vasz_lg2 = common->max_vasz_lg2;
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		vasz_lg2--;
+	vasz_lg2 = min_t(unsigned int, vasz_lg2, BITS_PER_LONG);
 	domain->pgsize_bitmap =
 		pt_all_possible_sizes(common, PT_MAX_TOP_LEVEL) &
 		log2_to_max_int_t(vasz_lg2);

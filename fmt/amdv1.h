@@ -50,6 +50,15 @@ enum {
 #define AMDV1PT_LEAF_ATTRS \
 	(AMDV1PT_FMT_U | AMDV1PT_FMT_FC | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
 
+/* Every level has 512 items of 8 bytes; level 0 items are 4K */
+static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
+{
+	return PT_GRANULE_LG2SZ +
+	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
+}
+
+#define pt_table_item_lg2sz amdv1pt_table_item_lg2sz
+
 static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);

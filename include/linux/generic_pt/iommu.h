@@ -212,4 +212,47 @@ int pt_iommu_amdv1_init(struct pt_iommu_amdv1 *table,
 void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
 			    struct pt_iommu_amdv1_hw_info *info);
 
+/**
+ * enum pt_x86_64_features - Features of the x86-64 format
+ * @PT_FEAT_X86_64_1G_PAGES: The walker supports 1G leaves (level 2).
+ */
+enum pt_x86_64_features {
+	PT_FEAT_X86_64_1G_PAGES = PT_FEAT_FMT_START,
+};
+
+/**
+ * struct pt_iommu_x86_64 - x86-64 page table (VT-d first stage, AMD v2)
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_x86_64 {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_x86_64_cfg - x86-64 configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 is 48
+ *	for 4-level or 57 for 5-level tables; @common.max_oasz_lg2 is up to 52;
+ *	@common.features may hold PT_FEAT_X86_64_1G_PAGES. The IOVA is always
+ *	sign extended.
+ */
+struct pt_iommu_x86_64_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_x86_64_hw_info - What the driver programs
+ * @root_pa: Physical address of the top table (the first-stage pointer).
+ * @levels: 4 or 5, for the paging mode field.
+ */
+struct pt_iommu_x86_64_hw_info {
+	u64 root_pa;
+	u8 levels;
+};
+
+IOMMU_PT_DECLARE_OPS(x86_64);
+int pt_iommu_x86_64_init(struct pt_iommu_x86_64 *table,
+			 const struct pt_iommu_x86_64_cfg *cfg, gfp_t gfp);
+void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
+			     struct pt_iommu_x86_64_hw_info *info);
+
 #endif

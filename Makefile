@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Commands for people. The kernel build reads the Kbuild files, never this
+# one. Variables: KDIR=<kernel tree, 6.12+>, KUNIT_ARGS=<extra kunit.py run
+# arguments>, JOBS, GENERIC_PT_CACHE, BUILD_DIR; see scripts/kernel.sh.
+
+USER_TARGET ?= run
+
+.PHONY: help kunit check user checkpatch sparse kerneldoc clean
+
+help:
+	@echo 'make kunit       run the KUnit suites on UML (the main job)'
+	@echo 'make check       everything: UML and user-space KUnit, checkpatch,'
+	@echo '                 sparse, kernel-doc; ends with "N passed, N failed"'
+	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
+	@echo 'make checkpatch | sparse | kerneldoc   one gate'
+	@echo 'make clean       remove the UML build and the user-space build'
+
+kunit:
+	@bash scripts/kernel.sh kunit $(KUNIT_ARGS)
+
+check:
+	@MAKE='$(MAKE)' USER_TARGET='$(USER_TARGET)' bash scripts/check.sh
+
+# HOOK: user/Makefile belongs to the user-space harness; until it exists
+# there is nothing to run.
+user:
+	@if [ -f user/Makefile ]; then \
+		$(MAKE) -C user $(USER_TARGET); \
+	else \
+		echo 'user: no user/Makefile yet (user-space harness not added)'; \
+	fi
+
+checkpatch sparse kerneldoc:
+	@bash scripts/kernel.sh $@
+
+clean:
+	@bash scripts/kernel.sh clean
+	@if [ -f user/Makefile ]; then $(MAKE) -C user clean; fi

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * x86-64 page table format, as walked by Intel VT-d first-stage translation
+ * and by AMD IOMMU v2 page tables.
+ *
+ * 4 levels (48-bit IOVA) or 5 levels (57-bit IOVA) of 512 entries. The IOVA
+ * is canonical: sign extended from its top bit, both halves usable. Leaves
+ * are 4K (level 0), 2M (level 1, PS set) and, where the hardware has them,
+ * 1G (level 2, PS set). Output addresses are bits 51:12; in a large page bit
+ * 12 is the PAT bit, so the address starts at the page size.
+ */
+#ifndef __GENERIC_PT_FMT_X86_64_H
+#define __GENERIC_PT_FMT_X86_64_H
+
+#include <linux/bitfield.h>
+#include <linux/iommu.h>
+#include <linux/generic_pt/iommu.h>
+
+#include "../generic_pt/pt_defs.h"
+
+enum {
+	PT_MAX_TOP_LEVEL = 4,
+	PT_GRANULE_LG2SZ = 12,
+	PT_TABLEMEM_LG2SZ = 12,
+	PT_MAX_OUTPUT_ADDRESS_LG2 = 52,
+};
+
+/* Entry bits, from the Intel SDM volume 3 paging chapter */
+#define X86_64_FMT_P BIT_ULL(0)
+#define X86_64_FMT_RW BIT_ULL(1)
+#define X86_64_FMT_US BIT_ULL(2)
+#define X86_64_FMT_PWT BIT_ULL(3)
+#define X86_64_FMT_PCD BIT_ULL(4)
+#define X86_64_FMT_A BIT_ULL(5)
+#define X86_64_FMT_D BIT_ULL(6)
+#define X86_64_FMT_PS BIT_ULL(7)
+#define X86_64_FMT_OA GENMASK_ULL(51, 12)
+#define X86_64_FMT_XD BIT_ULL(63)
+
+#define X86_64_LEAF_ATTRS                                                 \
+	(X86_64_FMT_RW | X86_64_FMT_US | X86_64_FMT_PWT | X86_64_FMT_PCD | \
+	 X86_64_FMT_A | X86_64_FMT_D | X86_64_FMT_XD)
+
+/* Every level has 512 items of 8 bytes; level 0 items are 4K */
+static inline unsigned int x86_64pt_table_item_lg2sz(const struct pt_state *pts)
+{
+	return PT_GRANULE_LG2SZ +
+	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
+}
+
+#define pt_table_item_lg2sz x86_64pt_table_item_lg2sz
+
+static inline enum pt_entry_type x86_64pt_load_entry_raw(struct pt_state *pts)
+{
+	u64 entry = pt_table_read(pts->table, pts->index);
+
+	pts->entry = entry;
+	if (!(entry & X86_64_FMT_P))
+		return PT_ENTRY_EMPTY;
+	if (pts->level == 0 || (pts->level <= 2 && (entry & X86_64_FMT_PS)))
+		return PT_ENTRY_OA;
+	return PT_ENTRY_TABLE;
+}
+
+#define pt_load_entry_raw x86_64pt_load_entry_raw
+
+static inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
+{
+	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
+			      pt_table_item_lg2sz(pts));
+}
+
+#define pt_entry_oa x86_64pt_entry_oa
+
+static inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
+{
+	return pts->entry & X86_64_FMT_OA;
+}
+
+#define pt_table_pa x86_64pt_table_pa
+
+static inline bool x86_64pt_can_have_leaf(const struct pt_state *pts)
+{
+	if (pts->level == 2)
+		return pts_feature(pts, PT_FEAT_X86_64_1G_PAGES);
+	return pts->level <= 1;
+}
+
+#define pt_can_have_leaf x86_64pt_can_have_leaf
+
+static inline void x86_64pt_install_leaf_entry(struct pt_state *pts,
+					       pt_oaddr_t oa,
+					       unsigned int oasz_lg2,
+					       const struct pt_write_attrs *attrs)
+{
+	u64 entry = X86_64_FMT_P | attrs->descriptor_bits |
+		    (oa & X86_64_FMT_OA);
+
+	if (pts->level != 0)
+		entry |= X86_64_FMT_PS;
+	pt_table_write(pts->table, pts->index, entry);
+	pts->entry = entry;
+}
+
+#define pt_install_leaf_entry x86_64pt_install_leaf_entry
+
+static inline bool x86_64pt_install_table(struct pt_state *pts,
+					  pt_oaddr_t table_pa,
+					  const struct pt_write_attrs *attrs)
+{
+	/*
+	 * Access rights are the intersection of every level: a table entry
+	 * allows writes and user access, the leaf decides. A is set so the
+	 * walker has nothing to write back.
+	 */
+	u64 entry = X86_64_FMT_P | X86_64_FMT_RW | X86_64_FMT_US |
+		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
+
+	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
+		return false;
+	pts->entry = entry;
+	return true;
+}
+
+#define pt_install_table x86_64pt_install_table
+
+static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
+					    struct pt_write_attrs *attrs)
+{
+	attrs->descriptor_bits = pts->entry & X86_64_LEAF_ATTRS;
+}
+
+#define pt_attr_from_entry x86_64pt_attr_from_entry
+
+static inline int x86_64pt_iommu_set_prot(struct pt_common *common,
+					  struct pt_write_attrs *attrs,
+					  unsigned int iommu_prot)
+{
+	/* US: the IOMMU checks DMA as a user access. A is preset. */
+	u64 bits = X86_64_FMT_US | X86_64_FMT_A;
+
+	/* A present entry is always readable; refuse what cannot be written */
+	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
+	/* D is preset on writable pages, as the IOMMU drivers do */
+	if (iommu_prot & IOMMU_WRITE)
+		bits |= X86_64_FMT_RW | X86_64_FMT_D;
+	if (iommu_prot & IOMMU_NOEXEC)
+		bits |= X86_64_FMT_XD;
+	/* Uncached (PAT entry 3 with the default PAT) for device memory */
+	if (iommu_prot & IOMMU_MMIO)
+		bits |= X86_64_FMT_PWT | X86_64_FMT_PCD;
+	attrs->descriptor_bits = bits;
+	return 0;
+}
+
+#define pt_iommu_set_prot x86_64pt_iommu_set_prot
+
+/* Format specific part of init. Return: the level of the top table */
+static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
+					  const struct pt_iommu_x86_64_cfg *cfg)
+{
+	struct pt_common *common = &table->iommu.common;
+
+	if (cfg->common.max_oasz_lg2 < 32 ||
+	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
+		return -EINVAL;
+	if (cfg->common.features & ~BIT(PT_FEAT_X86_64_1G_PAGES))
+		return -EOPNOTSUPP;
+
+	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;
+	common->features = cfg->common.features | BIT(PT_FEAT_SIGN_EXTEND);
+	switch (cfg->common.max_vasz_lg2) {
+	case 48:
+		common->max_vasz_lg2 = 48;
+		return 3;
+	case 57:
+		common->max_vasz_lg2 = 57;
+		return 4;
+	default:
+		return -EINVAL;
+	}
+}
+
+#define pt_iommu_fmt_init x86_64pt_iommu_fmt_init
+
+static inline void
+x86_64pt_iommu_fmt_hw_info(struct pt_iommu_x86_64 *table, phys_addr_t top_pa,
+			   unsigned int top_level,
+			   struct pt_iommu_x86_64_hw_info *info)
+{
+	info->root_pa = top_pa;
+	info->levels = top_level + 1;
+}
+
+#define pt_iommu_fmt_hw_info x86_64pt_iommu_fmt_hw_info
+
+#endif

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make check`: the KUnit suites on UML and in user space, then checkpatch,
+# sparse and kernel-doc. Every step runs even if an earlier one failed; the
+# last line printed is "N passed, N failed" (see scripts/ktap_count.py for
+# what is counted) and the exit status is non-zero if anything failed.
+#
+# Environment: USER_TARGET (default "run"), the user/Makefile target that
+# builds the user-space suites and prints their KTAP; and everything
+# scripts/kernel.sh reads (KDIR, GENERIC_PT_CACHE, BUILD_DIR, JOBS).
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+CACHE=${GENERIC_PT_CACHE:-$HOME/.cache/generic-pt}
+LOGS=$CACHE/check
+MAKE=${MAKE:-make}
+args=()
+status=0
+
+cd "$ROOT"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+# step NAME COMMAND...: run COMMAND, log to $LOGS/NAME.log, set $status.
+step()
+{
+	local name=$1
+
+	shift
+	echo "=== $name: $*"
+	status=0
+	"$@" 2>&1 | tee "$LOGS/$name.log" || status=$?
+	echo "=== $name: exit $status"
+}
+
+step kunit-uml env KTAP_LOG="$LOGS/uml.ktap" bash scripts/kernel.sh kunit
+args+=(--ktap "uml:$LOGS/uml.ktap:$status")
+
+if [ -f user/Makefile ]; then
+	step user "$MAKE" -C user "${USER_TARGET:-run}"
+	args+=(--ktap "user:$LOGS/user.log:$status")
+else
+	# HOOK: the user-space harness (user/Makefile) is not there yet; once
+	# it is, its KTAP output is counted like the UML run.
+	echo "=== user: HOOK: no user/Makefile yet, user-space suites not run"
+fi
+
+for gate in checkpatch sparse kerneldoc; do
+	step "$gate" bash scripts/kernel.sh "$gate"
+	args+=(--gate "$gate:$status")
+done
+
+echo "=== summary (logs in $LOGS)"
+exec python3 scripts/ktap_count.py "${args[@]}"

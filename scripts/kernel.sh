@@ -1,0 +1,382 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Kernel-side jobs of Generic PT: fetch a Linux 6.12 tree, graft the project
+# into it and run KUnit (UML), sparse, checkpatch and kernel-doc.
+#
+# Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|sparse|
+#                          checkpatch|kerneldoc|clean
+#
+# Environment:
+#   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
+#   KDIR              kernel tree, 6.12 or later (default: Debian's
+#                     linux-source-6.12 unpacked into the cache)
+#   BUILD_DIR         UML build directory (default: in the cache, one per KDIR)
+#   JOBS              parallel make jobs (default: nproc)
+#   KTAP_LOG          kunit: copy the raw kernel log (KTAP) to this file
+#   KDOC_FLAGS        kerneldoc: extra scripts/kernel-doc flags, e.g. -Wall
+#
+# The project is copied into the tree with rsync, not symlinked: through a
+# symlink, "../x.h" included from a header of ours would resolve against the
+# project's parent directory instead of drivers/iommu/. Files are compared by
+# checksum and only changed ones are rewritten, so a rewritten file gets a
+# fresh mtime and make rebuilds exactly what changed, whichever checkout last
+# grafted itself.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+CACHE=${GENERIC_PT_CACHE:-$HOME/.cache/generic-pt}
+DEFAULT_KDIR=$CACHE/linux-source-6.12
+KDIR=${KDIR:-$DEFAULT_KDIR}
+JOBS=${JOBS:-$(nproc)}
+MARKER=.generic-pt-graft
+KCONFIG_LINE='source "drivers/iommu/generic_pt/Kconfig"'
+# shellcheck disable=SC2016 # a make variable, not a shell one
+MAKEFILE_LINE='obj-$(CONFIG_GENERIC_PT) += generic_pt/'
+BUILD_DEPS=(build-essential bc flex bison libelf-dev libssl-dev python3 perl
+	    rsync xz-utils)
+
+die()
+{
+	echo "kernel.sh: $*" >&2
+	exit 1
+}
+
+note()
+{
+	echo "kernel.sh: $*" >&2
+}
+
+# Install the Debian packages given that are not installed yet.
+ensure_pkgs()
+{
+	local missing=() p
+
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null ||
+			die "need root to install: ${missing[*]}"
+		sudo=(sudo)
+	fi
+	note "installing ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Serialise everything that writes the tree or the build directory: one
+# kernel build at a time on this machine, whichever checkout runs it.
+lock()
+{
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/lock"
+	if ! flock -n 9; then
+		note "waiting for another kernel job ($CACHE/lock)"
+		flock 9
+	fi
+}
+
+is_within()
+{
+	case "$1/" in
+	"$2"/*) return 0 ;;
+	esac
+	return 1
+}
+
+unpack_default_tree()
+{
+	local tarball=/usr/src/linux-source-6.12.tar.xz tmp
+
+	[ -f "$tarball" ] || ensure_pkgs linux-source-6.12
+	[ -f "$tarball" ] || die "$tarball missing after installing linux-source-6.12"
+	note "unpacking $tarball into $CACHE"
+	tmp=$(mktemp -d "$CACHE/unpack.XXXXXX")
+	tar -xJf "$tarball" -C "$tmp"
+	[ -d "$tmp/linux-source-6.12" ] ||
+		die "$tarball has no linux-source-6.12/ directory"
+	mv "$tmp/linux-source-6.12" "$KDIR"
+	rmdir "$tmp"
+}
+
+check_tree()
+{
+	local mk=$KDIR/Makefile ver patch dir
+
+	[ -f "$mk" ] || die "$KDIR is not a kernel source tree"
+	[ -f "$KDIR/tools/testing/kunit/kunit.py" ] ||
+		die "$KDIR has no tools/testing/kunit/kunit.py"
+	ver=$(sed -n 's/^VERSION = \([0-9]*\)$/\1/p' "$mk")
+	patch=$(sed -n 's/^PATCHLEVEL = \([0-9]*\)$/\1/p' "$mk")
+	[ -n "$ver" ] || die "$mk: no VERSION"
+	[ -n "$patch" ] || die "$mk: no PATCHLEVEL"
+	[ "$ver" -gt 6 ] || { [ "$ver" -eq 6 ] && [ "$patch" -ge 12 ]; } ||
+		die "$KDIR is Linux $ver.$patch; 6.12 or later is needed"
+
+	is_within "$ROOT" "$KDIR" &&
+		die "the project ($ROOT) must not be inside KDIR ($KDIR)"
+	is_within "$KDIR" "$ROOT" &&
+		die "KDIR ($KDIR) must not be inside the project ($ROOT)"
+
+	for dir in drivers/iommu/generic_pt include/linux/generic_pt; do
+		if [ -L "$KDIR/$dir" ] ||
+		   { [ -e "$KDIR/$dir" ] && [ ! -f "$KDIR/$dir/$MARKER" ]; }; then
+			die "$KDIR/$dir exists and was not grafted by Generic PT" \
+			    "(the tree has its own generic_pt?); use a 6.12+ tree" \
+			    "without it, or remove it if it is a stale copy"
+		fi
+	done
+	return 0
+}
+
+# Make sure the kernel tree and the tools to build it are there.
+cmd_prepare()
+{
+	ensure_pkgs "${BUILD_DEPS[@]}"
+	if [ ! -d "$KDIR" ]; then
+		[ "$KDIR" = "$DEFAULT_KDIR" ] || die "KDIR=$KDIR does not exist"
+		mkdir -p "$CACHE"
+		unpack_default_tree
+	fi
+	KDIR=$(cd "$KDIR" && pwd -P)
+	check_tree
+}
+
+# Append a line to a file unless the file already has it.
+add_line()
+{
+	local file=$1 line=$2
+
+	grep -qxF -- "$line" "$file" && return 0
+	note "adding '$line' to $file"
+	[ -z "$(tail -c1 "$file")" ] || echo >>"$file"
+	echo "$line" >>"$file"
+}
+
+# Copy only what Kbuild reads: Kconfig, Kbuild and the C sources; the
+# public headers go to include/linux/generic_pt.
+cmd_graft()
+{
+	local dst=$KDIR/drivers/iommu/generic_pt
+	local inc=$KDIR/include/linux/generic_pt
+	local sync=(rsync -rl --checksum --delete --prune-empty-dirs
+		    --filter="P /$MARKER")
+	local f text
+
+	mkdir -p "$dst" "$inc"
+	text="Copy of $ROOT by scripts/kernel.sh graft: do not edit."
+	for f in "$dst/$MARKER" "$inc/$MARKER"; do
+		[ "$(cat "$f" 2>/dev/null)" = "$text" ] || echo "$text" >"$f"
+	done
+
+	"${sync[@]}" --exclude='.*' --exclude=/include --exclude=/user \
+		--exclude=/scripts --exclude=/Documentation \
+		--include='*/' --include=Kconfig --include=Kbuild \
+		--include='*.[chS]' --exclude='*' "$ROOT/" "$dst/"
+	if [ -d "$ROOT/include/linux/generic_pt" ]; then
+		"${sync[@]}" --exclude='.*' --include='*.h' --exclude='*' \
+			"$ROOT/include/linux/generic_pt/" "$inc/"
+	fi
+
+	add_line "$KDIR/drivers/iommu/Kconfig" "$KCONFIG_LINE"
+	add_line "$KDIR/drivers/iommu/Makefile" "$MAKEFILE_LINE"
+}
+
+set_build_dir()
+{
+	local sum
+
+	[ ! -d "$KDIR" ] || KDIR=$(cd "$KDIR" && pwd -P)
+	if [ -z "${BUILD_DIR:-}" ]; then
+		BUILD_DIR=$CACHE/build-uml
+		if [ "$KDIR" != "$(cd "$DEFAULT_KDIR" 2>/dev/null && pwd -P)" ]; then
+			sum=$(printf '%s' "$KDIR" | cksum | cut -d' ' -f1)
+			BUILD_DIR=$CACHE/build-uml-$sum
+		fi
+	fi
+	mkdir -p "$BUILD_DIR"
+	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
+	is_within "$BUILD_DIR" "$ROOT" &&
+		die "BUILD_DIR ($BUILD_DIR) must be outside the project"
+	return 0
+}
+
+# Show paths in the grafted copy as paths of the project, so that editors
+# open the file that is edited: "a/../b" is resolved first (the copy has no
+# symlinks), and a path that leads out of the copy stays a KDIR path.
+unmap_paths()
+{
+	perl -pe 'BEGIN { $| = 1; ($k, $r) = splice(@ARGV, 0, 2); }
+		sub norm {
+			my @out;
+			for (split m{/}, shift) {
+				if ($_ eq "..") { pop @out; }
+				elsif ($_ ne "." && $_ ne "") { push @out, $_; }
+			}
+			my $p = join("/", @out);
+			return "$r/$1" if $p =~ m{^drivers/iommu/generic_pt/(.*)};
+			return "$r/$p" if $p =~ m{^include/linux/generic_pt/};
+			return "$k/$p";
+		}
+		s{\Q$k\E/((?:drivers/iommu|include/linux)/generic_pt/[\w./-]*)}{norm($1)}ge;' \
+		"$KDIR" "$ROOT"
+}
+
+kunit_py()
+{
+	(cd "$KDIR" && python3 tools/testing/kunit/kunit.py "$@" \
+		--kunitconfig="$ROOT/.kunitconfig" --build_dir="$BUILD_DIR")
+}
+
+cmd_kunit()
+{
+	local rc=0
+
+	lock
+	cmd_prepare
+	cmd_graft
+	set_build_dir
+	rm -f "$BUILD_DIR/test.log"
+	kunit_py run --jobs="$JOBS" "$@" 2>&1 | tee "$BUILD_DIR/kunit.out" |
+		unmap_paths || rc=$?
+	if [ -n "${KTAP_LOG:-}" ]; then
+		if [ -f "$BUILD_DIR/test.log" ]; then
+			cp "$BUILD_DIR/test.log" "$KTAP_LOG"
+		else
+			: >"$KTAP_LOG"
+		fi
+	fi
+	note "raw kernel log: $BUILD_DIR/test.log"
+	return $rc
+}
+
+# A report about one of our files (the grafted copies), absolute or not.
+OURS_RE='(^|/)(drivers/iommu/generic_pt|include/linux/generic_pt)/[^:]*:[0-9]+(:[0-9]+)?: '
+
+cmd_sparse()
+{
+	local log rc=0 n
+
+	lock
+	ensure_pkgs sparse
+	cmd_prepare
+	cmd_graft
+	set_build_dir
+	kunit_py config >/dev/null || die "kunit.py config failed"
+	log=$BUILD_DIR/sparse.log
+	make -C "$KDIR" -s ARCH=um O="$BUILD_DIR" -j"$JOBS" C=2 \
+		drivers/iommu/generic_pt/ >"$log" 2>&1 || rc=$?
+	unmap_paths <"$log"
+	[ $rc -eq 0 ] || die "make C=2 failed ($rc)"
+	n=$(grep -cE "$OURS_RE" "$log" || true)
+	[ "$n" -eq 0 ] || die "sparse: $n report(s) for Generic PT files"
+	echo "sparse: no reports for Generic PT files"
+}
+
+# Every C source and header of the project, tracked or not (but not ignored).
+project_files()
+{
+	if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$ROOT" ls-files -co --exclude-standard -- "$@"
+	else
+		local args=() p
+		for p in "$@"; do
+			args+=(-o -name "${p##*/}")
+		done
+		(cd "$ROOT" && find . -path ./.git -prune \
+			-o -type f \( -false "${args[@]}" \) -print | sed 's|^\./||')
+	fi | while read -r f; do
+		[ -f "$ROOT/$f" ] && echo "$f"
+	done | sort
+}
+
+# checkpatch has no in-source suppression: the few exceptions are listed,
+# each with its reason, in scripts/checkpatch.exceptions as
+# "<glob relative to the project root> <TYPE>[,<TYPE>...]".
+checkpatch_ignores()
+{
+	local f=$1 glob types ign=
+
+	while read -r glob types; do
+		case "$glob" in
+		"" | "#"*) continue ;;
+		esac
+		# shellcheck disable=SC2053 # $glob is a pattern
+		[[ $f == $glob ]] && ign+=${ign:+,}$types
+	done <"$ROOT/scripts/checkpatch.exceptions"
+	echo "${ign:--}"
+}
+
+cmd_checkpatch()
+{
+	local files=() group=() opts=() f ign rc=0
+	declare -A groups=()
+
+	cmd_prepare
+	mapfile -t files < <(project_files '*.c' '*.h' Kconfig '*/Kconfig' \
+		Kbuild '*/Kbuild')
+	[ ${#files[@]} -gt 0 ] || die "no files to check"
+	for f in "${files[@]}"; do
+		ign=$(checkpatch_ignores "$f")
+		groups[$ign]+=$f$'\n'
+	done
+	for ign in "${!groups[@]}"; do
+		mapfile -t group < <(printf '%s' "${groups[$ign]}")
+		opts=(--strict --no-tree --show-types --color=never -q)
+		if [ "$ign" != - ]; then
+			echo "checkpatch: ignoring $ign in: ${group[*]}"
+			opts+=(--ignore="$ign")
+		fi
+		(cd "$ROOT" && perl "$KDIR/scripts/checkpatch.pl" "${opts[@]}" \
+			-f "${group[@]}") || rc=1
+	done
+	[ $rc -eq 0 ] || die "checkpatch found problems"
+	echo "checkpatch: ${#files[@]} files clean"
+}
+
+cmd_kerneldoc()
+{
+	local files=() out f
+
+	cmd_prepare
+	for f in "$ROOT"/include/linux/generic_pt/*.h "$ROOT/iommu_pt.h"; do
+		[ -f "$f" ] && files+=("${f#"$ROOT"/}")
+	done
+	[ ${#files[@]} -gt 0 ] || die "no headers to check"
+	# shellcheck disable=SC2086 # KDOC_FLAGS (e.g. -Wall) is a word list
+	out=$(cd "$ROOT" && perl "$KDIR/scripts/kernel-doc" -none \
+		${KDOC_FLAGS:-} "${files[@]}" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "$out"
+		die "kernel-doc reported problems"
+	fi
+	echo "kernel-doc: ${files[*]} clean"
+}
+
+cmd_clean()
+{
+	lock
+	set_build_dir
+	rm -rf "$BUILD_DIR" "$CACHE/check"
+}
+
+[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|sparse|checkpatch|kerneldoc|clean"
+cmd=$1
+shift
+case "$cmd" in
+prepare)	lock; cmd_prepare ;;
+graft)		lock; cmd_prepare; cmd_graft ;;
+kunit)		cmd_kunit "$@" ;;
+sparse)		cmd_sparse ;;
+checkpatch)	cmd_checkpatch ;;
+kerneldoc)	cmd_kerneldoc ;;
+clean)		cmd_clean ;;
+*)		die "unknown command '$cmd'" ;;
+esac
