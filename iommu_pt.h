@@ -18,7 +18,9 @@
 #include <linux/iommu.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/string.h>
 #include <linux/generic_pt/iommu.h>
 
 #include "../iommu-pages.h"
@@ -549,6 +551,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
 	};
 	struct pt_range range;
+	u64 flush_last;
 	u64 len;
 
 	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
@@ -561,11 +564,19 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		range.last_va = log2_to_max_int(range.max_vasz_lg2);
 	}
 
-	pt_walk_range(&range, __unmap_range_walk, &unmap);
-
-	if (unmap.unmapped)
+	/*
+	 * The flush covers everything the walk went over: a stop leaves
+	 * range.va at the leaf it stopped at. Holes between leaves are
+	 * flushed too, which is cheaper than tracking them.
+	 */
+	if (pt_walk_range(&range, __unmap_range_walk, &unmap))
+		flush_last = range.va - 1;
+	else
+		flush_last = range.last_va;
+	if (unmap.unmapped || !list_empty(&unmap.free_list))
 		iommu_iotlb_gather_add_range(iotlb_gather, iova,
-					     unmap.unmapped);
+					     min_t(u64, flush_last - iova,
+						   SIZE_MAX - 1) + 1);
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }

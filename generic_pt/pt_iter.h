@@ -12,6 +12,7 @@
 
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 
 #include "pt_defs.h"
 #include "pt_fmt_defaults.h"

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * User-space compat: the page allocator and the memory map.
+ *
+ * The memory map is a hash table from page address to struct page. A struct
+ * page is created the first time its address is allocated or looked up and
+ * is never freed, so virt_to_page() works on any address, also after the
+ * page was freed, and always returns the same struct page for it. The table
+ * keeps the addresses complemented so LeakSanitizer does not count it as a
+ * reference to the pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bug.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+
+#include "user_internal.h"
+
+struct user_page_slot {
+	uintptr_t addr_x;	/* ~address, 0 for a free slot */
+	struct page *page;
+};
+
+static pthread_mutex_t user_mm_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct user_page_slot *user_slots;
+static size_t user_nslots;	/* a power of two */
+static size_t user_nused;
+static unsigned long user_allocations;
+
+static size_t user_hash(uintptr_t addr, size_t nslots)
+{
+	u64 h = (u64)(addr >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (nslots - 1);
+}
+
+static void user_slot_insert(struct user_page_slot *slots, size_t nslots,
+			     uintptr_t addr_x, struct page *page)
+{
+	size_t i = user_hash(~addr_x, nslots);
+
+	while (slots[i].addr_x)
+		i = (i + 1) & (nslots - 1);
+	slots[i].addr_x = addr_x;
+	slots[i].page = page;
+}
+
+static void *user_calloc_or_die(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p) {
+		perror("calloc");
+		abort();
+	}
+	return p;
+}
+
+static void user_slots_grow(void)
+{
+	size_t nslots = user_nslots ? user_nslots * 2 : 4096;
+	struct user_page_slot *slots;
+	size_t i;
+
+	slots = user_calloc_or_die(nslots, sizeof(*slots));
+	for (i = 0; i != user_nslots; i++)
+		if (user_slots[i].addr_x)
+			user_slot_insert(slots, nslots, user_slots[i].addr_x,
+					 user_slots[i].page);
+	free(user_slots);
+	user_slots = slots;
+	user_nslots = nslots;
+}
+
+/* The struct page of the page at @addr, created if needed; lock held */
+static struct page *user_memmap(const void *addr)
+{
+	uintptr_t addr_x = ~((uintptr_t)addr & PAGE_MASK);
+	struct page *page;
+	size_t i;
+
+	if (user_nslots) {
+		for (i = user_hash(~addr_x, user_nslots); user_slots[i].addr_x;
+		     i = (i + 1) & (user_nslots - 1))
+			if (user_slots[i].addr_x == addr_x)
+				return user_slots[i].page;
+	}
+
+	if ((user_nused + 1) * 2 > user_nslots)
+		user_slots_grow();
+	page = user_calloc_or_die(1, sizeof(*page));
+	INIT_LIST_HEAD(&page->lru);
+	page->addr_x = addr_x;
+	page->head = page;
+	user_slot_insert(user_slots, user_nslots, addr_x, page);
+	user_nused++;
+	return page;
+}
+
+struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	size_t npages = (size_t)1 << order;
+	struct page *head;
+	void *mem;
+	size_t i;
+
+	if (WARN_ON(order > MAX_PAGE_ORDER))
+		return NULL;
+	if (posix_memalign(&mem, PAGE_SIZE, npages * PAGE_SIZE))
+		return NULL;
+	/* Pages the caller did not ask to be zeroed hold junk */
+	memset(mem, (gfp & __GFP_ZERO) ? 0 : 0x5a, npages * PAGE_SIZE);
+
+	pthread_mutex_lock(&user_mm_lock);
+	head = user_memmap(mem);
+	for (i = 0; i != npages; i++) {
+		struct page *page = user_memmap((u8 *)mem + i * PAGE_SIZE);
+
+		INIT_LIST_HEAD(&page->lru);
+		page->private = 0;
+		page->head = head;
+		page->order = 0;
+	}
+	head->order = order;
+	atomic_set(&head->refcount, 1);
+	user_allocations++;
+	pthread_mutex_unlock(&user_mm_lock);
+	return head;
+}
+
+void user_put_page(struct page *page)
+{
+	struct page *head = page->head;
+	int refs = atomic_dec_return(&head->refcount);
+
+	if (WARN(refs < 0, "put_page() of a free page at %p",
+		 page_address(head))) {
+		atomic_set(&head->refcount, 0);
+		return;
+	}
+	if (refs)
+		return;
+
+	pthread_mutex_lock(&user_mm_lock);
+	user_allocations--;
+	pthread_mutex_unlock(&user_mm_lock);
+	free(page_address(head));
+}
+
+struct page *user_virt_to_page(const void *addr)
+{
+	struct page *page;
+
+	pthread_mutex_lock(&user_mm_lock);
+	page = user_memmap(addr);
+	pthread_mutex_unlock(&user_mm_lock);
+	return page;
+}
+
+unsigned long user_pages_in_use(void)
+{
+	unsigned long ret;
+
+	pthread_mutex_lock(&user_mm_lock);
+	ret = user_allocations;
+	pthread_mutex_unlock(&user_mm_lock);
+	return ret;
+}
