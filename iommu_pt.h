@@ -319,7 +319,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	struct pt_table_p *new_tables[PT_MAX_LEVELS] = {};
 	struct pt_table_p *lower = range->top_table;
 	unsigned int new_level = range->top_level;
-	spinlock_t *lock = NULL;
+	spinlock_t *lock;
 	unsigned long flags;
 	uintptr_t old_top;
 	unsigned int i;
@@ -349,20 +349,17 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 		lower = new_tables[i];
 	}
 
+	/* init made sure a dynamic top table has both driver ops */
 	old_top = (uintptr_t)range->top_table | range->top_level;
-	if (ops && ops->get_top_lock) {
-		lock = ops->get_top_lock(iommu_table);
-		spin_lock_irqsave(lock, flags);
-	}
+	lock = ops->get_top_lock(iommu_table);
+	spin_lock_irqsave(lock, flags);
 	if (cmpxchg(&common->top_of_table, old_top,
-		    (uintptr_t)lower | new_level) != old_top) {
+		    (uintptr_t)lower | new_level) != old_top)
 		/* Someone else grew it; start over from their top */
 		ret = -EAGAIN;
-	} else if (ops && ops->change_top) {
+	else
 		ops->change_top(iommu_table, virt_to_phys(lower), new_level);
-	}
-	if (lock)
-		spin_unlock_irqrestore(lock, flags);
+	spin_unlock_irqrestore(lock, flags);
 	if (ret)
 		goto err_free;
 	pt_read_top(common, range);
@@ -680,7 +677,8 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	if (top_level < 0)
 		goto err;
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&
-	    (!cfg->common.driver_ops || !cfg->common.driver_ops->change_top)) {
+	    (!cfg->common.driver_ops || !cfg->common.driver_ops->change_top ||
+	     !cfg->common.driver_ops->get_top_lock)) {
 		top_level = -EINVAL;
 		goto err;
 	}

@@ -27,6 +27,9 @@ struct pt_iommu;
  *	that still uses it translates as before.
  * @get_top_lock: Return the driver's lock serialising @change_top against the
  *	driver's own use of the top (attach, detach).
+ *
+ * Both are required with PT_FEAT_DYNAMIC_TOP; init fails with -EINVAL
+ * without them.
  */
 struct pt_iommu_driver_ops {
 	void (*change_top)(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
