@@ -319,7 +319,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	struct pt_table_p *new_tables[PT_MAX_LEVELS] = {};
 	struct pt_table_p *lower = range->top_table;
 	unsigned int new_level = range->top_level;
-	spinlock_t *lock;
+	spinlock_t *lock; /* the driver's, serialising change_top */
 	unsigned long flags;
 	uintptr_t old_top;
 	unsigned int i;
@@ -645,6 +645,213 @@ void NS(deinit)(struct pt_iommu *iommu_table)
 	common->top_of_table = 0;
 }
 EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
+
+/* cut_mapping */
+
+/*
+ * Rewrite items [index, end) of a table, which all belong to one leaf being
+ * cut, with the best sizes for the span they cover. Every store leaves every
+ * item translating as before, so this is hitless where the format allows
+ * leaves to change size in place (PT_FEAT_OA_SIZE_CHANGE).
+ */
+static void cut_rewrite_items(const struct pt_state *parent, unsigned int end,
+			      pt_vaddr_t va, pt_oaddr_t oa,
+			      const struct pt_write_attrs *attrs)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(parent);
+	struct pt_range range = *parent->range;
+	struct pt_state pts = *parent;
+
+	if (pts.index == end)
+		return;
+	pts.range = &range;
+	range.va = va;
+	range.last_va = va + ((pt_vaddr_t)(end - pts.index) << isz_lg2) - 1;
+	while (pts.index < end) {
+		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, oa);
+
+		pt_install_leaf_entry(&pts, oa, pgsz_lg2, attrs);
+		oa += oalog2_to_int(pgsz_lg2);
+		pt_advance(&pts, 1U << (pgsz_lg2 - isz_lg2));
+	}
+}
+
+/* Free a private sub-tree that was never reachable by the walker */
+static void cut_free_tree(struct pt_iommu *iommu_table, struct pt_range *range,
+			  struct pt_table_p *table)
+{
+	range->va = 0;
+	range->last_va = PT_VADDR_MAX;
+	pt_walk_range(range, __free_tables_walk, iommu_table);
+	table_free(iommu_table, table);
+}
+
+/*
+ * Build, privately, the table that replaces the single-item leaf covering
+ * [item_va, item_va + item size) at OA item_oa, with the best sizes on each
+ * side of cut_va.
+ */
+static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
+					  const struct pt_state *parent,
+					  pt_vaddr_t item_va,
+					  pt_oaddr_t item_oa, pt_vaddr_t cut_va,
+					  const struct pt_write_attrs *attrs)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(parent);
+	struct pt_iommu_map_args build = {
+		.iommu_table = iommu_table,
+		.attrs = *attrs,
+		.oa = item_oa,
+	};
+	struct pt_range range = *parent->range;
+	struct pt_table_p *table_mem;
+	int ret;
+
+	table_mem = table_alloc(iommu_table, attrs->gfp);
+	if (!table_mem)
+		return ERR_PTR(-ENOMEM);
+
+	range.top_table = table_mem;
+	range.top_level = parent->level - 1;
+	range.va = item_va;
+	range.last_va = cut_va - 1;
+	ret = pt_walk_range(&range, __map_range_walk, &build);
+	if (!ret) {
+		range.va = cut_va;
+		range.last_va = item_va + log2_to_max_int(isz_lg2);
+		ret = pt_walk_range(&range, __map_range_walk, &build);
+	}
+	if (ret) {
+		cut_free_tree(iommu_table, &range, table_mem);
+		return ERR_PTR(ret);
+	}
+	return table_mem;
+}
+
+/* Cut the leaf at pts, which crosses range->va */
+static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
+		    gfp_t gfp)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int nc_lg2 = pt_entry_num_contig_lg2(pts);
+	pt_vaddr_t cut_va = pts->range->va;
+	struct pt_write_attrs attrs = { .gfp = gfp };
+	struct pt_table_p *table_mem = NULL;
+	struct pt_state run = *pts;
+	pt_oaddr_t run_oa = pt_entry_oa(pts);
+	pt_vaddr_t run_va = log2_set_mod(cut_va, 0, isz_lg2 + nc_lg2);
+	pt_vaddr_t item_va = pt_item_va(pts);
+	pt_oaddr_t item_oa = run_oa + (item_va - run_va);
+	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
+	unsigned int end = first + (1U << nc_lg2);
+	bool at_item = !log2_mod(cut_va, isz_lg2);
+	u64 old_entry = pts->entry;
+
+	/* Refuse before changing anything */
+	if (nc_lg2 && !pts_feature(pts, PT_FEAT_OA_SIZE_CHANGE))
+		return -EOPNOTSUPP;
+	if (!at_item && !pts_feature(pts, PT_FEAT_OA_TABLE_XCHG))
+		return -EOPNOTSUPP;
+
+	/*
+	 * The attributes of the new entries, with the dirty bit of any item
+	 * of a contiguous run: the run is one page to the dirty tracking.
+	 */
+	for (run.index = first; run.index != end; run.index++) {
+		struct pt_write_attrs item_attrs;
+
+		pt_load_entry_raw(&run);
+		pt_attr_from_entry(&run, &item_attrs);
+		attrs.descriptor_bits |= item_attrs.descriptor_bits;
+	}
+
+	if (!at_item) {
+		table_mem = cut_build_table(iommu_table, pts, item_va, item_oa,
+					    cut_va, &attrs);
+		if (IS_ERR(table_mem))
+			return PTR_ERR(table_mem);
+		/*
+		 * One atomic store swaps the leaf for the table mapping the
+		 * same addresses. It fails only if the walker set a dirty or
+		 * accessed bit meanwhile: start again to carry it.
+		 */
+		pts->entry = old_entry;
+		if (!pt_install_table(pts, virt_to_phys(table_mem), &attrs)) {
+			struct pt_range range = *pts->range;
+
+			range.top_table = table_mem;
+			range.top_level = pts->level - 1;
+			cut_free_tree(iommu_table, &range, table_mem);
+			return -EAGAIN;
+		}
+	}
+
+	/* The rest of a contiguous run, each side with its best sizes */
+	run.index = first;
+	cut_rewrite_items(&run, pts->index, run_va, run_oa, &attrs);
+	run.index = at_item ? pts->index : pts->index + 1;
+	cut_rewrite_items(&run, end,
+			  run_va + ((pt_vaddr_t)(run.index - first) << isz_lg2),
+			  run_oa + ((pt_oaddr_t)(run.index - first) << isz_lg2),
+			  &attrs);
+	return 0;
+}
+
+static __always_inline int __cut_mapping(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *cut = arg;
+
+	switch (pt_load_entry(&pts)) {
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	case PT_ENTRY_OA:
+		/* Already a leaf boundary */
+		if (!log2_mod(range->va, pt_entry_oa_lg2sz(&pts)))
+			return 0;
+		return cut_leaf(cut->iommu_table, &pts, cut->attrs.gfp);
+	default:
+		return -ENOENT;
+	}
+}
+
+PT_MAKE_LEVELS(__cut_mapping_walk, __cut_mapping);
+
+/*
+ * NS(cut_mapping)() - Make cut_iova a leaf boundary
+ * @iommu_table: The table
+ * @cut_iova: The IOVA that must start a leaf afterwards
+ * @gfp: Allocation flags for new tables
+ *
+ * See the contract in include/linux/generic_pt/iommu.h.
+ */
+int NS(cut_mapping)(struct pt_iommu *iommu_table, dma_addr_t cut_iova,
+		    gfp_t gfp)
+{
+	struct pt_iommu_map_args cut = {
+		.iommu_table = iommu_table,
+		.attrs.gfp = gfp,
+	};
+	struct pt_range range;
+	int ret;
+
+	if (log2_mod(cut_iova, PT_GRANULE_LG2SZ))
+		return -EINVAL;
+	ret = make_range(&iommu_table->common, &range, cut_iova, 1);
+	if (ret)
+		return ret;
+	if (!range_within_top(&range))
+		return -ENOENT;
+	do {
+		range.va = cut_iova;
+		ret = pt_walk_range(&range, __cut_mapping_walk, &cut);
+	} while (ret == -EAGAIN);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(NS(cut_mapping), GENERIC_PT_IOMMU);
 
 /*
  * NS(init)() - Initialise a table and its iommu_domain geometry

@@ -47,8 +47,10 @@ enum {
 #define AMDV1PT_FMT_NL_DEFAULT 0
 #define AMDV1PT_FMT_NL_SIZE 7
 
-#define AMDV1PT_LEAF_ATTRS \
-	(AMDV1PT_FMT_U | AMDV1PT_FMT_FC | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
+/* What a leaf carries over when it is re-written: permissions and dirty */
+#define AMDV1PT_LEAF_ATTRS                                     \
+	(AMDV1PT_FMT_D | AMDV1PT_FMT_U | AMDV1PT_FMT_FC |       \
+	 AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
 static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
@@ -213,7 +215,13 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 
 	common->max_vasz_lg2 = vasz_lg2;
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;
-	common->features = cfg->common.features;
+	/*
+	 * The IOMMU tolerates a leaf replaced by a table mapping the same
+	 * addresses, and variable size pages changing size, without
+	 * break-before-make.
+	 */
+	common->features = cfg->common.features | BIT(PT_FEAT_OA_TABLE_XCHG) |
+			   BIT(PT_FEAT_OA_SIZE_CHANGE);
 
 	/* Levels needed to cover the whole IOVA space */
 	levels = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,

@@ -169,7 +169,9 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;
-	common->features = cfg->common.features | BIT(PT_FEAT_SIGN_EXTEND);
+	/* A large page may be replaced by a table mapping the same addresses */
+	common->features = cfg->common.features | BIT(PT_FEAT_SIGN_EXTEND) |
+			   BIT(PT_FEAT_OA_TABLE_XCHG);
 	switch (cfg->common.max_vasz_lg2) {
 	case 48:
 		common->max_vasz_lg2 = 48;

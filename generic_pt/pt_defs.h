@@ -127,6 +127,26 @@ static inline bool pts_feature(const struct pt_state *pts,
 #define oaffs(a) log2_ffs_t(a)
 #define oaffz(a) log2_ffz_t(a)
 
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
+/**
+ * typedef pt_store_hook_fn - Test hook run after every store to a table
+ * @priv: What pt_store_hook_set() was given
+ * @table: The table memory stored to
+ * @index: The item stored
+ *
+ * The hitless tests use it to walk the table after every single store.
+ */
+typedef void (*pt_store_hook_fn)(void *priv, struct pt_table_p *table,
+				 unsigned int index);
+void pt_store_hook_set(pt_store_hook_fn fn, void *priv);
+void pt_store_hook_call(struct pt_table_p *table, unsigned int index);
+#else
+static inline void pt_store_hook_call(struct pt_table_p *table,
+				      unsigned int index)
+{
+}
+#endif
+
 /*
  * Table memory is an array of little-endian 64-bit words whatever the CPU's
  * byte order. These are the only accessors of it.
@@ -147,6 +167,7 @@ static inline void pt_table_write(struct pt_table_p *table, unsigned int index,
 				  u64 value)
 {
 	WRITE_ONCE(*pt_table_word(table, index), cpu_to_le64(value));
+	pt_store_hook_call(table, index);
 }
 
 /*
@@ -158,8 +179,11 @@ static inline bool pt_table_cmpxchg(struct pt_table_p *table,
 {
 	u64 old_le = (u64 __force)cpu_to_le64(old);
 
-	return try_cmpxchg64((u64 __force *)pt_table_word(table, index),
-			     &old_le, (u64 __force)cpu_to_le64(new));
+	if (!try_cmpxchg64((u64 __force *)pt_table_word(table, index),
+			   &old_le, (u64 __force)cpu_to_le64(new)))
+		return false;
+	pt_store_hook_call(table, index);
+	return true;
 }
 
 #endif

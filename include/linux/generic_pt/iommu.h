@@ -139,6 +139,22 @@ struct pt_iommu_info {
  * pt_iommu_<fmt>_iova_to_phys(): the physical address of any byte of a
  * mapping, 0 where nothing is mapped.
  *
+ * pt_iommu_<fmt>_cut_mapping(table, cut_iova, gfp): afterwards no leaf
+ * crosses @cut_iova, so that the two parts of an earlier map on each side of
+ * it can be unmapped separately, and the page sizes on each side are those
+ * two separate maps would have chosen. It is hitless: every store leaves every
+ * IOVA translating to the same address with the same attributes. A leaf is
+ * replaced by a sub-tree built privately and swapped in with one atomic store
+ * (PT_FEAT_OA_TABLE_XCHG); a contiguous leaf is re-sized in place
+ * (PT_FEAT_OA_SIZE_CHANGE). Dirty bits of the cut leaf are carried to every
+ * entry that replaces it. Returns 0 (also when @cut_iova already starts a
+ * leaf), -ENOENT when nothing is mapped at @cut_iova, -EINVAL when it is not
+ * aligned to the smallest page, -ERANGE outside the table, -EOPNOTSUPP when
+ * the format or configuration needs break-before-make for the change, or
+ * -ENOMEM. On failure nothing the walker can see has changed.
+ * Context: the caller holds a range lock covering the whole mapping that
+ * contains @cut_iova.
+ *
  * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
  *
  * pt_iommu_<fmt>_deinit(): free every table. Safe on a zeroed structure and
@@ -160,6 +176,8 @@ struct pt_iommu_info {
 		struct iommu_iotlb_gather *iotlb_gather);                      \
 	phys_addr_t pt_iommu_##fmt##_iova_to_phys(struct iommu_domain *domain, \
 						  dma_addr_t iova);            \
+	int pt_iommu_##fmt##_cut_mapping(struct pt_iommu *iommu_table,         \
+					 dma_addr_t cut_iova, gfp_t gfp);      \
 	void pt_iommu_##fmt##_get_info(struct pt_iommu *iommu_table,           \
 				       struct pt_iommu_info *info);            \
 	void pt_iommu_##fmt##_deinit(struct pt_iommu *iommu_table)

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suites of the AMD IOMMU v1 page table.
+ *
+ * The test personality below encodes and decodes entries from the AMD I/O
+ * Virtualization Technology (IOMMU) Specification, section "I/O Page
+ * Tables" (the same facts as drivers/iommu/amd/amd_iommu_types.h), not from
+ * fmt/amdv1.h, so that the suites check the engine against an independent
+ * reading of the format.
+ */
+#define PT_FMT amdv1
+
+#include "fmt/amdv1.h"
+#include "generic_pt/pt_iter.h"
+#include "kunit_common.h"
+
+/* Fields of an I/O page table entry, as the specification numbers them */
+#define AMDT_PR BIT_ULL(0)	/* Present */
+#define AMDT_A BIT_ULL(5)	/* Accessed, set by the IOMMU */
+#define AMDT_D BIT_ULL(6)	/* Dirty, set by the IOMMU */
+#define AMDT_NL_SHIFT 9		/* Next Level, bits 11:9 */
+#define AMDT_NL_MASK (7ULL << AMDT_NL_SHIFT)
+#define AMDT_ADDR_MASK GENMASK_ULL(51, 12)	/* Address, bits 51:12 */
+#define AMDT_U BIT_ULL(59)	/* Attribute override */
+#define AMDT_FC BIT_ULL(60)	/* Force Coherent */
+#define AMDT_IR BIT_ULL(61)	/* Read permission */
+#define AMDT_IW BIT_ULL(62)	/* Write permission */
+
+/* Next Level of a leaf: a page of the level's size, or of the encoded size */
+#define AMDT_NL_PAGE 0
+#define AMDT_NL_SIZED 7
+
+/* 512 entries of 8 bytes, 4K pages, hardware levels 1 to 6, 52-bit OA */
+#define AMDT_PAGE_LG2 12
+#define AMDT_LEVEL_BITS 9
+#define AMDT_HW_LEVELS 6
+#define AMDT_OA_LG2 52
+/* A sized page spans up to 2^8 entries of its level */
+#define AMDT_SIZED_MAX_LG2 8
+
+/* Engine levels 0..5 are hardware levels 1..6; level 0 holds 4K pages */
+#define KPT_REF_MAX_LEVEL (AMDT_HW_LEVELS - 1)
+#define KPT_REF_PROT_MASK (IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
+/* What the IOMMU itself may set in a leaf, and what of it a re-write keeps */
+#define KPT_REF_HW_LEAF_BITS (AMDT_A | AMDT_D)
+#define KPT_REF_HW_KEPT_BITS AMDT_D
+
+static unsigned int kpt_ref_item_lg2(unsigned int level)
+{
+	return AMDT_PAGE_LG2 + AMDT_LEVEL_BITS * level;
+}
+
+static unsigned int kpt_ref_items_lg2(unsigned int level)
+{
+	return AMDT_LEVEL_BITS;
+}
+
+/* A level holds pages of its item size times 2^0 .. 2^8 within the OA */
+static u64 kpt_ref_level_sizes(unsigned int level, unsigned int oasz_lg2)
+{
+	unsigned int limit = min_t(unsigned int, oasz_lg2, AMDT_OA_LG2);
+	u64 sizes = 0;
+	unsigned int k;
+
+	for (k = 0; k <= AMDT_SIZED_MAX_LG2; k++)
+		if (kpt_ref_item_lg2(level) + k <= limit)
+			sizes |= BIT_ULL(kpt_ref_item_lg2(level) + k);
+	return sizes;
+}
+
+/* Levels init must build: enough for the VA, or the dynamic start */
+static unsigned int kpt_ref_levels(const struct kpt_cfg *cfg)
+{
+	unsigned int levels = 1;
+
+	while (kpt_ref_item_lg2(levels - 1) + AMDT_LEVEL_BITS < cfg->vasz_lg2)
+		levels++;
+	if (cfg->dyn_start_levels && cfg->dyn_start_levels < levels)
+		levels = cfg->dyn_start_levels;
+	return levels;
+}
+
+static unsigned int kpt_ref_prot_from_bits(u64 word)
+{
+	unsigned int prot = 0;
+
+	if (word & AMDT_IR)
+		prot |= IOMMU_READ;
+	if (word & AMDT_IW)
+		prot |= IOMMU_WRITE;
+	if (word & AMDT_FC)
+		prot |= IOMMU_CACHE;
+	return prot;
+}
+
+static u64 kpt_ref_prot_bits(unsigned int prot)
+{
+	u64 bits = 0;
+
+	if (prot & IOMMU_READ)
+		bits |= AMDT_IR;
+	if (prot & IOMMU_WRITE)
+		bits |= AMDT_IW;
+	if (prot & IOMMU_CACHE)
+		bits |= AMDT_FC;
+	return bits;
+}
+
+static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
+{
+	ent->type = KPT_REF_BAD;
+	ent->why = why;
+}
+
+/* Decode the entry at @index of a table of engine level @level */
+static void kpt_ref_decode(const void *table, unsigned int level,
+			   unsigned int index, struct kpt_ref_entry *ent)
+{
+	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
+	u64 word = kpt_word(table, index);
+	u64 addr = word & AMDT_ADDR_MASK;
+	unsigned int nl = (word & AMDT_NL_MASK) >> AMDT_NL_SHIFT;
+	unsigned int bit, i;
+
+	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
+
+	if (!(word & AMDT_PR)) {
+		/* The engine clears entries to zero */
+		if (word)
+			return kpt_ref_bad(ent, "non-present entry not zero");
+		ent->type = KPT_REF_EMPTY;
+		return;
+	}
+
+	if (nl != AMDT_NL_PAGE && nl != AMDT_NL_SIZED) {
+		/* A table's NL is the hardware level of the lower table */
+		if (level == 0)
+			return kpt_ref_bad(ent, "table entry in a 4K table");
+		if (nl != level)
+			return kpt_ref_bad(ent, "table entry with a wrong NL");
+		if (word != (AMDT_PR | AMDT_IR | AMDT_IW |
+			     ((u64)nl << AMDT_NL_SHIFT) | addr))
+			return kpt_ref_bad(ent, "table entry bits");
+		ent->type = KPT_REF_TABLE;
+		ent->oa = addr;
+		return;
+	}
+
+	/* A leaf; the engine writes no A, D or U bits */
+	if (word & ~(AMDT_PR | AMDT_NL_MASK | AMDT_ADDR_MASK | AMDT_IR |
+		     AMDT_IW | AMDT_FC))
+		return kpt_ref_bad(ent, "unexpected leaf bits");
+	ent->prot = kpt_ref_prot_from_bits(word);
+
+	if (nl == AMDT_NL_PAGE) {
+		ent->size_lg2 = isz_lg2;
+		ent->oa = addr;
+		if (isz_lg2 > AMDT_OA_LG2)
+			return kpt_ref_bad(ent, "page larger than the OA");
+		if (addr & kpt_max(isz_lg2))
+			return kpt_ref_bad(ent, "misaligned page address");
+		ent->type = KPT_REF_LEAF;
+		return;
+	}
+
+	/* NL 7: the lowest zero address bit is bit size_lg2 - 1 */
+	for (bit = AMDT_PAGE_LG2; bit < AMDT_OA_LG2 && (addr & BIT_ULL(bit));
+	     bit++)
+		;
+	if (bit >= AMDT_OA_LG2)
+		return kpt_ref_bad(ent, "sized page without a size");
+	ent->size_lg2 = bit + 1;
+	ent->oa = addr & ~kpt_max(ent->size_lg2);
+	if (ent->size_lg2 <= isz_lg2 ||
+	    ent->size_lg2 > isz_lg2 + AMDT_SIZED_MAX_LG2)
+		return kpt_ref_bad(ent, "sized page of another level's size");
+	ent->nitems = 1U << (ent->size_lg2 - isz_lg2);
+	if (index % ent->nitems)
+		return kpt_ref_bad(ent, "sized page not aligned in its table");
+	/* Every entry the page spans holds the same word */
+	for (i = 1; i < ent->nitems; i++)
+		if (kpt_word(table, index + i) != word)
+			return kpt_ref_bad(ent, "sized page replica differs");
+	ent->type = KPT_REF_LEAF;
+}
+
+/* The word a leaf of 2^size_lg2 bytes at @oa must be written as */
+static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
+			     unsigned int size_lg2, unsigned int prot)
+{
+	u64 word = AMDT_PR | kpt_ref_prot_bits(prot) | oa;
+	unsigned int bit;
+
+	if (size_lg2 == kpt_ref_item_lg2(level))
+		return word | ((u64)AMDT_NL_PAGE << AMDT_NL_SHIFT);
+
+	word |= (u64)AMDT_NL_SIZED << AMDT_NL_SHIFT;
+	/* Bits 12 .. size_lg2 - 2 are ones, bit size_lg2 - 1 stays zero */
+	for (bit = AMDT_PAGE_LG2; bit + 2 <= size_lg2; bit++)
+		word |= BIT_ULL(bit);
+	return word;
+}
+
+/*
+ * The word of a table entry at engine level @level: it points at a table of
+ * engine level @level - 1, which is hardware level @level.
+ */
+static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
+{
+	return AMDT_PR | AMDT_IR | AMDT_IW | ((u64)level << AMDT_NL_SHIFT) |
+	       table_pa;
+}
+
+static int kpt_fmt_init(struct KPT_TABLE *table, const struct kpt_cfg *cfg,
+			const struct pt_iommu_driver_ops *ops)
+{
+	struct pt_iommu_amdv1_cfg amd_cfg = {
+		.common = {
+			.driver_ops = cfg->no_driver_ops ? NULL : ops,
+			.features = cfg->features,
+			.max_vasz_lg2 = cfg->vasz_lg2,
+			.max_oasz_lg2 = cfg->oasz_lg2,
+			.nid = NUMA_NO_NODE,
+		},
+	};
+
+	if (cfg->dyn_start_levels) {
+		amd_cfg.common.features |= BIT(PT_FEAT_DYNAMIC_TOP);
+		amd_cfg.starting_level = cfg->dyn_start_levels;
+	}
+	return pt_iommu_amdv1_init(table, &amd_cfg, GFP_KERNEL);
+}
+
+/* The top from the DTE fields: root pointer and paging mode (levels) */
+static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
+		       unsigned int *top_level)
+{
+	struct pt_iommu_amdv1_hw_info info = {};
+
+	pt_iommu_amdv1_hw_info(table, &info);
+	if (info.mode < 1 || info.mode > AMDT_HW_LEVELS ||
+	    (info.host_pt_root & ~AMDT_ADDR_MASK))
+		return -EINVAL;
+	*top_pa = info.host_pt_root;
+	*top_level = info.mode - 1;
+	return 0;
+}
+
+static const struct kpt_cfg kpt_cfgs[] = {
+	{ .name = "va64", .vasz_lg2 = 64, .oasz_lg2 = 52 },
+	{ .name = "va64-dyn3", .vasz_lg2 = 64, .oasz_lg2 = 52,
+	  .dyn_start_levels = 3 },
+	{ .name = "va48-oa44", .vasz_lg2 = 48, .oasz_lg2 = 44 },
+	{ .name = "va40-oa40-dyn1", .vasz_lg2 = 40, .oasz_lg2 = 40,
+	  .dyn_start_levels = 1 },
+	{ .name = "va21-oa32", .vasz_lg2 = 21, .oasz_lg2 = 32 },
+};
+
+static const struct kpt_cfg kpt_bad_cfgs[] = {
+	{ .name = "va20", .vasz_lg2 = 20, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "va65", .vasz_lg2 = 65, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "oa31", .vasz_lg2 = 48, .oasz_lg2 = 31, .err = -EINVAL },
+	{ .name = "oa53", .vasz_lg2 = 48, .oasz_lg2 = 53, .err = -EINVAL },
+	{ .name = "dyn0", .vasz_lg2 = 64, .oasz_lg2 = 52,
+	  .features = BIT(PT_FEAT_DYNAMIC_TOP), .err = -EINVAL },
+	{ .name = "dyn7", .vasz_lg2 = 64, .oasz_lg2 = 52,
+	  .dyn_start_levels = 7, .err = -EINVAL },
+	{ .name = "dyn-no-ops", .vasz_lg2 = 64, .oasz_lg2 = 52,
+	  .dyn_start_levels = 3, .no_driver_ops = true, .err = -EINVAL },
+	{ .name = "sign-extend", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = BIT(PT_FEAT_SIGN_EXTEND), .err = -EOPNOTSUPP },
+};
+
+#include "kunit_fmt.h"
+#include "kunit_iommu.h"
+#include "kunit_driver.h"
+
+kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of the Generic PT AMD IOMMU v1 page table");
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic PT KUnit: what every format's test personality and the templated
+ * suites share.
+ *
+ * A format's test file (kunit_<fmt>.c) defines PT_FMT, includes its format
+ * header, this file, and then provides its personality before including the
+ * suite templates:
+ *
+ *   KPT_REF_MAX_LEVEL                  highest level a table may have
+ *   kpt_ref_item_lg2(level)            log2 of the IOVA span of one item
+ *   kpt_ref_items_lg2(level)           log2 of the number of items of a table
+ *   kpt_ref_level_sizes(level, oasz)   bitmap of the leaf sizes of a level
+ *   kpt_ref_levels(cfg)                levels of a freshly initialised table
+ *   kpt_ref_decode(table, level, index, entry)
+ *					read a raw entry from the spec
+ *   kpt_ref_leaf_word(level, oa, size_lg2, prot)
+ *   kpt_ref_table_word(level, table_pa)
+ *					raw words the spec says to expect
+ *   kpt_ref_prot_bits(prot)            leaf bits for IOMMU_READ / ...
+ *   KPT_REF_PROT_MASK                  the IOMMU prot flags the format keeps
+ *   KPT_REF_HW_LEAF_BITS               bits the hardware sets in leaves
+ *   KPT_REF_HW_KEPT_BITS               those pt_attr_from_entry() keeps
+ *   kpt_fmt_init(table, cfg, ops)      initialise a table for a kpt_cfg
+ *   kpt_fmt_top(table, &pa, &level)    the top as the driver would program it
+ *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test
+ *
+ * The reference side is written from the hardware specification and never
+ * uses the format header's own encoding macros, so that the suites compare
+ * the engine with an independent reading of the format.
+ */
+#ifndef __GENERIC_PT_KUNIT_COMMON_H
+#define __GENERIC_PT_KUNIT_COMMON_H
+
+#include <kunit/test.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/iommu.h>
+#include <linux/slab.h>
+#include <linux/stringify.h>
+
+#ifndef PT_FMT
+#error "Define PT_FMT first"
+#endif
+
+#define __KPT_CAT2(a, b) a##b
+#define _KPT_CAT2(a, b) __KPT_CAT2(a, b)
+#define __KPT_CAT3(a, b, c) a##b##c
+#define _KPT_CAT3(a, b, c) __KPT_CAT3(a, b, c)
+/* The function under test: KPT_OP(map_pages) is pt_iommu_amdv1_map_pages */
+#define KPT_OP(op) _KPT_CAT3(pt_iommu_, PT_FMT, _##op)
+/* The format's table structure, struct pt_iommu_amdv1 */
+#define KPT_TABLE _KPT_CAT2(pt_iommu_, PT_FMT)
+/* Suite names: KPT_SUITE_NAME("iommu") is "generic_pt_amdv1_iommu" */
+#define KPT_SUITE_NAME(what) "generic_pt_" __stringify(PT_FMT) "_" what
+
+/**
+ * struct kpt_cfg - One table configuration to test
+ * @name: For messages
+ * @vasz_lg2: max_vasz_lg2 given to init
+ * @oasz_lg2: max_oasz_lg2 given to init
+ * @dyn_start_levels: 0 for a table built with every level it needs, else
+ *	PT_FEAT_DYNAMIC_TOP starting with this many levels
+ * @features: Further features requested (init error tests)
+ * @no_driver_ops: Pass no driver ops (init error tests)
+ * @err: The errno init must return (init error tests)
+ */
+struct kpt_cfg {
+	const char *name;
+	u8 vasz_lg2;
+	u8 oasz_lg2;
+	u8 dyn_start_levels;
+	unsigned int features;
+	bool no_driver_ops;
+	int err;
+};
+
+enum kpt_ref_type {
+	KPT_REF_EMPTY,
+	KPT_REF_TABLE,
+	KPT_REF_LEAF,
+	/* Not something the engine may ever write */
+	KPT_REF_BAD,
+};
+
+/**
+ * struct kpt_ref_entry - An entry as the reference decoder reads it
+ * @type: What the raw word is
+ * @raw: The raw word, in CPU byte order
+ * @oa: Leaf: output address of its first byte; table: the lower table
+ * @size_lg2: Leaf: log2 of its size
+ * @nitems: Items the entry occupies (a contiguous leaf is replicated)
+ * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / IOMMU_CACHE it grants
+ * @why: KPT_REF_BAD: what is wrong with it
+ */
+struct kpt_ref_entry {
+	enum kpt_ref_type type;
+	u64 raw;
+	u64 oa;
+	unsigned int size_lg2;
+	unsigned int nitems;
+	unsigned int prot;
+	const char *why;
+};
+
+/* Raw word @index of a table, in CPU byte order */
+static inline u64 kpt_word(const void *table, unsigned int index)
+{
+	return le64_to_cpu(((const __le64 *)table)[index]);
+}
+
+/* 2^lg2 - 1 for lg2 up to 64 */
+static inline u64 kpt_max(unsigned int lg2)
+{
+	return lg2 >= 64 ? U64_MAX : BIT_ULL(lg2) - 1;
+}
+
+/* splitmix64: small, seedable and the same in every build */
+static inline u64 kpt_rand(u64 *state)
+{
+	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A random number in [lo, hi] */
+static inline u64 kpt_rand_range(u64 *state, u64 lo, u64 hi)
+{
+	if (hi - lo == U64_MAX)
+		return kpt_rand(state);
+	return lo + kpt_rand(state) % (hi - lo + 1);
+}
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic PT KUnit: the driver path, templated per format.
+ *
+ * A minimal IOMMU driver domain: its struct iommu_domain_ops come from
+ * IOMMU_PT_DOMAIN_OPS() plus an iotlb_sync that frees the tables on the
+ * gather list after the (pretend) flush, and a free. In the kernel it is
+ * driven through the real iommu core, iommu_map(), iommu_unmap() and
+ * iommu_iova_to_phys(). User space has no iommu core, so there the test
+ * calls the domain ops the way the core does, one call each.
+ */
+#ifndef __GENERIC_PT_KUNIT_DRIVER_H
+#define __GENERIC_PT_KUNIT_DRIVER_H
+
+struct kpt_drv {
+	struct KPT_TABLE table;
+	struct pt_iommu_test_hooks hooks;
+	unsigned int syncs;
+	unsigned int freed_tables;
+	unsigned int frees;
+};
+
+static struct kpt_drv *kpt_drv_of(struct iommu_domain *domain)
+{
+	return container_of(domain, struct kpt_drv, table.iommu.domain);
+}
+
+static void kpt_drv_iotlb_sync(struct iommu_domain *domain,
+			       struct iommu_iotlb_gather *gather)
+{
+	struct kpt_drv *drv = kpt_drv_of(domain);
+	unsigned int n = kpt_count_list(&gather->freelist);
+
+	/* A real driver flushes gather->start..end here, then frees */
+	drv->syncs++;
+	drv->freed_tables += n;
+	atomic_sub(n, &drv->hooks.tables);
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static void kpt_drv_free(struct iommu_domain *domain)
+{
+	struct kpt_drv *drv = kpt_drv_of(domain);
+
+	KPT_OP(deinit)(&drv->table.iommu);
+	drv->frees++;
+}
+
+/* Expands PT_FMT before IOMMU_PT_DOMAIN_OPS() pastes it */
+#define KPT_DOMAIN_OPS(fmt) IOMMU_PT_DOMAIN_OPS(fmt)
+
+static const struct iommu_domain_ops kpt_drv_ops = {
+	KPT_DOMAIN_OPS(PT_FMT),
+	.iotlb_sync = kpt_drv_iotlb_sync,
+	.free = kpt_drv_free,
+};
+
+#ifdef __KERNEL__
+static int kpt_drv_map(struct iommu_domain *domain, u64 iova, u64 pa,
+		       u64 len, int prot)
+{
+	return iommu_map(domain, iova, pa, len, prot, GFP_KERNEL);
+}
+
+static size_t kpt_drv_unmap(struct iommu_domain *domain, u64 iova, u64 len)
+{
+	return iommu_unmap(domain, iova, len);
+}
+
+static phys_addr_t kpt_drv_phys(struct iommu_domain *domain, u64 iova)
+{
+	return iommu_iova_to_phys(domain, iova);
+}
+
+static void kpt_drv_domain_free(struct iommu_domain *domain)
+{
+	iommu_domain_free(domain);
+}
+#else
+/* No iommu core in user space: one call of each op, as the core makes */
+static int kpt_drv_map(struct iommu_domain *domain, u64 iova, u64 pa,
+		       u64 len, int prot)
+{
+	u64 pgsize = domain->pgsize_bitmap & -domain->pgsize_bitmap;
+	size_t mapped = 0;
+	int ret;
+
+	ret = domain->ops->map_pages(domain, iova, pa, pgsize, len / pgsize,
+				     prot, GFP_KERNEL, &mapped);
+	return ret;
+}
+
+static size_t kpt_drv_unmap(struct iommu_domain *domain, u64 iova, u64 len)
+{
+	u64 pgsize = domain->pgsize_bitmap & -domain->pgsize_bitmap;
+	struct iommu_iotlb_gather gather;
+	size_t unmapped;
+
+	iommu_iotlb_gather_init(&gather);
+	unmapped = domain->ops->unmap_pages(domain, iova, pgsize,
+					    len / pgsize, &gather);
+	domain->ops->iotlb_sync(domain, &gather);
+	return unmapped;
+}
+
+static phys_addr_t kpt_drv_phys(struct iommu_domain *domain, u64 iova)
+{
+	return domain->ops->iova_to_phys(domain, iova);
+}
+
+static void kpt_drv_domain_free(struct iommu_domain *domain)
+{
+	domain->ops->free(domain);
+}
+#endif
+
+/*
+ * Map, translate and unmap through the core; the leaves are those of the
+ * greedy decomposition, the core's iotlb_sync frees the emptied tables and
+ * freeing the domain frees the rest.
+ */
+static void kpt_drv_test_core(struct kunit *test)
+{
+	const struct kpt_cfg *cfg = &kpt_cfgs[0];
+	struct kpt_range ranges[8];
+	unsigned int n = kpt_ranges(cfg, ranges);
+	struct iommu_domain *domain;
+	struct kpt_walk walk;
+	struct kpt_drv *drv;
+	unsigned int i, s;
+	u64 top_item;
+
+	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	drv->table.iommu.test = &drv->hooks;
+	domain = &drv->table.iommu.domain;
+	domain->type = IOMMU_DOMAIN_UNMANAGED;
+	domain->ops = &kpt_drv_ops;
+	KUNIT_ASSERT_EQ(test, kpt_fmt_init(&drv->table, cfg, NULL), 0);
+	KUNIT_EXPECT_EQ(test, (u64)domain->pgsize_bitmap,
+			kpt_ref_pgsize_bitmap(cfg));
+
+	for (i = 0; i != n; i++) {
+		const struct kpt_range *r = &ranges[i];
+		unsigned int expect[64] = {};
+		unsigned int before = atomic_read(&drv->hooks.tables);
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kpt_drv_map(domain, r->va, r->pa, r->len,
+						IOMMU_READ | IOMMU_WRITE),
+				    0, "range %u", i);
+		/* An overlapping map fails and the core undoes nothing else */
+		KUNIT_EXPECT_EQ(test,
+				kpt_drv_map(domain,
+					    (r->va + r->len / 2) & ~(u64)0xfff,
+					    0x1000, 0x2000, IOMMU_READ),
+				-EADDRINUSE);
+
+		memset(&walk, 0, sizeof(walk));
+		kpt_walk_table_of(test, cfg, &drv->table, &walk);
+		kpt_greedy(cfg, r->va, r->pa, r->len, expect, NULL, NULL);
+		for (s = 0; s != 64; s++)
+			KUNIT_EXPECT_EQ_MSG(test, walk.by_size[s], expect[s],
+					    "range %u: leaves of size_lg2 %u",
+					    i, s);
+		KUNIT_EXPECT_EQ(test, kpt_drv_phys(domain, r->va + r->len - 1),
+				r->pa + r->len - 1);
+		KUNIT_EXPECT_EQ(test, kpt_drv_phys(domain, r->va + r->len / 2),
+				r->pa + r->len / 2);
+
+		KUNIT_EXPECT_EQ_MSG(test, kpt_drv_unmap(domain, r->va, r->len),
+				    r->len, "range %u", i);
+		KUNIT_EXPECT_EQ(test, kpt_drv_phys(domain, r->va + r->len / 2),
+				0);
+		KUNIT_EXPECT_GE(test, atomic_read(&drv->hooks.tables), 1);
+		KUNIT_EXPECT_LE(test, atomic_read(&drv->hooks.tables),
+				before + 6 * KPT_REF_MAX_LEVEL);
+	}
+	KUNIT_EXPECT_GT(test, drv->syncs, 0);
+
+	/* Unmapping the whole first item of the top frees every table below */
+	KUNIT_EXPECT_EQ(test,
+			kpt_drv_map(domain, ranges[0].va, ranges[0].pa,
+				    ranges[0].len, IOMMU_READ),
+			0);
+	top_item = BIT_ULL(kpt_ref_item_lg2(kpt_ref_levels(cfg) - 1));
+	KUNIT_EXPECT_EQ(test, kpt_drv_unmap(domain, 0, top_item),
+			ranges[0].len);
+	memset(&walk, 0, sizeof(walk));
+	kpt_walk_table_of(test, cfg, &drv->table, &walk);
+	KUNIT_EXPECT_GT(test, drv->freed_tables, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&drv->hooks.tables), walk.ntables);
+
+	/* Freeing the domain frees what is left */
+	KUNIT_EXPECT_EQ(test,
+			kpt_drv_map(domain, ranges[0].va, ranges[0].pa,
+				    ranges[0].len, IOMMU_READ),
+			0);
+	kpt_drv_domain_free(domain);
+	KUNIT_EXPECT_EQ(test, drv->frees, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&drv->hooks.tables), 0);
+	kfree(drv);
+}
+
+static struct kunit_case kpt_driver_cases[] = {
+	KUNIT_CASE(kpt_drv_test_core),
+	{}
+};
+
+static struct kunit_suite kpt_driver_suite = {
+	.name = KPT_SUITE_NAME("driver"),
+	.init = kpt_iommu_init,
+	.test_cases = kpt_driver_cases,
+};
+
+#endif

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic PT KUnit: format level suite, templated per format.
+ *
+ * Drives the format header's inline hooks directly on a private table
+ * buffer and checks every raw word they write, and every value they decode,
+ * against the reference personality of the format (see kunit_common.h).
+ */
+#ifndef __GENERIC_PT_KUNIT_FMT_H
+#define __GENERIC_PT_KUNIT_FMT_H
+
+/* Output address sizes the format suite is run with */
+static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
+
+static const unsigned int kpt_fmt_prots[] = {
+	IOMMU_READ,
+	IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+	IOMMU_READ | IOMMU_CACHE,
+};
+
+struct kpt_fmt {
+	struct kunit *test;
+	struct pt_common common;
+	struct pt_range range;
+	struct pt_state pts;
+	void *buf;
+	unsigned int buf_items;
+};
+
+static unsigned int kpt_fmt_max_items(void)
+{
+	unsigned int level, items = 0;
+
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
+		items = max(items, 1U << kpt_ref_items_lg2(level));
+	return items;
+}
+
+static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
+			 unsigned int oasz_lg2)
+{
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->test = test;
+	fmt->buf_items = kpt_fmt_max_items();
+	fmt->buf = kcalloc(fmt->buf_items, sizeof(u64), GFP_KERNEL);
+	if (!fmt->buf)
+		return -ENOMEM;
+	fmt->common.max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
+	fmt->common.max_oasz_lg2 = oasz_lg2;
+	fmt->range.common = &fmt->common;
+	fmt->range.top_level = KPT_REF_MAX_LEVEL;
+	fmt->pts.range = &fmt->range;
+	fmt->pts.table = fmt->buf;
+	return 0;
+}
+
+static void kpt_fmt_at(struct kpt_fmt *fmt, unsigned int level,
+		       unsigned int index)
+{
+	fmt->pts.level = level;
+	fmt->pts.index = index;
+	fmt->pts.entry = 0;
+}
+
+/*
+ * Check the whole buffer: items [start, start + n) hold @word, every other
+ * item is zero. Reports the first difference only.
+ */
+static bool kpt_fmt_check_words(struct kpt_fmt *fmt, unsigned int nitems,
+				unsigned int start, unsigned int n, u64 word,
+				const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i != nitems; i++) {
+		u64 expect = (i >= start && i < start + n) ? word : 0;
+		u64 got = kpt_word(fmt->buf, i);
+
+		if (got != expect) {
+			KUNIT_FAIL(fmt->test,
+				   "%s: level %u item %u is %016llx, the spec says %016llx",
+				   what, fmt->pts.level, i, got, expect);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The geometry hooks against the reference */
+static void kpt_fmt_test_geometry(struct kunit *test)
+{
+	struct kpt_fmt fmt;
+	unsigned int level, i;
+	u64 sizes;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	KUNIT_EXPECT_EQ(test, PT_MAX_TOP_LEVEL, KPT_REF_MAX_LEVEL);
+	KUNIT_EXPECT_EQ(test, PT_GRANULE_LG2SZ, kpt_ref_item_lg2(0));
+
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
+		kpt_fmt_at(&fmt, level, 0);
+		KUNIT_EXPECT_EQ_MSG(test, pt_table_item_lg2sz(&fmt.pts),
+				    kpt_ref_item_lg2(level), "level %u",
+				    level);
+		KUNIT_EXPECT_EQ_MSG(test, pt_num_items_lg2(&fmt.pts),
+				    kpt_ref_items_lg2(level), "level %u",
+				    level);
+		KUNIT_EXPECT_EQ_MSG(test, 1U << pt_num_items_lg2(&fmt.pts),
+				    1U << (PT_TABLEMEM_LG2SZ - 3),
+				    "level %u: table memory", level);
+		for (i = 0; i != ARRAY_SIZE(kpt_fmt_oaszs); i++) {
+			unsigned int oasz_lg2 = kpt_fmt_oaszs[i];
+
+			fmt.common.max_oasz_lg2 = oasz_lg2;
+			sizes = kpt_ref_level_sizes(level, oasz_lg2);
+			KUNIT_EXPECT_EQ_MSG(test, pt_possible_sizes(&fmt.pts),
+					    sizes, "level %u oasz %u", level,
+					    oasz_lg2);
+		}
+	}
+	kfree(fmt.buf);
+}
+
+/* IOMMU prot flags to leaf bits; flags the format does not keep are ignored */
+static void kpt_fmt_test_prot(struct kunit *test)
+{
+	static const unsigned int flags[] = {
+		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE,
+		IOMMU_NOEXEC, IOMMU_MMIO, IOMMU_PRIV,
+	};
+	struct pt_write_attrs attrs;
+	struct kpt_fmt fmt;
+	unsigned int mask, i;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	for (mask = 0; mask != 1U << ARRAY_SIZE(flags); mask++) {
+		unsigned int prot = 0;
+		int ret;
+
+		for (i = 0; i != ARRAY_SIZE(flags); i++)
+			if (mask & BIT(i))
+				prot |= flags[i];
+		memset(&attrs, 0, sizeof(attrs));
+		ret = pt_iommu_set_prot(&fmt.common, &attrs, prot);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "prot %x", prot);
+		KUNIT_EXPECT_EQ_MSG(test, attrs.descriptor_bits,
+				    kpt_ref_prot_bits(prot & KPT_REF_PROT_MASK),
+				    "prot %x", prot);
+	}
+	kfree(fmt.buf);
+}
+
+/* One leaf of 2^size_lg2 at @index: the words, then every way to read it */
+static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
+			     unsigned int index, u64 oa,
+			     unsigned int size_lg2, unsigned int prot)
+{
+	struct kunit *test = fmt->test;
+	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
+	unsigned int nitems = 1U << (size_lg2 - isz_lg2);
+	unsigned int items = 1U << kpt_ref_items_lg2(level);
+	u64 word = kpt_ref_leaf_word(level, oa, size_lg2, prot);
+	struct pt_write_attrs attrs = {}, read_attrs = {};
+	struct kpt_ref_entry ent;
+	unsigned int i;
+
+	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
+	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->common, &attrs, prot),
+			0);
+	kpt_fmt_at(fmt, level, index);
+	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
+	pt_install_leaf_entry(&fmt->pts, oa, size_lg2, &attrs);
+	if (!kpt_fmt_check_words(fmt, items, index, nitems, word, "leaf"))
+		kunit_info(test, "leaf oa %llx size_lg2 %u prot %x", oa,
+			   size_lg2, prot);
+
+	kpt_ref_decode(fmt->buf, level, index, &ent);
+	KUNIT_EXPECT_EQ_MSG(test, ent.type, KPT_REF_LEAF, "%s",
+			    ent.why ? ent.why : "");
+	KUNIT_EXPECT_EQ(test, ent.oa, oa);
+	KUNIT_EXPECT_EQ(test, ent.size_lg2, size_lg2);
+	KUNIT_EXPECT_EQ(test, ent.nitems, nitems);
+	KUNIT_EXPECT_EQ(test, ent.prot, prot & KPT_REF_PROT_MASK);
+
+	/* The engine reads the same leaf from any of its items */
+	for (i = index; i != index + nitems; i++) {
+		kpt_fmt_at(fmt, level, i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt->pts),
+				    PT_ENTRY_OA, "level %u item %u", level, i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_entry_oa(&fmt->pts), oa,
+				    "level %u item %u", level, i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_entry_oa_lg2sz(&fmt->pts),
+				    size_lg2, "level %u item %u", level, i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_entry_num_contig_lg2(&fmt->pts),
+				    size_lg2 - isz_lg2, "level %u item %u",
+				    level, i);
+		pt_attr_from_entry(&fmt->pts, &read_attrs);
+		KUNIT_EXPECT_EQ_MSG(test, read_attrs.descriptor_bits,
+				    attrs.descriptor_bits, "level %u item %u",
+				    level, i);
+	}
+
+	/*
+	 * Bits the IOMMU sets (accessed, dirty) change nothing the engine
+	 * decodes; of them only those that must survive a re-write of the
+	 * entry (dirty) are attributes.
+	 */
+	for (i = index; i != index + nitems; i++)
+		((__le64 *)fmt->buf)[i] =
+			cpu_to_le64(word | KPT_REF_HW_LEAF_BITS);
+	for (i = index; i != index + nitems; i++) {
+		kpt_fmt_at(fmt, level, i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt->pts),
+				    PT_ENTRY_OA, "level %u item %u", level, i);
+		KUNIT_EXPECT_EQ(test, pt_entry_oa(&fmt->pts), oa);
+		KUNIT_EXPECT_EQ(test, pt_entry_oa_lg2sz(&fmt->pts), size_lg2);
+		pt_attr_from_entry(&fmt->pts, &read_attrs);
+		KUNIT_EXPECT_EQ(test, read_attrs.descriptor_bits,
+				attrs.descriptor_bits | KPT_REF_HW_KEPT_BITS);
+	}
+
+	/* Clearing the leaf clears every item it spans and nothing else */
+	kpt_fmt_at(fmt, level, index);
+	pt_load_entry_raw(&fmt->pts);
+	pt_clear_entries(&fmt->pts, size_lg2 - isz_lg2);
+	kpt_fmt_check_words(fmt, items, 0, 0, 0, "cleared leaf");
+}
+
+/*
+ * A leaf of 2^size_lg2 at the first, a middle and the last place of a table,
+ * at the highest, a patterned and the lowest output address.
+ */
+static void kpt_fmt_leaf_size(struct kpt_fmt *fmt, unsigned int level,
+			      unsigned int size_lg2, unsigned int *n)
+{
+	unsigned int oasz_lg2 = fmt->common.max_oasz_lg2;
+	unsigned int nitems = 1U << (size_lg2 - kpt_ref_item_lg2(level));
+	unsigned int items = 1U << kpt_ref_items_lg2(level);
+	unsigned int idx[] = { 0, (items / 2) & ~(nitems - 1), items - nitems };
+	u64 mask = kpt_max(oasz_lg2) & ~kpt_max(size_lg2);
+	u64 oas[] = { mask, 0x000a5a5a5a5a5a5aULL & mask, 0 };
+	unsigned int i, j, prot;
+
+	for (i = 0; i != ARRAY_SIZE(oas); i++) {
+		for (j = 0; j != ARRAY_SIZE(idx); j++, (*n)++) {
+			prot = kpt_fmt_prots[*n % ARRAY_SIZE(kpt_fmt_prots)];
+			kpt_fmt_one_leaf(fmt, level, idx[j], oas[i], size_lg2,
+					 prot);
+		}
+	}
+}
+
+/* Every leaf size of every level round-trips through the format hooks */
+static void kpt_fmt_test_leaf(struct kunit *test)
+{
+	unsigned int oi, level, size_lg2, n = 0;
+	struct kpt_fmt fmt;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	for (oi = 0; oi != ARRAY_SIZE(kpt_fmt_oaszs); oi++) {
+		unsigned int oasz_lg2 = kpt_fmt_oaszs[oi];
+
+		fmt.common.max_oasz_lg2 = oasz_lg2;
+		for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
+			u64 sizes = kpt_ref_level_sizes(level, oasz_lg2);
+
+			kpt_fmt_at(&fmt, level, 0);
+			KUNIT_EXPECT_EQ(test, pt_possible_sizes(&fmt.pts),
+					sizes);
+			for (size_lg2 = 0; size_lg2 != 64; size_lg2++)
+				if (sizes & BIT_ULL(size_lg2))
+					kpt_fmt_leaf_size(&fmt, level, size_lg2,
+							  &n);
+		}
+	}
+	kfree(fmt.buf);
+}
+
+/* A table entry at every level that can point to a lower table */
+static void kpt_fmt_test_table(struct kunit *test)
+{
+	static const u64 pas[] = {
+		0x1000, 0x000ffffffffff000ULL, 0x0000123456789000ULL,
+	};
+	struct pt_write_attrs attrs = { .gfp = GFP_KERNEL };
+	unsigned int level, i, j;
+	struct kpt_ref_entry ent;
+	struct kpt_fmt fmt;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	/* Leaf attributes must not leak into table entries */
+	KUNIT_ASSERT_EQ(test,
+			pt_iommu_set_prot(&fmt.common, &attrs,
+					  IOMMU_READ | IOMMU_CACHE),
+			0);
+	for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {
+		unsigned int items = 1U << kpt_ref_items_lg2(level);
+		unsigned int idx[] = { 0, items - 1, items / 2 + 3 };
+
+		for (i = 0; i != ARRAY_SIZE(pas); i++) {
+			for (j = 0; j != ARRAY_SIZE(idx); j++) {
+				u64 word = kpt_ref_table_word(level, pas[i]);
+
+				memset(fmt.buf, 0,
+				       fmt.buf_items * sizeof(u64));
+				kpt_fmt_at(&fmt, level, idx[j]);
+				KUNIT_EXPECT_EQ(test,
+						pt_load_entry_raw(&fmt.pts),
+						PT_ENTRY_EMPTY);
+				KUNIT_EXPECT_TRUE(test,
+						  pt_install_table(&fmt.pts,
+								   pas[i],
+								   &attrs));
+				kpt_fmt_check_words(&fmt, items, idx[j], 1,
+						    word, "table entry");
+
+				kpt_ref_decode(fmt.buf, level, idx[j], &ent);
+				KUNIT_EXPECT_EQ_MSG(test, ent.type,
+						    KPT_REF_TABLE, "%s",
+						    ent.why ? ent.why : "");
+				KUNIT_EXPECT_EQ(test, ent.oa, pas[i]);
+
+				kpt_fmt_at(&fmt, level, idx[j]);
+				KUNIT_EXPECT_EQ(test,
+						pt_load_entry_raw(&fmt.pts),
+						PT_ENTRY_TABLE);
+				KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt.pts),
+						pas[i]);
+
+				/* A stale expected value loses the exchange */
+				fmt.pts.entry = 0;
+				KUNIT_EXPECT_FALSE(test,
+						   pt_install_table(&fmt.pts,
+								    0x2000,
+								    &attrs));
+				kpt_fmt_check_words(&fmt, items, idx[j], 1,
+						    word, "lost exchange");
+
+				kpt_fmt_at(&fmt, level, idx[j]);
+				pt_load_entry_raw(&fmt.pts);
+				pt_clear_entries(&fmt.pts, 0);
+				kpt_fmt_check_words(&fmt, items, 0, 0, 0,
+						    "cleared table entry");
+			}
+		}
+	}
+	kfree(fmt.buf);
+}
+
+static struct kunit_case kpt_fmt_cases[] = {
+	KUNIT_CASE(kpt_fmt_test_geometry),
+	KUNIT_CASE(kpt_fmt_test_prot),
+	KUNIT_CASE(kpt_fmt_test_leaf),
+	KUNIT_CASE(kpt_fmt_test_table),
+	{}
+};
+
+static struct kunit_suite kpt_fmt_suite = {
+	.name = KPT_SUITE_NAME("fmt"),
+	.test_cases = kpt_fmt_cases,
+};
+
+#endif

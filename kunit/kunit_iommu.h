@@ -1,0 +1,1965 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic PT KUnit: IOMMU level suite, templated per format.
+ *
+ * Calls the exported pt_iommu_<fmt>_* functions and checks what they did by
+ * walking the table memory with the reference decoder of the format's test
+ * personality, starting from the top the driver would program
+ * (kpt_fmt_top()), and by comparing with independent models: the greedy
+ * decomposition of a range into page sizes, and a list of mapped intervals
+ * for the random differential test.
+ */
+#ifndef __GENERIC_PT_KUNIT_IOMMU_H
+#define __GENERIC_PT_KUNIT_IOMMU_H
+
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/spinlock.h>
+
+#include "../../iommu-pages.h"
+
+/* Seed of the random differential test; override with -DKPT_SEED= */
+#ifndef KPT_SEED
+#define KPT_SEED 0x47656e6572696350ULL
+#endif
+
+static const unsigned int kpt_prots[] = {
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ,
+	IOMMU_WRITE | IOMMU_CACHE,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+};
+
+/* Reference model of the table geometry */
+
+/* Every leaf size a table of @cfg can store: its page size bitmap */
+static u64 kpt_ref_pgsize_bitmap(const struct kpt_cfg *cfg)
+{
+	unsigned int level;
+	u64 sizes = 0;
+
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
+		sizes |= kpt_ref_level_sizes(level, cfg->oasz_lg2);
+	/* Nothing as large as the whole IOVA space */
+	return sizes & kpt_max(cfg->vasz_lg2) & ULONG_MAX;
+}
+
+/* The level a leaf of 2^size_lg2 lives at */
+static unsigned int kpt_ref_size_level(const struct kpt_cfg *cfg,
+				       unsigned int size_lg2)
+{
+	unsigned int level;
+
+	for (level = KPT_REF_MAX_LEVEL; level; level--)
+		if (kpt_ref_level_sizes(level, cfg->oasz_lg2) &
+		    BIT_ULL(size_lg2))
+			break;
+	return level;
+}
+
+/* log2 of the IOVA span of a whole table at @level */
+static unsigned int kpt_ref_table_lg2(unsigned int level)
+{
+	return kpt_ref_item_lg2(level) + kpt_ref_items_lg2(level);
+}
+
+/* The test context: one table and what the driver ops saw */
+
+struct kpt_ctx {
+	struct kunit *test;
+	const struct kpt_cfg *cfg;
+	struct KPT_TABLE table;
+	struct pt_iommu_test_hooks hooks;
+	struct pt_iommu_driver_ops drv_ops;
+	/* What get_top_lock returns, the engine holds it over change_top */
+	spinlock_t top_lock;
+	unsigned int change_top_calls;
+	unsigned int top_lock_calls;
+	u64 change_top_pa;
+	unsigned int change_top_level;
+	bool change_top_mismatch;
+	u64 min_pgsize;
+};
+
+static struct iommu_domain *kpt_domain(struct kpt_ctx *ctx)
+{
+	return &ctx->table.iommu.domain;
+}
+
+static struct kpt_ctx *kpt_ctx_of(struct pt_iommu *iommu_table)
+{
+	return container_of(iommu_table, struct kpt_ctx, table.iommu);
+}
+
+static void kpt_change_top(struct pt_iommu *iommu_table, phys_addr_t top_pa,
+			   unsigned int top_level)
+{
+	struct kpt_ctx *ctx = kpt_ctx_of(iommu_table);
+	unsigned int level;
+	u64 pa;
+
+	ctx->change_top_calls++;
+	ctx->change_top_pa = top_pa;
+	ctx->change_top_level = top_level;
+	/* The new top is already what the driver would read back */
+	if (kpt_fmt_top(&ctx->table, &pa, &level) || pa != top_pa ||
+	    level != top_level)
+		ctx->change_top_mismatch = true;
+}
+
+static spinlock_t *kpt_get_top_lock(struct pt_iommu *iommu_table)
+{
+	struct kpt_ctx *ctx = kpt_ctx_of(iommu_table);
+
+	ctx->top_lock_calls++;
+	return &ctx->top_lock;
+}
+
+/* A context with its hooks and driver ops, not initialised */
+static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
+				     const struct kpt_cfg *cfg)
+{
+	struct kpt_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->test = test;
+	ctx->cfg = cfg;
+	spin_lock_init(&ctx->top_lock);
+	ctx->drv_ops.change_top = kpt_change_top;
+	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
+	ctx->table.iommu.test = &ctx->hooks;
+	return ctx;
+}
+
+static struct kpt_ctx *kpt_ctx_new(struct kunit *test,
+				   const struct kpt_cfg *cfg)
+{
+	struct kpt_ctx *ctx = kpt_ctx_alloc(test, cfg);
+	int ret;
+
+	ret = kpt_fmt_init(&ctx->table, cfg, &ctx->drv_ops);
+	if (ret)
+		kfree(ctx);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables), 1,
+			    "%s: tables after init", cfg->name);
+	ctx->min_pgsize = kpt_domain(ctx)->pgsize_bitmap &
+			  -kpt_domain(ctx)->pgsize_bitmap;
+	KUNIT_EXPECT_NE(test, ctx->min_pgsize, 0);
+	if (!ctx->min_pgsize)
+		ctx->min_pgsize = 1;
+	return ctx;
+}
+
+/* deinit must free every table the table still owns */
+static void kpt_ctx_free(struct kpt_ctx *ctx)
+{
+	KPT_OP(deinit)(&ctx->table.iommu);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, atomic_read(&ctx->hooks.tables), 0,
+			    "%s: tables left after deinit", ctx->cfg->name);
+	/* A second deinit finds nothing to do */
+	KPT_OP(deinit)(&ctx->table.iommu);
+	KUNIT_EXPECT_EQ(ctx->test, atomic_read(&ctx->hooks.tables), 0);
+	kfree(ctx);
+}
+
+static int kpt_map(struct kpt_ctx *ctx, u64 va, u64 pa, u64 pgsize,
+		   u64 pgcount, unsigned int prot, size_t *mapped)
+{
+	return KPT_OP(map_pages)(kpt_domain(ctx), va, pa, pgsize, pgcount,
+				 prot, GFP_KERNEL, mapped);
+}
+
+/* Map [va, va + len) in pages of the smallest size, expecting success */
+static int kpt_map_ok(struct kpt_ctx *ctx, u64 va, u64 pa, u64 len,
+		      unsigned int prot)
+{
+	size_t mapped = 0;
+	int ret;
+
+	ret = kpt_map(ctx, va, pa, ctx->min_pgsize, len / ctx->min_pgsize,
+		      prot, &mapped);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0,
+			    "%s: map va %llx pa %llx len %llx", ctx->cfg->name,
+			    va, pa, len);
+	if (!ret)
+		KUNIT_EXPECT_EQ_MSG(ctx->test, mapped, len,
+				    "%s: mapped bytes of va %llx len %llx",
+				    ctx->cfg->name, va, len);
+	return ret;
+}
+
+static u64 kpt_phys(struct kpt_ctx *ctx, u64 va)
+{
+	return KPT_OP(iova_to_phys)(kpt_domain(ctx), va);
+}
+
+static unsigned int kpt_count_list(struct list_head *head)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+/* What the driver's iotlb_sync does: free the tables after the flush */
+static unsigned int kpt_gather_free(struct kpt_ctx *ctx,
+				    struct iommu_iotlb_gather *gather)
+{
+	unsigned int n = kpt_count_list(&gather->freelist);
+
+	atomic_sub(n, &ctx->hooks.tables);
+	iommu_put_pages_list(&gather->freelist);
+	return n;
+}
+
+/* Unmap with one unmap_pages call; the gather must cover what went */
+static u64 kpt_unmap(struct kpt_ctx *ctx, u64 va, u64 len)
+{
+	struct iommu_iotlb_gather gather;
+	size_t unmapped;
+
+	iommu_iotlb_gather_init(&gather);
+	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
+				       len / ctx->min_pgsize, &gather);
+	if (unmapped) {
+		KUNIT_EXPECT_LE_MSG(ctx->test, (u64)gather.start, va,
+				    "%s: gather of unmap %llx+%llx",
+				    ctx->cfg->name, va, len);
+		KUNIT_EXPECT_GE_MSG(ctx->test, (u64)gather.end,
+				    va + unmapped - 1,
+				    "%s: gather of unmap %llx+%llx",
+				    ctx->cfg->name, va, len);
+	}
+	kpt_gather_free(ctx, &gather);
+	return unmapped;
+}
+
+/* The reference walk */
+
+struct kpt_leaf {
+	u64 va;
+	u64 oa;
+	unsigned int size_lg2;
+	unsigned int level;
+	unsigned int prot;
+};
+
+#define KPT_SNAP_MAX 64
+
+/* A copy of every reachable table, in walk order */
+struct kpt_snap {
+	unsigned int n;
+	bool overflow;
+	struct {
+		u64 pa;
+		u64 va;
+		unsigned int level;
+		unsigned int items;
+		__le64 *words;
+	} t[KPT_SNAP_MAX];
+};
+
+struct kpt_walk;
+typedef void (*kpt_leaf_fn_t)(struct kpt_walk *walk,
+			      const struct kpt_leaf *leaf);
+
+struct kpt_walk {
+	struct kunit *test;
+	const struct kpt_cfg *cfg;
+	kpt_leaf_fn_t leaf_fn;
+	void *priv;
+	struct kpt_snap *snap;
+	unsigned int top_level;
+	u64 top_pa;
+	unsigned int ntables;
+	unsigned int nleaves;
+	unsigned int nbad;
+	unsigned int by_size[64];
+	u64 leaf_bytes;
+};
+
+static void kpt_walk_bad(struct kpt_walk *walk, unsigned int level,
+			 unsigned int index, u64 va, u64 word, const char *why)
+{
+	if (walk->nbad++ < 4)
+		KUNIT_FAIL(walk->test,
+			   "%s: level %u item %u (va %llx) word %016llx: %s",
+			   walk->cfg->name, level, index, va, word, why);
+}
+
+static void kpt_snap_add(struct kpt_walk *walk, unsigned int level, u64 pa,
+			 u64 va, const void *table, unsigned int items)
+{
+	struct kpt_snap *snap = walk->snap;
+	__le64 *words;
+
+	if (snap->n == KPT_SNAP_MAX) {
+		snap->overflow = true;
+		return;
+	}
+	words = kmalloc_array(items, sizeof(*words), GFP_KERNEL);
+	if (!words) {
+		snap->overflow = true;
+		return;
+	}
+	memcpy(words, table, items * sizeof(*words));
+	snap->t[snap->n].pa = pa;
+	snap->t[snap->n].va = va;
+	snap->t[snap->n].level = level;
+	snap->t[snap->n].items = items;
+	snap->t[snap->n].words = words;
+	snap->n++;
+}
+
+static void kpt_snap_free(struct kpt_snap *snap)
+{
+	unsigned int i;
+
+	for (i = 0; i != snap->n; i++)
+		kfree(snap->t[i].words);
+	snap->n = 0;
+	snap->overflow = false;
+}
+
+static void kpt_walk_table(struct kpt_walk *walk, unsigned int level, u64 pa,
+			   u64 va)
+{
+	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
+	unsigned int items = 1U << kpt_ref_items_lg2(level);
+	const struct kpt_cfg *cfg = walk->cfg;
+	const void *table = phys_to_virt(pa);
+	struct kpt_ref_entry ent;
+	struct kpt_leaf leaf;
+	unsigned int i;
+
+	walk->ntables++;
+	if (walk->snap)
+		kpt_snap_add(walk, level, pa, va, table, items);
+
+	for (i = 0; i < items; i += max(ent.nitems, 1U)) {
+		u64 item_va = va + ((u64)i << isz_lg2);
+
+		kpt_ref_decode(table, level, i, &ent);
+		if (ent.type == KPT_REF_EMPTY)
+			continue;
+		if (kpt_ref_table_lg2(level) > 64 && (i >> (64 - isz_lg2))) {
+			kpt_walk_bad(walk, level, i, item_va, ent.raw,
+				     "entry beyond the 64-bit IOVA space");
+			continue;
+		}
+		if (ent.type == KPT_REF_BAD) {
+			kpt_walk_bad(walk, level, i, item_va, ent.raw, ent.why);
+			ent.nitems = 1;
+			continue;
+		}
+		if (ent.type == KPT_REF_TABLE) {
+			kpt_walk_table(walk, level - 1, ent.oa, item_va);
+			continue;
+		}
+
+		if (cfg->vasz_lg2 < 64 &&
+		    ((item_va + kpt_max(ent.size_lg2)) >> cfg->vasz_lg2))
+			kpt_walk_bad(walk, level, i, item_va, ent.raw,
+				     "leaf beyond max_vasz_lg2");
+		if ((ent.oa + kpt_max(ent.size_lg2)) >> cfg->oasz_lg2)
+			kpt_walk_bad(walk, level, i, item_va, ent.raw,
+				     "leaf beyond max_oasz_lg2");
+		walk->nleaves++;
+		walk->by_size[ent.size_lg2]++;
+		walk->leaf_bytes += BIT_ULL(ent.size_lg2);
+		if (walk->leaf_fn) {
+			leaf.va = item_va;
+			leaf.oa = ent.oa;
+			leaf.size_lg2 = ent.size_lg2;
+			leaf.level = level;
+			leaf.prot = ent.prot;
+			walk->leaf_fn(walk, &leaf);
+		}
+	}
+}
+
+/*
+ * Walk every table reachable from the top as the hardware would see it.
+ * Fills @walk (zeroed by the caller except leaf_fn, priv and snap).
+ */
+static void kpt_walk_table_of(struct kunit *test, const struct kpt_cfg *cfg,
+			      struct KPT_TABLE *table, struct kpt_walk *walk)
+{
+	struct pt_iommu_info info;
+	int ret;
+
+	walk->test = test;
+	walk->cfg = cfg;
+	ret = kpt_fmt_top(table, &walk->top_pa, &walk->top_level);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: hw_info", cfg->name);
+	KPT_OP(get_info)(&table->iommu, &info);
+	KUNIT_EXPECT_EQ_MSG(test, info.top_level, walk->top_level,
+			    "%s: get_info and hw_info disagree", cfg->name);
+	kpt_walk_table(walk, walk->top_level, walk->top_pa, 0);
+	KUNIT_EXPECT_EQ_MSG(test, walk->nbad, 0, "%s: bad entries", cfg->name);
+}
+
+static void kpt_walk(struct kpt_ctx *ctx, struct kpt_walk *walk)
+{
+	kpt_walk_table_of(ctx->test, ctx->cfg, &ctx->table, walk);
+}
+
+/* Snapshot the table memory reachable from the top */
+static struct kpt_snap *kpt_snap_take(struct kpt_ctx *ctx)
+{
+	struct kpt_snap *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	struct kpt_walk walk = {};
+
+	KUNIT_ASSERT_NOT_NULL(ctx->test, snap);
+	walk.snap = snap;
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, snap->overflow,
+			       "%s: too many tables to snapshot",
+			       ctx->cfg->name);
+	return snap;
+}
+
+static void kpt_snap_put(struct kpt_snap *snap)
+{
+	kpt_snap_free(snap);
+	kfree(snap);
+}
+
+/* The same tables, at the same places, holding the same bytes */
+static bool kpt_snap_check(struct kpt_ctx *ctx, const struct kpt_snap *a,
+			   const struct kpt_snap *b, const char *what)
+{
+	struct kunit *test = ctx->test;
+	unsigned int i, j;
+
+	if (a->n != b->n) {
+		KUNIT_FAIL(test, "%s: %s: %u tables reachable, was %u",
+			   ctx->cfg->name, what, b->n, a->n);
+		return false;
+	}
+	for (i = 0; i != a->n; i++) {
+		if (a->t[i].pa != b->t[i].pa ||
+		    a->t[i].level != b->t[i].level) {
+			KUNIT_FAIL(test,
+				   "%s: %s: table %u is %llx level %u, was %llx level %u",
+				   ctx->cfg->name, what, i, b->t[i].pa,
+				   b->t[i].level, a->t[i].pa, a->t[i].level);
+			return false;
+		}
+		for (j = 0; j != a->t[i].items; j++) {
+			if (a->t[i].words[j] == b->t[i].words[j])
+				continue;
+			KUNIT_FAIL(test,
+				   "%s: %s: level %u table %llx item %u is %016llx, was %016llx",
+				   ctx->cfg->name, what, a->t[i].level,
+				   a->t[i].pa, j, le64_to_cpu(b->t[i].words[j]),
+				   le64_to_cpu(a->t[i].words[j]));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The greedy decomposition of a range into the format's page sizes */
+
+struct kpt_piece {
+	u64 va;
+	u64 pa;
+	unsigned int size_lg2;
+};
+
+/*
+ * Split [va, va + len) mapped at pa: at each step the largest size of the
+ * format that divides both addresses and fits what is left. Calls @fn for
+ * every piece unless NULL. Return: the number of pieces.
+ */
+static unsigned int kpt_greedy(const struct kpt_cfg *cfg, u64 va, u64 pa,
+			       u64 len, unsigned int *by_size,
+			       void (*fn)(void *arg,
+					  const struct kpt_piece *piece),
+			       void *arg)
+{
+	u64 sizes = kpt_ref_pgsize_bitmap(cfg);
+	struct kpt_piece piece;
+	unsigned int n = 0;
+	int s;
+
+	while (len) {
+		for (s = 63; s >= 0; s--) {
+			if (!(sizes & BIT_ULL(s)))
+				continue;
+			if (((va | pa) & kpt_max(s)) == 0 &&
+			    BIT_ULL(s) <= len)
+				break;
+		}
+		if (s < 0)
+			return UINT_MAX;
+		piece.va = va;
+		piece.pa = pa;
+		piece.size_lg2 = s;
+		if (by_size)
+			by_size[s]++;
+		if (fn)
+			fn(arg, &piece);
+		va += BIT_ULL(s);
+		pa += BIT_ULL(s);
+		len -= BIT_ULL(s);
+		n++;
+	}
+	return n;
+}
+
+/* Distinct tables needed to hold a set of leaves, see kpt_tables_add() */
+struct kpt_tables {
+	const struct kpt_cfg *cfg;
+	unsigned int top_level;
+	unsigned int n;
+	bool overflow;
+	struct {
+		unsigned int level;
+		u64 index;
+	} t[128];
+};
+
+static void kpt_tables_add_one(struct kpt_tables *tables, unsigned int level,
+			       u64 va)
+{
+	unsigned int tlg2 = kpt_ref_table_lg2(level);
+	u64 index = tlg2 >= 64 ? 0 : va >> tlg2;
+	unsigned int i;
+
+	for (i = 0; i != tables->n; i++)
+		if (tables->t[i].level == level && tables->t[i].index == index)
+			return;
+	if (tables->n == ARRAY_SIZE(tables->t)) {
+		tables->overflow = true;
+		return;
+	}
+	tables->t[tables->n].level = level;
+	tables->t[tables->n].index = index;
+	tables->n++;
+}
+
+/* The tables on the path from the top to a leaf of @level at @va */
+static void kpt_tables_add(struct kpt_tables *tables, unsigned int level,
+			   u64 va)
+{
+	for (; level <= tables->top_level; level++)
+		kpt_tables_add_one(tables, level, va);
+}
+
+static void kpt_tables_add_piece(void *arg, const struct kpt_piece *piece)
+{
+	struct kpt_tables *tables = arg;
+
+	kpt_tables_add(tables, kpt_ref_size_level(tables->cfg,
+						  piece->size_lg2),
+		       piece->va);
+}
+
+/* Tests */
+
+static void kpt_check_empty(struct kpt_ctx *ctx, const char *what)
+{
+	struct kpt_walk walk = {};
+
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, walk.nleaves, 0, "%s: %s",
+			    ctx->cfg->name, what);
+}
+
+/* Geometry and top of a new table; every init error */
+static void kpt_test_init(struct kunit *test)
+{
+	struct pt_iommu_info info;
+	struct kpt_walk walk;
+	struct kpt_ctx *ctx;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int levels = kpt_ref_levels(cfg);
+		struct iommu_domain *domain;
+
+		ctx = kpt_ctx_new(test, cfg);
+		domain = kpt_domain(ctx);
+		KPT_OP(get_info)(&ctx->table.iommu, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.pgsize_bitmap,
+				    kpt_ref_pgsize_bitmap(cfg), "%s",
+				    cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)domain->pgsize_bitmap,
+				    kpt_ref_pgsize_bitmap(cfg), "%s",
+				    cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, info.top_level, levels - 1, "%s",
+				    cfg->name);
+		KUNIT_EXPECT_EQ(test, info.max_vasz_lg2, cfg->vasz_lg2);
+		KUNIT_EXPECT_EQ(test, info.max_oasz_lg2, cfg->oasz_lg2);
+		KUNIT_EXPECT_EQ(test, (u64)domain->geometry.aperture_start, 0);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)domain->geometry.aperture_end,
+				    kpt_max(cfg->vasz_lg2), "%s", cfg->name);
+		KUNIT_EXPECT_TRUE(test, domain->geometry.force_aperture);
+
+		memset(&walk, 0, sizeof(walk));
+		kpt_walk(ctx, &walk);
+		KUNIT_EXPECT_EQ_MSG(test, walk.top_level, levels - 1, "%s",
+				    cfg->name);
+		KUNIT_EXPECT_EQ(test, walk.ntables, 1);
+		KUNIT_EXPECT_EQ(test, walk.nleaves, 0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0), 0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, kpt_max(cfg->vasz_lg2)),
+				0);
+		kpt_ctx_free(ctx);
+	}
+
+	for (i = 0; i != ARRAY_SIZE(kpt_bad_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_bad_cfgs[i];
+
+		ctx = kpt_ctx_alloc(test, cfg);
+		ret = kpt_fmt_init(&ctx->table, cfg, &ctx->drv_ops);
+		KUNIT_EXPECT_EQ_MSG(test, ret, cfg->err, "%s", cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables), 0,
+				    "%s", cfg->name);
+		/* deinit after a failed init is safe */
+		if (ret)
+			KPT_OP(deinit)(&ctx->table.iommu);
+		kpt_ctx_free(ctx);
+	}
+
+	/* No memory for the top table */
+	ctx = kpt_ctx_alloc(test, &kpt_cfgs[0]);
+	ctx->hooks.fail_alloc = 1;
+	ret = kpt_fmt_init(&ctx->table, &kpt_cfgs[0], &ctx->drv_ops);
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->hooks.tables), 0);
+	kpt_ctx_free(ctx);
+}
+
+struct kpt_one_leaf {
+	struct kpt_leaf leaf;
+	unsigned int n;
+};
+
+static void kpt_record_leaf(struct kpt_walk *walk, const struct kpt_leaf *leaf)
+{
+	struct kpt_one_leaf *one = walk->priv;
+
+	if (!one->n++)
+		one->leaf = *leaf;
+}
+
+/* One page of 2^size_lg2 at va: map, check, translate, unmap */
+static void kpt_one_page(struct kpt_ctx *ctx, u64 va, u64 pa,
+			 unsigned int size_lg2, unsigned int prot,
+			 bool small_pgsize)
+{
+	struct kunit *test = ctx->test;
+	const char *name = ctx->cfg->name;
+	u64 size = BIT_ULL(size_lg2);
+	u64 pgsize = small_pgsize ? ctx->min_pgsize : size;
+	struct kpt_one_leaf one = {};
+	struct kpt_walk walk = {};
+	size_t mapped = 0;
+	int ret;
+
+	ret = kpt_map(ctx, va, pa, pgsize, size / pgsize, prot, &mapped);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: map va %llx size_lg2 %u", name,
+			    va, size_lg2);
+	if (ret)
+		return;
+	KUNIT_EXPECT_EQ(test, mapped, size);
+
+	/* Exactly one leaf of that size whatever pgsize was */
+	walk.leaf_fn = kpt_record_leaf;
+	walk.priv = &one;
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ_MSG(test, one.n, 1,
+			    "%s: leaves for va %llx size_lg2 %u", name, va,
+			    size_lg2);
+	KUNIT_EXPECT_EQ_MSG(test, one.leaf.va, va, "%s: size_lg2 %u", name,
+			    size_lg2);
+	KUNIT_EXPECT_EQ_MSG(test, one.leaf.oa, pa, "%s: size_lg2 %u", name,
+			    size_lg2);
+	KUNIT_EXPECT_EQ_MSG(test, one.leaf.size_lg2, size_lg2,
+			    "%s: va %llx", name, va);
+	KUNIT_EXPECT_EQ_MSG(test, one.leaf.prot, prot & KPT_REF_PROT_MASK,
+			    "%s: va %llx", name, va);
+
+	/* Every byte of it translates, its neighbours do not */
+	if (pa)
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va), pa);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size / 2), pa + size / 2,
+			    "%s: va %llx size_lg2 %u", name, va, size_lg2);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size - 1), pa + size - 1,
+			    "%s: va %llx size_lg2 %u", name, va, size_lg2);
+	if (va)
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va - 1), 0);
+	if (va + size - 1 != kpt_max(ctx->cfg->vasz_lg2))
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size), 0);
+
+	KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va, size), size,
+			    "%s: unmap va %llx size_lg2 %u", name, va,
+			    size_lg2);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size / 2), 0);
+	kpt_check_empty(ctx, "after unmapping one page");
+}
+
+/*
+ * Every page size: at the first, a middle and the last aligned IOVA of a
+ * table of the level holding that size, and at the top of the IOVA space.
+ */
+static void kpt_each_size(struct kunit *test, const struct kpt_cfg *cfg,
+			  unsigned int size_lg2, unsigned int *n)
+{
+	unsigned int level = kpt_ref_size_level(cfg, size_lg2);
+	unsigned int tlg2 = kpt_ref_table_lg2(level);
+	u64 size = BIT_ULL(size_lg2);
+	u64 oa_mask = kpt_max(cfg->oasz_lg2) & ~(size - 1);
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+	u64 base, vas[4], pa;
+	unsigned int j;
+
+	/* The second table of the level if there is one */
+	base = tlg2 < cfg->vasz_lg2 ? BIT_ULL(tlg2) : 0;
+	tlg2 = min_t(unsigned int, tlg2, cfg->vasz_lg2);
+	vas[0] = base;
+	vas[1] = base + kpt_max(tlg2 - 1) + 1;
+	vas[2] = base + kpt_max(tlg2) - size + 1;
+	vas[3] = kpt_max(cfg->vasz_lg2) - size + 1;
+
+	for (j = 0; j != ARRAY_SIZE(vas); j++, (*n)++) {
+		/*
+		 * A grown top keeps its first top table at IOVA 0, a page of
+		 * a higher level cannot be there.
+		 */
+		if (cfg->dyn_start_levels && !vas[j] &&
+		    level >= cfg->dyn_start_levels - 1)
+			continue;
+		/* Alternate the highest and a patterned OA */
+		pa = *n % 2 ? oa_mask : 0x000a5a5a5a5a5000ULL & oa_mask;
+		kpt_one_page(ctx, vas[j], pa, size_lg2,
+			     kpt_prots[*n % ARRAY_SIZE(kpt_prots)],
+			     *n % 3 == 0);
+	}
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_test_map_each_size(struct kunit *test)
+{
+	unsigned int i, size_lg2, n = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 sizes = kpt_ref_pgsize_bitmap(cfg);
+
+		for (size_lg2 = 0; size_lg2 != 64; size_lg2++)
+			if (sizes & BIT_ULL(size_lg2))
+				kpt_each_size(test, cfg, size_lg2, &n);
+	}
+}
+
+/* Ranges for the decomposition tests, for a table of @cfg */
+struct kpt_range {
+	u64 va;
+	u64 pa;
+	u64 len;
+};
+
+#define KPT_SZ_4K 0x1000ULL
+#define KPT_SZ_2M 0x200000ULL
+#define KPT_SZ_1G 0x40000000ULL
+
+static unsigned int kpt_ranges(const struct kpt_cfg *cfg,
+			       struct kpt_range *r)
+{
+	struct kpt_range all[8];
+	unsigned int i, n = 0;
+	u64 top_len;
+
+	/* Small pages, 2M pages, a 1G page and 2M pages, small pages */
+	all[0].va = 3 * KPT_SZ_1G - KPT_SZ_2M - 3 * KPT_SZ_4K;
+	all[0].pa = all[0].va + 4 * KPT_SZ_1G;
+	all[0].len = 3 * KPT_SZ_4K + KPT_SZ_2M + KPT_SZ_1G +
+		     3 * KPT_SZ_2M + 5 * KPT_SZ_4K;
+	/* The same, with the PA only 2M aligned where the VA is 1G aligned */
+	all[1] = all[0];
+	all[1].pa += KPT_SZ_2M;
+	/* Low alignments: the contiguous sizes of the smallest levels */
+	all[2].va = 0x12345000ULL;
+	all[2].pa = all[2].va + BIT_ULL(35);
+	all[2].len = 0x73000ULL;
+	/* Across a boundary of the third level */
+	all[3].va = BIT_ULL(39) - KPT_SZ_1G - KPT_SZ_2M - KPT_SZ_4K;
+	all[3].pa = all[3].va;
+	all[3].len = KPT_SZ_4K + KPT_SZ_2M + 2 * KPT_SZ_1G + KPT_SZ_2M +
+		     KPT_SZ_4K;
+	/* Up to the last byte of the IOVA space */
+	if (cfg->vasz_lg2 > 31)
+		top_len = KPT_SZ_1G + KPT_SZ_2M + 3 * KPT_SZ_4K;
+	else
+		top_len = BIT_ULL(cfg->vasz_lg2 - 1) + 3 * KPT_SZ_4K;
+	all[4].va = kpt_max(cfg->vasz_lg2) - top_len + 1;
+	all[4].pa = kpt_max(cfg->oasz_lg2) - top_len + 1;
+	all[4].len = top_len;
+	/* Small ranges for small tables */
+	all[5].va = 0x3000;
+	all[5].pa = 0x80003000ULL;
+	all[5].len = 0x15000;
+	all[6].va = 0x1000;
+	all[6].pa = 0x7ff000ULL;
+	all[6].len = 0x1ff000ULL - 0x1000;
+
+	for (i = 0; i != 7; i++) {
+		if ((all[i].va + all[i].len - 1) > kpt_max(cfg->vasz_lg2) ||
+		    all[i].va + all[i].len - 1 < all[i].va ||
+		    (all[i].pa + all[i].len - 1) > kpt_max(cfg->oasz_lg2))
+			continue;
+		r[n++] = all[i];
+	}
+	return n;
+}
+
+struct kpt_piece_check {
+	struct kpt_ctx *ctx;
+	unsigned int bad;
+};
+
+static void kpt_check_piece(void *arg, const struct kpt_piece *piece)
+{
+	struct kpt_piece_check *pc = arg;
+	struct kpt_ctx *ctx = pc->ctx;
+	u64 last = piece->va + BIT_ULL(piece->size_lg2) - 1;
+
+	if (kpt_phys(ctx, last) != piece->pa + BIT_ULL(piece->size_lg2) - 1 ||
+	    (piece->pa && kpt_phys(ctx, piece->va) != piece->pa)) {
+		if (!pc->bad++)
+			KUNIT_FAIL(ctx->test,
+				   "%s: iova_to_phys(%llx) of a %u piece at pa %llx",
+				   ctx->cfg->name, piece->va, piece->size_lg2,
+				   piece->pa);
+	}
+}
+
+/* The largest pgsize usable for the map call of a range */
+static u64 kpt_largest_pgsize(struct kpt_ctx *ctx, const struct kpt_range *r)
+{
+	u64 sizes = kpt_domain(ctx)->pgsize_bitmap;
+	u64 align = r->va | r->pa | r->len;
+	int s;
+
+	for (s = 63; s > 0; s--)
+		if ((sizes & BIT_ULL(s)) && !(align & kpt_max(s)))
+			return BIT_ULL(s);
+	return ctx->min_pgsize;
+}
+
+/*
+ * One map call over many pages uses the largest sizes it can: the leaves of
+ * each size are those of the greedy decomposition, and there is no table
+ * more than they need.
+ */
+static void kpt_decompose(struct kunit *test, const struct kpt_cfg *cfg,
+			  const struct kpt_range *r, unsigned int idx,
+			  bool largest_pgsize)
+{
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+	struct kpt_piece_check pc = { .ctx = ctx };
+	unsigned int expect[64] = {};
+	struct kpt_tables *tables;
+	struct kpt_walk walk = {};
+	size_t mapped = 0;
+	unsigned int s;
+	u64 pgsize;
+	int ret;
+
+	pgsize = largest_pgsize ? kpt_largest_pgsize(ctx, r) : ctx->min_pgsize;
+	ret = kpt_map(ctx, r->va, r->pa, pgsize, r->len / pgsize, IOMMU_READ,
+		      &mapped);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: range %u", cfg->name, idx);
+	KUNIT_EXPECT_EQ(test, mapped, r->len);
+
+	kpt_walk(ctx, &walk);
+	kpt_greedy(cfg, r->va, r->pa, r->len, expect, NULL, NULL);
+	for (s = 0; s != 64; s++)
+		KUNIT_EXPECT_EQ_MSG(test, walk.by_size[s], expect[s],
+				    "%s: range %u: leaves of size_lg2 %u",
+				    cfg->name, idx, s);
+	KUNIT_EXPECT_EQ(test, walk.leaf_bytes, r->len);
+
+	tables = kzalloc(sizeof(*tables), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tables);
+	tables->cfg = cfg;
+	tables->top_level = walk.top_level;
+	kpt_greedy(cfg, r->va, r->pa, r->len, NULL, kpt_tables_add_piece,
+		   tables);
+	/* A grown top keeps the first top at index 0 */
+	if (cfg->dyn_start_levels)
+		kpt_tables_add(tables, cfg->dyn_start_levels - 1, 0);
+	KUNIT_EXPECT_FALSE(test, tables->overflow);
+	KUNIT_EXPECT_EQ_MSG(test, walk.ntables, tables->n, "%s: range %u",
+			    cfg->name, idx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->hooks.tables), tables->n);
+	kfree(tables);
+
+	kpt_greedy(cfg, r->va, r->pa, r->len, NULL, kpt_check_piece, &pc);
+
+	KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, r->va, r->len), r->len,
+			    "%s: range %u", cfg->name, idx);
+	kpt_check_empty(ctx, "after unmap");
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_test_map_decompose(struct kunit *test)
+{
+	struct kpt_range ranges[8];
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int n = kpt_ranges(cfg, ranges);
+
+		for (j = 0; j != n; j++) {
+			kpt_decompose(test, cfg, &ranges[j], j, false);
+			kpt_decompose(test, cfg, &ranges[j], j, true);
+		}
+	}
+}
+
+/* A map call that must fail and change nothing */
+static void kpt_map_fails(struct kpt_ctx *ctx, const struct kpt_snap *before,
+			  u64 va, u64 pa, u64 pgsize, u64 pgcount, int err,
+			  int err2, const char *what)
+{
+	struct kunit *test = ctx->test;
+	unsigned int tables = atomic_read(&ctx->hooks.tables);
+	unsigned int calls = ctx->change_top_calls;
+	struct kpt_snap *after;
+	size_t mapped = 0;
+	int ret;
+
+	ret = kpt_map(ctx, va, pa, pgsize, pgcount, IOMMU_READ, &mapped);
+	if (ret != err && ret != err2)
+		KUNIT_FAIL(test,
+			   "%s: %s: map va %llx pa %llx pgsize %llx pgcount %llx returned %d, expected %d",
+			   ctx->cfg->name, what, va, pa, pgsize, pgcount, ret,
+			   err);
+	KUNIT_EXPECT_EQ_MSG(test, mapped, 0, "%s: %s", ctx->cfg->name, what);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables), tables,
+			    "%s: %s", ctx->cfg->name, what);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->change_top_calls, calls, "%s: %s",
+			    ctx->cfg->name, what);
+	after = kpt_snap_take(ctx);
+	kpt_snap_check(ctx, before, after, what);
+	kpt_snap_put(after);
+}
+
+/* Every error returns its errno and leaves the table memory untouched */
+static void kpt_test_map_errors(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+		u64 top = kpt_max(cfg->vasz_lg2) - KPT_SZ_4K + 1;
+		u64 sizes = kpt_domain(ctx)->pgsize_bitmap;
+		u64 k4 = ctx->min_pgsize;
+		u64 big = BIT_ULL(cfg->vasz_lg2 > 31 ? 30 : cfg->vasz_lg2 - 2);
+		u64 pa_off = 0x40000000ULL;
+		struct kpt_snap *before;
+
+		/* A dynamic top refuses an overlap before growing */
+		if (cfg->dyn_start_levels) {
+			unsigned int start = cfg->dyn_start_levels;
+			u64 edge = BIT_ULL(kpt_ref_table_lg2(start - 1));
+
+			kpt_map_ok(ctx, edge - k4, 0x1000, k4, IOMMU_READ);
+			before = kpt_snap_take(ctx);
+			kpt_map_fails(ctx, before, edge - 2 * k4, 0x2000, k4, 4,
+				      -EADDRINUSE, -EADDRINUSE,
+				      "overlap across the top");
+			kpt_snap_put(before);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, edge - k4, k4),
+					k4);
+		}
+
+		/* 8K at 0x2000, a 2M or 1G page, the last page of the space */
+		kpt_map_ok(ctx, 0x2000, 0x100000, 2 * k4, IOMMU_READ);
+		kpt_map_ok(ctx, big, big + pa_off, big, IOMMU_WRITE);
+		kpt_map_ok(ctx, top, 0x7000000, k4, IOMMU_WRITE);
+		before = kpt_snap_take(ctx);
+
+		kpt_map_fails(ctx, before, 0x2000, 0x100000, k4, 2,
+			      -EADDRINUSE, -EADDRINUSE, "same range");
+		kpt_map_fails(ctx, before, 0, 0x200000, k4, 3, -EADDRINUSE,
+			      -EADDRINUSE, "partial overlap at the end");
+		kpt_map_fails(ctx, before, 0x3000, 0x200000, k4, 8,
+			      -EADDRINUSE, -EADDRINUSE,
+			      "partial overlap at the start");
+		kpt_map_fails(ctx, before, 0x4000, 0x300000, k4,
+			      (big - 0x4000) / k4 + 1, -EADDRINUSE,
+			      -EADDRINUSE, "overlap after new tables");
+		kpt_map_fails(ctx, before, big + k4, 0x5000, k4, 1,
+			      -EADDRINUSE, -EADDRINUSE, "inside a large page");
+		kpt_map_fails(ctx, before, big - big / 2, pa_off, k4,
+			      2 * big / k4, -EADDRINUSE, -EADDRINUSE,
+			      "over a large page");
+		kpt_map_fails(ctx, before, top - k4, 0x6000, k4, 2,
+			      -EADDRINUSE, -EADDRINUSE, "top of the space");
+
+		kpt_map_fails(ctx, before, 0x10800, 0x10000, k4, 1, -EINVAL,
+			      -EINVAL, "misaligned iova");
+		kpt_map_fails(ctx, before, 0x13000, 0x14000, 2 * k4, 1,
+			      -EINVAL, -EINVAL, "iova not aligned to pgsize");
+		kpt_map_fails(ctx, before, 0x10000, 0x10800, k4, 1, -EINVAL,
+			      -EINVAL, "misaligned paddr");
+		kpt_map_fails(ctx, before, 0x14000, 0x13000, 2 * k4, 1,
+			      -EINVAL, -EINVAL, "paddr not aligned to pgsize");
+		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4 / 2, 2,
+			      -EINVAL, -EINVAL, "pgsize below the granule");
+		kpt_map_fails(ctx, before, 0x30000, 0x30000, 3 * k4, 1,
+			      -EINVAL, -EINVAL, "pgsize not a power of two");
+		kpt_map_fails(ctx, before, 0x10000, 0x10000, 0, 1, -EINVAL,
+			      -EINVAL, "pgsize zero");
+		if (fls64(sizes) < 64)
+			kpt_map_fails(ctx, before, 0, 0,
+				      BIT_ULL(fls64(sizes)), 1, -EINVAL,
+				      -EINVAL, "pgsize above the largest");
+		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4, 0, -EINVAL,
+			      -EINVAL, "zero length");
+
+		if (cfg->vasz_lg2 < 64) {
+			u64 end = BIT_ULL(cfg->vasz_lg2);
+
+			kpt_map_fails(ctx, before, end, 0x10000, k4, 1,
+				      -ERANGE, -ERANGE, "beyond max VA");
+			kpt_map_fails(ctx, before, end - 2 * k4, 0x10000, k4,
+				      4, -ERANGE, -ERANGE, "across max VA");
+			kpt_map_fails(ctx, before, end / 2, 0, end / 2, 2,
+				      -ERANGE, -EINVAL, "all of VA and more");
+		}
+		if (cfg->oasz_lg2 < 64) {
+			u64 end = BIT_ULL(cfg->oasz_lg2);
+
+			kpt_map_fails(ctx, before, 0x10000, end, k4, 1,
+				      -ERANGE, -ERANGE, "beyond max OA");
+			kpt_map_fails(ctx, before, 0x10000, end - k4, k4, 2,
+				      -ERANGE, -ERANGE, "across max OA");
+		}
+		if (cfg->vasz_lg2 == 64)
+			kpt_map_fails(ctx, before, top, 0x10000, k4, 2,
+				      -EOVERFLOW, -EOVERFLOW,
+				      "wraps past the top of the IOVA space");
+		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4,
+			      U64_MAX / k4 + 1, -EOVERFLOW, -EOVERFLOW,
+			      "length overflows");
+		kpt_map_fails(ctx, before, 0x10000, U64_MAX - k4 + 1, k4, 2,
+			      -EOVERFLOW, -ERANGE, "paddr wraps");
+		kpt_snap_put(before);
+
+		/* Still all there */
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0x3fff), 0x101fffULL);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, big + big - 1),
+				big + pa_off + big - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, top + 5), 0x7000005ULL);
+		kpt_ctx_free(ctx);
+	}
+}
+
+struct kpt_prefix {
+	u64 va;
+	u64 pa;
+	u64 mapped;
+	unsigned int bad;
+};
+
+static void kpt_check_prefix(struct kpt_walk *walk, const struct kpt_leaf *leaf)
+{
+	struct kpt_prefix *p = walk->priv;
+
+	if (leaf->va < p->va ||
+	    leaf->va + BIT_ULL(leaf->size_lg2) - 1 > p->va + p->mapped - 1 ||
+	    leaf->oa != p->pa + (leaf->va - p->va)) {
+		if (!p->bad++)
+			KUNIT_FAIL(walk->test,
+				   "%s: leaf va %llx size_lg2 %u outside the %llx reported mapped at %llx",
+				   walk->cfg->name, leaf->va, leaf->size_lg2,
+				   p->mapped, p->va);
+	}
+}
+
+/* Out of memory part way: what is reported mapped is all that is mapped */
+static void kpt_test_map_enomem(struct kunit *test)
+{
+	unsigned int i, j, fail;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_range r[2];
+		unsigned int n = 0;
+
+		if (cfg->vasz_lg2 > 31) {
+			r[n].va = KPT_SZ_1G - 2 * KPT_SZ_4K;
+			r[n].pa = r[n].va + KPT_SZ_1G;
+			r[n].len = 3 * KPT_SZ_4K + KPT_SZ_2M;
+			n++;
+		}
+		/* Needs the most tables, and a dynamic top to grow */
+		r[n].va = kpt_max(cfg->vasz_lg2) - 2 * KPT_SZ_4K + 1;
+		r[n].pa = 0x10000;
+		r[n].len = 2 * KPT_SZ_4K;
+		n++;
+
+		for (j = 0; j != n; j++) {
+			for (fail = 1; fail != 16; fail++) {
+				struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+				struct kpt_prefix p = {
+					.va = r[j].va,
+					.pa = r[j].pa,
+				};
+				struct kpt_walk walk = {
+					.leaf_fn = kpt_check_prefix,
+					.priv = &p,
+				};
+				size_t mapped = 0;
+				int ret;
+
+				ctx->hooks.fail_alloc = fail;
+				ret = kpt_map(ctx, r[j].va, r[j].pa,
+					      ctx->min_pgsize,
+					      r[j].len / ctx->min_pgsize,
+					      IOMMU_READ, &mapped);
+				ctx->hooks.fail_alloc = 0;
+				p.mapped = mapped;
+				kpt_walk(ctx, &walk);
+				KUNIT_EXPECT_EQ_MSG(test, walk.leaf_bytes,
+						    (u64)mapped,
+						    "%s: range %u fail %u",
+						    cfg->name, j, fail);
+				KUNIT_EXPECT_EQ(test,
+						atomic_read(&ctx->hooks.tables),
+						walk.ntables);
+				if (mapped < r[j].len)
+					KUNIT_EXPECT_EQ(test,
+							kpt_phys(ctx,
+								 r[j].va +
+								 r[j].len - 1),
+							0);
+				kpt_ctx_free(ctx);
+				if (!ret) {
+					KUNIT_EXPECT_EQ(test, mapped, r[j].len);
+					break;
+				}
+				KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM,
+						    "%s: range %u fail %u",
+						    cfg->name, j, fail);
+			}
+			KUNIT_EXPECT_NE(test, fail, 16);
+		}
+	}
+}
+
+/* unmap returns exact byte counts, never splits and stops at a leaf */
+static void kpt_test_unmap(struct kunit *test)
+{
+	unsigned int i, size_lg2;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 sizes = kpt_ref_pgsize_bitmap(cfg);
+		struct kpt_ctx *ctx;
+		u64 k4;
+
+		/*
+		 * A leaf of every size but the smallest is never split. Each
+		 * in a new table: an emptied lower table stays where a larger
+		 * page would go.
+		 */
+		for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
+			u64 size = BIT_ULL(size_lg2);
+			u64 va, pa;
+
+			if (!(sizes & size) || size == (sizes & -sizes))
+				continue;
+			ctx = kpt_ctx_new(test, cfg);
+			k4 = ctx->min_pgsize;
+			/* Not at IOVA 0, see kpt_test_map_each_size() */
+			va = kpt_max(cfg->vasz_lg2) - 2 * size + 1;
+			if (!va)
+				va = size;
+			pa = kpt_max(cfg->oasz_lg2) & ~(size - 1);
+			if (kpt_map_ok(ctx, va, pa, size, IOMMU_READ)) {
+				kpt_ctx_free(ctx);
+				continue;
+			}
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, k4), 0);
+			KUNIT_EXPECT_EQ(test,
+					kpt_unmap(ctx, va + size - k4, k4), 0);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size / 2), 0);
+			KUNIT_EXPECT_EQ(test,
+					kpt_unmap(ctx, va + size / 2, size / 2),
+					0);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va - k4, size),
+					0);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + k4, size),
+					0);
+			KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size - 1),
+					    pa + size - 1, "%s: size_lg2 %u",
+					    cfg->name, size_lg2);
+			KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va, size),
+					    size, "%s: size_lg2 %u", cfg->name,
+					    size_lg2);
+			kpt_check_empty(ctx, "after the no-split unmaps");
+			kpt_ctx_free(ctx);
+		}
+		ctx = kpt_ctx_new(test, cfg);
+		k4 = ctx->min_pgsize;
+
+		/*
+		 * 8K then a 2M page from 2M - 8K, a hole, 12K at 6M and a
+		 * 2M page at 8M.
+		 */
+		if (cfg->vasz_lg2 > 24) {
+			u64 m2 = KPT_SZ_2M;
+
+			kpt_map_ok(ctx, m2 - 2 * k4, m2 - 2 * k4, m2 + 2 * k4,
+				   IOMMU_READ);
+			kpt_map_ok(ctx, 3 * m2, 5 * m2, 3 * k4, IOMMU_READ);
+			kpt_map_ok(ctx, 4 * m2, 4 * m2, m2, IOMMU_READ);
+
+			/* Stops at the 2M page that extends past the range */
+			KUNIT_EXPECT_EQ(test,
+					kpt_unmap(ctx, m2 - 2 * k4, m2 / 2),
+					2 * k4);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, m2), m2);
+			/* Unmapped space is skipped */
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 0, m2 - 2 * k4),
+					0);
+			/* Stops at a page that started before the range */
+			KUNIT_EXPECT_EQ(test,
+					kpt_unmap(ctx, 4 * m2 + k4, m2 - k4),
+					0);
+			/* The hole is skipped, the rest counted exactly */
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, m2, 3 * m2),
+					m2 + 3 * k4);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 3 * m2), 0);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 4 * m2 + 5),
+					4 * m2 + 5);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 4 * m2, m2), m2);
+			/* Nothing left to unmap */
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 0, 8 * m2), 0);
+			kpt_check_empty(ctx, "after the stop tests");
+		}
+		kpt_ctx_free(ctx);
+	}
+}
+
+/* The table memory a page of a gather free list holds */
+static u64 kpt_page_pa(struct page *page)
+{
+	return virt_to_phys(page_address(page));
+}
+
+/*
+ * One unmap_pages call; then every table on the gather's free list must be a
+ * table that was reachable in @before (and not the top), must not be
+ * reachable any more, and its IOVA span must be inside the gather's range:
+ * the driver flushes exactly that range before freeing the tables.
+ */
+static u64 kpt_unmap_freeing(struct kpt_ctx *ctx, const struct kpt_snap *before,
+			     u64 va, u64 len, unsigned int *nfreed)
+{
+	struct kunit *test = ctx->test;
+	struct iommu_iotlb_gather gather;
+	struct kpt_snap *after;
+	struct list_head *pos;
+	size_t unmapped;
+	unsigned int i;
+
+	iommu_iotlb_gather_init(&gather);
+	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
+				       len / ctx->min_pgsize, &gather);
+	after = kpt_snap_take(ctx);
+
+	list_for_each(pos, &gather.freelist) {
+		u64 pa = kpt_page_pa(list_entry(pos, struct page, lru));
+		bool found = false;
+
+		for (i = 1; i < before->n; i++) {
+			u64 span;
+
+			if (before->t[i].pa != pa)
+				continue;
+			found = true;
+			span = kpt_max(kpt_ref_table_lg2(before->t[i].level));
+			if (gather.start > before->t[i].va ||
+			    gather.end < before->t[i].va + span)
+				KUNIT_FAIL(test,
+					   "%s: freed level %u table of %llx..%llx outside the flushed %llx..%llx",
+					   ctx->cfg->name, before->t[i].level,
+					   before->t[i].va,
+					   before->t[i].va + span,
+					   (u64)gather.start, (u64)gather.end);
+			break;
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, found,
+				      "%s: freed a table that was not below the top",
+				      ctx->cfg->name);
+		for (i = 0; i < after->n; i++)
+			KUNIT_EXPECT_NE_MSG(test, after->t[i].pa, pa,
+					    "%s: freed a table still in use",
+					    ctx->cfg->name);
+	}
+	kpt_snap_put(after);
+	*nfreed = kpt_gather_free(ctx, &gather);
+	return unmapped;
+}
+
+/*
+ * Unmapping whole table spans frees the tables under them through the
+ * gather; afterwards only the top is left.
+ */
+static void kpt_test_unmap_free_tables(struct kunit *test)
+{
+	struct kpt_range ranges[8];
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+		unsigned int n = kpt_ranges(cfg, ranges);
+		unsigned int nfreed, total_freed = 0;
+		struct kpt_snap *before;
+		struct kpt_walk walk = {};
+		u64 total = 0, unmapped;
+
+		/* Pairwise disjoint except 0 and 1, and 5 and 6 */
+		for (j = 0; j != n; j++) {
+			size_t mapped = 0;
+
+			if (kpt_map(ctx, ranges[j].va, ranges[j].pa,
+				    ctx->min_pgsize,
+				    ranges[j].len / ctx->min_pgsize,
+				    IOMMU_READ, &mapped) == 0)
+				total += ranges[j].len;
+		}
+		before = kpt_snap_take(ctx);
+		if (kpt_ref_levels(cfg) > 1)
+			KUNIT_EXPECT_GT(test, before->n, 1);
+
+		if (cfg->vasz_lg2 == 64) {
+			unmapped = kpt_unmap_freeing(ctx, before, 0,
+						     BIT_ULL(63), &nfreed);
+			total_freed += nfreed;
+			unmapped += kpt_unmap_freeing(ctx, before, BIT_ULL(63),
+						      BIT_ULL(63), &nfreed);
+			total_freed += nfreed;
+		} else {
+			unmapped = kpt_unmap_freeing(ctx, before, 0,
+						     BIT_ULL(cfg->vasz_lg2),
+						     &total_freed);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, unmapped, total, "%s", cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, total_freed, before->n - 1, "%s",
+				    cfg->name);
+		kpt_walk(ctx, &walk);
+		KUNIT_EXPECT_EQ_MSG(test, walk.ntables, 1, "%s", cfg->name);
+		KUNIT_EXPECT_EQ(test, walk.nleaves, 0);
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctx->hooks.tables), 1);
+		kpt_snap_put(before);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/*
+ * The gather range covers every leaf unmapped, also after a hole, and the
+ * span of every table freed, also when no leaf was left in it.
+ */
+static void kpt_test_unmap_gather(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_ctx *ctx;
+		struct iommu_iotlb_gather gather;
+		struct kpt_snap *before;
+		unsigned int nfreed;
+		u64 m2 = KPT_SZ_2M, k4;
+		size_t unmapped;
+
+		if (cfg->vasz_lg2 <= 24)
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		k4 = ctx->min_pgsize;
+
+		/* A hole, then a 2M page */
+		kpt_map_ok(ctx, m2, m2, m2, IOMMU_READ);
+		iommu_iotlb_gather_init(&gather);
+		unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), 0, k4,
+					       2 * m2 / k4, &gather);
+		KUNIT_EXPECT_EQ(test, unmapped, m2);
+		KUNIT_EXPECT_LE_MSG(test, (u64)gather.start, m2,
+				    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
+				    cfg->name, gather.start, gather.end, m2,
+				    2 * m2 - 1);
+		KUNIT_EXPECT_GE_MSG(test, (u64)gather.end, 2 * m2 - 1,
+				    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
+				    cfg->name, gather.start, gather.end, m2,
+				    2 * m2 - 1);
+		kpt_gather_free(ctx, &gather);
+
+		/* A table left empty by an earlier unmap, then freed */
+		kpt_map_ok(ctx, 2 * m2 + k4, 0x10000, k4, IOMMU_READ);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 2 * m2 + k4, k4), k4);
+		before = kpt_snap_take(ctx);
+		KUNIT_EXPECT_EQ(test,
+				kpt_unmap_freeing(ctx, before, 2 * m2, m2,
+						  &nfreed),
+				0);
+		kpt_snap_put(before);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/* deinit frees every table, also with tables waiting on a gather list */
+static void kpt_test_deinit(struct kunit *test)
+{
+	struct kpt_range ranges[8];
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+		unsigned int n = kpt_ranges(cfg, ranges);
+		struct iommu_iotlb_gather gather;
+		unsigned int pending;
+
+		u64 k4 = ctx->min_pgsize;
+
+		for (j = 0; j != n; j++) {
+			size_t mapped = 0;
+
+			kpt_map(ctx, ranges[j].va, ranges[j].pa, k4,
+				ranges[j].len / k4, IOMMU_READ, &mapped);
+		}
+		/* Frees the tables under the lower half, not yet given back */
+		iommu_iotlb_gather_init(&gather);
+		KPT_OP(unmap_pages)(kpt_domain(ctx), 0, k4,
+				    BIT_ULL(cfg->vasz_lg2 - 1) / k4, &gather);
+		pending = kpt_count_list(&gather.freelist);
+
+		KPT_OP(deinit)(&ctx->table.iommu);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables),
+				    pending, "%s", cfg->name);
+		kpt_gather_free(ctx, &gather);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/* The top a dynamic table has now, checked from three sides */
+static void kpt_check_top(struct kpt_ctx *ctx, unsigned int level)
+{
+	struct kunit *test = ctx->test;
+	struct pt_iommu_info info;
+	unsigned int hw_level;
+	u64 pa;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_top(&ctx->table, &pa, &hw_level), 0);
+	KPT_OP(get_info)(&ctx->table.iommu, &info);
+	KUNIT_EXPECT_EQ_MSG(test, hw_level, level, "%s", ctx->cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, info.top_level, level, "%s",
+			    ctx->cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->change_top_pa, pa, "%s",
+			    ctx->cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->change_top_level, level, "%s",
+			    ctx->cfg->name);
+	KUNIT_EXPECT_FALSE(test, ctx->change_top_mismatch);
+	KUNIT_EXPECT_GE(test, ctx->top_lock_calls, ctx->change_top_calls);
+}
+
+/* Follow item 0 down from the top to @level: the tables a top grew from */
+static u64 kpt_follow_first(struct kpt_ctx *ctx, unsigned int to_level)
+{
+	struct kpt_ref_entry ent;
+	unsigned int level;
+	u64 pa;
+
+	KUNIT_ASSERT_EQ(ctx->test, kpt_fmt_top(&ctx->table, &pa, &level), 0);
+	for (; level > to_level; level--) {
+		kpt_ref_decode(phys_to_virt(pa), level, 0, &ent);
+		KUNIT_ASSERT_EQ_MSG(ctx->test, ent.type, KPT_REF_TABLE,
+				    "%s: item 0 of level %u", ctx->cfg->name,
+				    level);
+		pa = ent.oa;
+	}
+	return pa;
+}
+
+/* A dynamic top grows one level at a time and then several at once */
+static void kpt_test_dynamic_top(struct kunit *test)
+{
+	unsigned int i, level;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int start = cfg->dyn_start_levels;
+		unsigned int max_level = kpt_ref_levels(&(struct kpt_cfg){
+			.vasz_lg2 = cfg->vasz_lg2 }) - 1;
+		u64 k4, first_pa, top = kpt_max(cfg->vasz_lg2) - 0xfff;
+		unsigned int calls;
+		struct kpt_walk walk;
+		struct kpt_ctx *ctx;
+		u64 prev_pa;
+
+		if (!start)
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		k4 = ctx->min_pgsize;
+		kpt_map_ok(ctx, 0x1000, 0xabc000, k4, IOMMU_READ);
+		KUNIT_EXPECT_EQ(test, ctx->change_top_calls, 0);
+		first_pa = kpt_follow_first(ctx, start - 1);
+
+		/*
+		 * One level at a time up to two below the largest top, each
+		 * by a map of a page on either side of the old top's end.
+		 */
+		for (level = start; level + 2 <= max_level; level++) {
+			u64 va = BIT_ULL(kpt_ref_table_lg2(level - 1));
+			u64 pa = 0x200000 + level * 0x10000;
+
+			prev_pa = kpt_follow_first(ctx, level - 1);
+			calls = ctx->change_top_calls;
+			kpt_map_ok(ctx, va - k4, pa, 2 * k4, IOMMU_WRITE);
+			KUNIT_EXPECT_EQ_MSG(test, ctx->change_top_calls,
+					    calls + 1, "%s: grow to level %u",
+					    cfg->name, level);
+			kpt_check_top(ctx, level);
+			/* The old top is item 0 of the new one */
+			KUNIT_EXPECT_EQ(test, kpt_follow_first(ctx, level - 1),
+					prev_pa);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0x1234), 0xabc234);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va - k4 + 8),
+					pa + 8);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + 8),
+					pa + k4 + 8);
+		}
+
+		/* The last two levels in one map at the top of the space */
+		calls = ctx->change_top_calls;
+		kpt_map_ok(ctx, top - k4, 0x300000, 2 * k4, IOMMU_READ);
+		KUNIT_EXPECT_GE(test, ctx->change_top_calls, calls + 1);
+		kpt_check_top(ctx, max_level);
+		KUNIT_EXPECT_EQ(test, kpt_follow_first(ctx, start - 1),
+				first_pa);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0x1234), 0xabc234);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, top + 0xfff), 0x301fff);
+
+		memset(&walk, 0, sizeof(walk));
+		kpt_walk(ctx, &walk);
+		KUNIT_EXPECT_EQ(test, walk.top_level, max_level);
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctx->hooks.tables),
+				walk.ntables);
+		KUNIT_EXPECT_EQ(test, walk.leaf_bytes,
+				(u64)(2 * (max_level - start) + 1) * k4);
+
+		/* No further growth, and nothing beyond max VA */
+		calls = ctx->change_top_calls;
+		kpt_map_ok(ctx, top - 4 * k4, 0x400000, k4, IOMMU_READ);
+		if (cfg->vasz_lg2 < 64) {
+			size_t mapped = 0;
+
+			KUNIT_EXPECT_EQ(test,
+					kpt_map(ctx, top + k4, 0, k4, 1,
+						IOMMU_READ, &mapped),
+					-ERANGE);
+		}
+		KUNIT_EXPECT_EQ(test, ctx->change_top_calls, calls);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/* Random differential test against a list of mapped intervals */
+
+#define KPT_RND_MAX_IV 160
+#define KPT_RND_OPS 10000
+#define KPT_RND_CHECK_EVERY 1000
+
+struct kpt_iv {
+	u64 va;
+	u64 last;
+	u64 pa;
+	unsigned int prot;
+};
+
+struct kpt_rnd {
+	struct kpt_ctx *ctx;
+	u64 seed;
+	u64 state;
+	unsigned int op;
+	bool failed;
+	struct kpt_iv *iv;
+	unsigned int n;
+	unsigned int zone_lg2;
+	unsigned int nzones;
+	u64 zones[3];
+	unsigned int bad_leaves;
+	/* What the run did, to show it did something */
+	unsigned int maps;
+	unsigned int overlaps;
+	unsigned int unmaps;
+	unsigned int max_n;
+	u64 max_leaves;
+};
+
+/* Index of the first interval whose last byte is at or after @va */
+static unsigned int kpt_rnd_find(const struct kpt_rnd *r, u64 va)
+{
+	unsigned int lo = 0, hi = r->n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (r->iv[mid].last < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool kpt_rnd_overlaps(const struct kpt_rnd *r, u64 va, u64 last)
+{
+	unsigned int i = kpt_rnd_find(r, va);
+
+	return i < r->n && r->iv[i].va <= last;
+}
+
+static u64 kpt_rnd_phys(const struct kpt_rnd *r, u64 va)
+{
+	unsigned int i = kpt_rnd_find(r, va);
+
+	if (i < r->n && r->iv[i].va <= va)
+		return r->iv[i].pa + (va - r->iv[i].va);
+	return 0;
+}
+
+static void kpt_rnd_fail(struct kpt_rnd *r, const char *what, u64 va,
+			 u64 len, u64 got, u64 expect)
+{
+	KUNIT_FAIL(r->ctx->test,
+		   "%s: seed %llx op %u: %s va %llx len %llx: got %llx expected %llx",
+		   r->ctx->cfg->name, r->seed, r->op, what, va, len, got,
+		   expect);
+	r->failed = true;
+}
+
+static u64 kpt_rnd(struct kpt_rnd *r, u64 lo, u64 hi)
+{
+	return kpt_rand_range(&r->state, lo, hi);
+}
+
+/* A random log2 in [lo, hi], both clamped to what a zone allows */
+static unsigned int kpt_rnd_lg2(struct kpt_rnd *r, unsigned int lo,
+				unsigned int hi)
+{
+	unsigned int top = r->zone_lg2 - 3;
+
+	return kpt_rnd(r, min(lo, top), min(hi, top));
+}
+
+/*
+ * A random range in a random zone. The pa is congruent to the va modulo
+ * 2^p, p a little below the alignment of the length, so that a range never
+ * needs more than a few hundred leaves.
+ */
+static void kpt_rnd_range(struct kpt_rnd *r, u64 *va, u64 *pa, u64 *len)
+{
+	const struct kpt_cfg *cfg = r->ctx->cfg;
+	unsigned int min_lg2 = __ffs64(r->ctx->min_pgsize);
+	unsigned int a, p, roll = kpt_rnd(r, 0, 99);
+	u64 zone = r->zones[kpt_rnd(r, 0, r->nzones - 1)];
+	u64 off;
+
+	if (roll < 50)
+		a = kpt_rnd_lg2(r, min_lg2, min_lg2 + 4);
+	else if (roll < 85)
+		a = kpt_rnd_lg2(r, min_lg2 + 5, min_lg2 + 13);
+	else
+		a = kpt_rnd_lg2(r, min_lg2 + 14, r->zone_lg2);
+	*len = kpt_rnd(r, 1, 4) << a;
+	if (!kpt_rnd(r, 0, 3))
+		*len += kpt_rnd(r, 1, 3) << min_lg2;
+
+	off = kpt_rand(&r->state) & kpt_max(r->zone_lg2) & ~kpt_max(a);
+	if (!kpt_rnd(r, 0, 3))
+		off += kpt_rnd(r, 1, 7) << min_lg2;
+	if (off + *len > BIT_ULL(r->zone_lg2))
+		off = (BIT_ULL(r->zone_lg2) - *len) & ~kpt_max(min_lg2);
+	*va = zone + off;
+
+	p = a;
+	if (!kpt_rnd(r, 0, 3))
+		p -= min_t(unsigned int, a - min_lg2, kpt_rnd(r, 1, 5));
+	*pa = kpt_rnd(r, 1, (BIT_ULL(cfg->oasz_lg2) - *len - BIT_ULL(p)) >> p)
+		      << p;
+	*pa += *va & kpt_max(p);
+}
+
+static void kpt_rnd_map(struct kpt_rnd *r)
+{
+	struct kpt_ctx *ctx = r->ctx;
+	u64 va, pa, len, pgsize, sizes, last;
+	unsigned int prot = kpt_prots[kpt_rnd(r, 0, ARRAY_SIZE(kpt_prots) - 1)];
+	unsigned int i, k;
+	size_t mapped = 0;
+	int expect, ret;
+
+	kpt_rnd_range(r, &va, &pa, &len);
+	/* Sometimes start inside an existing mapping */
+	if (r->n && !kpt_rnd(r, 0, 4)) {
+		const struct kpt_iv *iv = &r->iv[kpt_rnd(r, 0, r->n - 1)];
+
+		va = iv->va + (kpt_rnd(r, 0, iv->last - iv->va) &
+			       ~(ctx->min_pgsize - 1));
+		pa = ctx->min_pgsize;
+		if (va + len - 1 < va ||
+		    (va + len - 1) > kpt_max(ctx->cfg->vasz_lg2))
+			return;
+	}
+	last = va + len - 1;
+	expect = kpt_rnd_overlaps(r, va, last) ? -EADDRINUSE : 0;
+	if (!expect && r->n == KPT_RND_MAX_IV)
+		return;
+
+	/* Any pgsize of the bitmap that divides the addresses and length */
+	sizes = kpt_domain(ctx)->pgsize_bitmap &
+		kpt_max(min_t(unsigned int, __ffs64(va | pa | len), 63) + 1);
+	k = kpt_rnd(r, 0, hweight64(sizes) - 1);
+	for (pgsize = sizes & -sizes; k--; pgsize = sizes & -sizes)
+		sizes &= ~pgsize;
+
+	ret = kpt_map(ctx, va, pa, pgsize, len / pgsize, prot, &mapped);
+	if (ret != expect)
+		return kpt_rnd_fail(r, "map errno", va, len, ret, expect);
+	if (mapped != (ret ? 0 : len))
+		return kpt_rnd_fail(r, "map bytes", va, len, mapped,
+				    ret ? 0 : len);
+	if (ret) {
+		r->overlaps++;
+		return;
+	}
+	r->maps++;
+
+	i = kpt_rnd_find(r, va);
+	memmove(&r->iv[i + 1], &r->iv[i], (r->n - i) * sizeof(r->iv[0]));
+	r->iv[i].va = va;
+	r->iv[i].last = last;
+	r->iv[i].pa = pa;
+	r->iv[i].prot = prot & KPT_REF_PROT_MASK;
+	r->n++;
+	r->max_n = max(r->max_n, r->n);
+}
+
+/* Unmap whole earlier map calls, and the holes between them */
+static void kpt_rnd_unmap(struct kpt_rnd *r)
+{
+	unsigned int i, j, k;
+	u64 va, last, expect = 0, got;
+
+	if (!r->n)
+		return;
+	i = kpt_rnd(r, 0, r->n - 1);
+	j = min_t(unsigned int, r->n - 1, i + kpt_rnd(r, 0, 2));
+	va = r->iv[i].va;
+	last = r->iv[j].last;
+	for (k = i; k <= j; k++)
+		expect += r->iv[k].last - r->iv[k].va + 1;
+
+	got = kpt_unmap(r->ctx, va, last - va + 1);
+	if (got != expect)
+		return kpt_rnd_fail(r, "unmap bytes", va, last - va + 1, got,
+				    expect);
+	for (k = i; k <= j; k++) {
+		got = kpt_phys(r->ctx, r->iv[k].last);
+		if (got)
+			return kpt_rnd_fail(r, "iova_to_phys after unmap",
+					    r->iv[k].last, 1, got, 0);
+	}
+	memmove(&r->iv[i], &r->iv[j + 1], (r->n - j - 1) * sizeof(r->iv[0]));
+	r->n -= j - i + 1;
+	r->unmaps++;
+}
+
+/* Unmap a range holding nothing */
+static void kpt_rnd_unmap_hole(struct kpt_rnd *r)
+{
+	u64 va, pa, len, got;
+
+	kpt_rnd_range(r, &va, &pa, &len);
+	if (kpt_rnd_overlaps(r, va, va + len - 1))
+		return;
+	got = kpt_unmap(r->ctx, va, len);
+	if (got)
+		kpt_rnd_fail(r, "unmap of a hole", va, len, got, 0);
+}
+
+static void kpt_rnd_probe(struct kpt_rnd *r)
+{
+	u64 va, got, expect;
+
+	if (r->n && kpt_rnd(r, 0, 1)) {
+		const struct kpt_iv *iv = &r->iv[kpt_rnd(r, 0, r->n - 1)];
+
+		va = kpt_rnd(r, iv->va, iv->last);
+	} else {
+		va = r->zones[kpt_rnd(r, 0, r->nzones - 1)] +
+		     (kpt_rand(&r->state) & kpt_max(r->zone_lg2));
+	}
+	expect = kpt_rnd_phys(r, va);
+	got = kpt_phys(r->ctx, va);
+	if (got != expect)
+		kpt_rnd_fail(r, "iova_to_phys", va, 1, got, expect);
+}
+
+static void kpt_rnd_check_leaf(struct kpt_walk *walk,
+			       const struct kpt_leaf *leaf)
+{
+	struct kpt_rnd *r = walk->priv;
+	u64 last = leaf->va + kpt_max(leaf->size_lg2);
+	unsigned int i = kpt_rnd_find(r, leaf->va);
+
+	if (i < r->n && r->iv[i].va <= leaf->va && last <= r->iv[i].last &&
+	    leaf->oa == r->iv[i].pa + (leaf->va - r->iv[i].va) &&
+	    leaf->prot == r->iv[i].prot)
+		return;
+	if (!r->bad_leaves++)
+		kpt_rnd_fail(r, "leaf not in the model", leaf->va,
+			     BIT_ULL(leaf->size_lg2), leaf->oa,
+			     kpt_rnd_phys(r, leaf->va));
+}
+
+/* Every leaf belongs to the model and together they cover all of it */
+static void kpt_rnd_check_all(struct kpt_rnd *r)
+{
+	struct kpt_walk walk = {
+		.leaf_fn = kpt_rnd_check_leaf,
+		.priv = r,
+	};
+	u64 bytes = 0;
+	unsigned int i;
+
+	kpt_walk(r->ctx, &walk);
+	r->max_leaves = max_t(u64, r->max_leaves, walk.nleaves);
+	for (i = 0; i != r->n; i++)
+		bytes += r->iv[i].last - r->iv[i].va + 1;
+	if (walk.leaf_bytes != bytes)
+		kpt_rnd_fail(r, "mapped bytes", 0, 0, walk.leaf_bytes, bytes);
+	if (atomic_read(&r->ctx->hooks.tables) != walk.ntables)
+		kpt_rnd_fail(r, "allocated tables", 0, 0,
+			     atomic_read(&r->ctx->hooks.tables),
+			     walk.ntables);
+	if (walk.nbad)
+		r->failed = true;
+}
+
+static void kpt_rnd_run(struct kunit *test, const struct kpt_cfg *cfg,
+			u64 seed, unsigned int nops)
+{
+	struct kpt_rnd *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	unsigned int i;
+	u64 total = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->iv = kcalloc(KPT_RND_MAX_IV + 1, sizeof(r->iv[0]), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->iv);
+	r->ctx = kpt_ctx_new(test, cfg);
+	r->seed = seed;
+	r->state = seed;
+
+	/* The bottom, across the top of the first levels, and the top */
+	r->zone_lg2 = min3(34U, cfg->vasz_lg2 - 2U, cfg->oasz_lg2 - 2U);
+	r->zones[r->nzones++] = 0;
+	if (cfg->vasz_lg2 > 40)
+		r->zones[r->nzones++] = BIT_ULL(39) - BIT_ULL(r->zone_lg2 - 1);
+	r->zones[r->nzones++] = kpt_max(cfg->vasz_lg2) -
+				kpt_max(r->zone_lg2);
+
+	for (r->op = 0; r->op != nops && !r->failed; r->op++) {
+		unsigned int roll = kpt_rnd(r, 0, 99);
+
+		if (roll < 50)
+			kpt_rnd_map(r);
+		else if (roll < 66)
+			kpt_rnd_unmap(r);
+		else if (roll < 70)
+			kpt_rnd_unmap_hole(r);
+		else
+			kpt_rnd_probe(r);
+		if (r->op % KPT_RND_CHECK_EVERY == 0)
+			kpt_rnd_check_all(r);
+	}
+	if (!r->failed)
+		kpt_rnd_check_all(r);
+
+	/* Unmap every zone: exactly what the model holds goes */
+	for (i = 0; i != r->n; i++)
+		total += r->iv[i].last - r->iv[i].va + 1;
+	for (i = 0; i != r->nzones; i++)
+		total -= kpt_unmap(r->ctx, r->zones[i],
+				   BIT_ULL(r->zone_lg2));
+	KUNIT_EXPECT_EQ_MSG(test, total, 0, "%s: seed %llx", cfg->name, seed);
+	kunit_info(test,
+		   "%s: seed %llx: %u ops, %u maps, %u overlaps, %u unmaps, up to %u mappings and %llu leaves",
+		   cfg->name, seed, r->op, r->maps, r->overlaps, r->unmaps,
+		   r->max_n, r->max_leaves);
+	kpt_check_empty(r->ctx, "after unmapping every zone");
+
+	kpt_ctx_free(r->ctx);
+	kfree(r->iv);
+	kfree(r);
+}
+
+static void kpt_test_random(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		kpt_rnd_run(test, &kpt_cfgs[i], KPT_SEED + i,
+			    KPT_RND_OPS);
+}
+
+static int kpt_iommu_init(struct kunit *test)
+{
+	/* The IOVAs of the tests need a 64-bit unsigned long */
+	if (BITS_PER_LONG < 64)
+		kunit_skip(test, "needs 64-bit IOVAs");
+	return 0;
+}
+
+static struct kunit_case kpt_iommu_cases[] = {
+	KUNIT_CASE(kpt_test_init),
+	KUNIT_CASE(kpt_test_map_each_size),
+	KUNIT_CASE(kpt_test_map_decompose),
+	KUNIT_CASE(kpt_test_map_errors),
+	KUNIT_CASE(kpt_test_map_enomem),
+	KUNIT_CASE(kpt_test_unmap),
+	KUNIT_CASE(kpt_test_unmap_free_tables),
+	KUNIT_CASE(kpt_test_unmap_gather),
+	KUNIT_CASE(kpt_test_deinit),
+	KUNIT_CASE(kpt_test_dynamic_top),
+	KUNIT_CASE(kpt_test_random),
+	{}
+};
+
+static struct kunit_suite kpt_iommu_suite = {
+	.name = KPT_SUITE_NAME("iommu"),
+	.init = kpt_iommu_init,
+	.test_cases = kpt_iommu_cases,
+};
+
+#endif
