@@ -646,6 +646,106 @@ void NS(deinit)(struct pt_iommu *iommu_table)
 }
 EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
 
+#ifdef pt_entry_write_is_dirty
+/* read_and_clear_dirty */
+
+struct pt_iommu_dirty_args {
+	struct iommu_dirty_bitmap *dirty;
+	unsigned long flags;
+	pt_vaddr_t first_va;
+	pt_vaddr_t last_va;
+};
+
+static __always_inline int __read_and_clear_dirty(struct pt_range *range,
+						  void *arg, unsigned int level,
+						  struct pt_table_p *table,
+						  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_dirty_args *dirty = arg;
+	unsigned int oasz_lg2;
+	unsigned int nc_lg2;
+	pt_vaddr_t leaf_va;
+	pt_vaddr_t leaf_last;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		switch (pt_load_entry(&pts)) {
+		case PT_ENTRY_EMPTY:
+			pt_advance(&pts, 1);
+			break;
+		case PT_ENTRY_TABLE:
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			pts.index++;
+			break;
+		default:
+			nc_lg2 = pt_entry_num_contig_lg2(&pts);
+			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+			if (pt_entry_write_is_dirty(&pts)) {
+				/* Report the part of the leaf inside the range */
+				leaf_va = log2_set_mod(range->va, 0, oasz_lg2);
+				leaf_last = leaf_va + log2_to_max_int(oasz_lg2);
+				leaf_va = max(leaf_va, dirty->first_va);
+				leaf_last = min(leaf_last, dirty->last_va);
+				iommu_dirty_bitmap_record(dirty->dirty, leaf_va,
+							  leaf_last - leaf_va +
+								  1);
+				if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR))
+					pt_entry_make_write_clean(&pts);
+			}
+			/* Past the whole contiguous run */
+			pt_advance(&pts, log2_set_mod_max(pts.index, nc_lg2) -
+						 pts.index + 1);
+			break;
+		}
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
+
+/*
+ * NS(read_and_clear_dirty)() - Report and clear the dirty bits of a range
+ * @domain: The domain of the table
+ * @iova: First IOVA
+ * @size: Length of the range
+ * @flags: IOMMU_DIRTY_NO_CLEAR to leave the bits set
+ * @dirty: Receives the dirty IOVA ranges, clipped to the range
+ *
+ * The &iommu_dirty_ops.read_and_clear_dirty signature. A dirty leaf is
+ * reported as a whole, clipped to the range.
+ *
+ * Return: 0, or -EINVAL / -EOVERFLOW / -ERANGE for a bad range.
+ */
+int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
+			     size_t size, unsigned long flags,
+			     struct iommu_dirty_bitmap *dirty)
+{
+	struct pt_iommu *iommu_table = iommu_from_domain(domain);
+	struct pt_iommu_dirty_args args = {
+		.dirty = dirty,
+		.flags = flags,
+	};
+	struct pt_range range;
+	int ret;
+
+	ret = make_range(&iommu_table->common, &range, iova, size);
+	if (ret)
+		return ret;
+	if (!range_within_top(&range)) {
+		if (log2_div(range.va, range.max_vasz_lg2))
+			return 0;
+		range.last_va = log2_to_max_int(range.max_vasz_lg2);
+	}
+	args.first_va = range.va;
+	args.last_va = range.last_va;
+	return pt_walk_range(&range, __read_and_clear_dirty_walk, &args);
+}
+EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
+#endif
+
 /* cut_mapping */
 
 /*

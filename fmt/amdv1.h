@@ -94,6 +94,33 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
+static inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
+	unsigned int i;
+
+	/* The walker sets D in the item it used, any item of a run counts */
+	for (i = first; i != first + (1U << nc_lg2); i++)
+		if (pt_table_read(pts->table, i) & AMDV1PT_FMT_D)
+			return true;
+	return false;
+}
+
+#define pt_entry_write_is_dirty amdv1pt_entry_write_is_dirty
+
+static inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
+{
+	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
+	unsigned int i;
+
+	for (i = first; i != first + (1U << nc_lg2); i++)
+		pt_table_clear_bits(pts->table, i, AMDV1PT_FMT_D);
+}
+
+#define pt_entry_make_write_clean amdv1pt_entry_make_write_clean
+
 static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(pts->entry & AMDV1PT_FMT_OA, 0,

@@ -44,6 +44,13 @@
  *				contiguous sizes included
  *   pt_entry_num_contig_lg2(pts) log2 of the items the loaded leaf spans
  *   pt_clear_entries(pts, num_contig_lg2) make items empty
+ *
+ * Dirty tracking (optional, formats whose walker sets a dirty bit):
+ *   bool pt_entry_write_is_dirty(const struct pt_state *pts)
+ *	the loaded leaf (any item of a contiguous run) was written
+ *   void pt_entry_make_write_clean(struct pt_state *pts)
+ *	clear the dirty bit of every item of the leaf, atomically per item
+ *	Both make the format provide pt_iommu_<fmt>_read_and_clear_dirty().
  */
 #ifndef __GENERIC_PT_FMT_DEFAULTS_H
 #define __GENERIC_PT_FMT_DEFAULTS_H

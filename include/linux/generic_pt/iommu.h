@@ -155,6 +155,12 @@ struct pt_iommu_info {
  * Context: the caller holds a range lock covering the whole mapping that
  * contains @cut_iova.
  *
+ * pt_iommu_<fmt>_read_and_clear_dirty(): the
+ * &iommu_dirty_ops.read_and_clear_dirty signature, for formats whose walker
+ * sets a dirty bit (AMD v1). Every leaf in the range with the dirty bit set
+ * (in any item of a contiguous leaf) is reported whole, clipped to the range,
+ * and its dirty bits are cleared unless IOMMU_DIRTY_NO_CLEAR.
+ *
  * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
  *
  * pt_iommu_<fmt>_deinit(): free every table. Safe on a zeroed structure and
@@ -181,6 +187,23 @@ struct pt_iommu_info {
 	void pt_iommu_##fmt##_get_info(struct pt_iommu *iommu_table,           \
 				       struct pt_iommu_info *info);            \
 	void pt_iommu_##fmt##_deinit(struct pt_iommu *iommu_table)
+
+/* Formats whose walker sets a dirty bit have read_and_clear_dirty */
+#define IOMMU_PT_DECLARE_DIRTY_OPS(fmt)                                    \
+	int pt_iommu_##fmt##_read_and_clear_dirty(                         \
+		struct iommu_domain *domain, unsigned long iova,           \
+		size_t size, unsigned long flags,                          \
+		struct iommu_dirty_bitmap *dirty)
+
+/**
+ * IOMMU_PT_DIRTY_OPS() - Fill struct iommu_dirty_ops for a format
+ * @fmt: Format name; one with dirty tracking (amdv1)
+ *
+ * The driver adds .set_dirty_tracking, which turns the hardware's dirty bit
+ * updates on and off in its device table.
+ */
+#define IOMMU_PT_DIRTY_OPS(fmt) \
+	.read_and_clear_dirty = &pt_iommu_##fmt##_read_and_clear_dirty
 
 /**
  * IOMMU_PT_DOMAIN_OPS() - Fill struct iommu_domain_ops for a format
@@ -228,6 +251,7 @@ struct pt_iommu_amdv1_hw_info {
 };
 
 IOMMU_PT_DECLARE_OPS(amdv1);
+IOMMU_PT_DECLARE_DIRTY_OPS(amdv1);
 int pt_iommu_amdv1_init(struct pt_iommu_amdv1 *table,
 			const struct pt_iommu_amdv1_cfg *cfg, gfp_t gfp);
 void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
