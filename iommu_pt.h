@@ -14,6 +14,7 @@
 #ifndef __GENERIC_PT_IOMMU_PT_H
 #define __GENERIC_PT_IOMMU_PT_H
 
+#include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/iommu.h>
 #include <linux/list.h>
@@ -57,39 +58,153 @@ static unsigned int table_mem_order(void)
 	return max_t(int, PT_TABLEMEM_LG2SZ - PAGE_SHIFT, 0);
 }
 
+static struct pt_iommu_test_hooks *test_hooks(struct pt_iommu *iommu_table)
+{
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	return iommu_table->test;
+#else
+	return NULL;
+#endif
+}
+
+static bool table_incoherent(struct pt_iommu *iommu_table)
+{
+	return pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT);
+}
+
+/*
+ * An incoherent walker reads table memory through a streaming DMA mapping to
+ * the IOMMU device, made when the table is allocated. Table entries hold CPU
+ * physical addresses, so the mapping must not translate.
+ */
+static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table)
+{
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
+	size_t len = 1UL << PT_TABLEMEM_LG2SZ;
+	struct device *dev = iommu_table->iommu_device;
+	dma_addr_t dma;
+
+	if (test && test->dma_map) {
+		test->dma_map(test, table, len);
+		return 0;
+	}
+	dma = dma_map_single(dev, table, len, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		return -ENOMEM;
+	if (dma != virt_to_phys(table)) {
+		dma_unmap_single(dev, dma, len, DMA_TO_DEVICE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Called when a table leaves the page table. The memory keeps its contents
+ * until it is freed, so a walker still using a cached pointer to it until
+ * the IOTLB flush reads what it read before.
+ */
+static void table_dma_unmap(struct pt_iommu *iommu_table,
+			    struct pt_table_p *table)
+{
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
+	size_t len = 1UL << PT_TABLEMEM_LG2SZ;
+
+	if (test && test->dma_unmap) {
+		test->dma_unmap(test, table, len);
+		return;
+	}
+	dma_unmap_single(iommu_table->iommu_device, virt_to_phys(table), len,
+			 DMA_TO_DEVICE);
+}
+
+/* Push items [first, end) of a table to an incoherent walker */
+static void table_sync(struct pt_iommu *iommu_table, struct pt_table_p *table,
+		       unsigned int first, unsigned int end)
+{
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
+	size_t offset = first * sizeof(u64);
+	size_t len = (end - first) * sizeof(u64);
+
+	if (!table_incoherent(iommu_table) || first >= end)
+		return;
+	if (test && test->dma_sync) {
+		test->dma_sync(test, table, offset, len);
+		return;
+	}
+	dma_sync_single_for_device(iommu_table->iommu_device,
+				   virt_to_phys(table) + offset, len,
+				   DMA_TO_DEVICE);
+}
+
 static struct pt_table_p *table_alloc(struct pt_iommu *iommu_table, gfp_t gfp)
 {
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 	void *mem;
-
-#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
-	struct pt_iommu_test_hooks *test = iommu_table->test;
 
 	if (test && test->fail_alloc > 0 && --test->fail_alloc == 0)
 		return NULL;
-#endif
 	mem = iommu_alloc_pages_node(iommu_table->nid, gfp, table_mem_order());
-#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
-	if (mem && test)
+	if (!mem)
+		return NULL;
+	/* Zeroed and pushed to the walker before anything can point at it */
+	if (table_incoherent(iommu_table) &&
+	    table_dma_map(iommu_table, mem)) {
+		iommu_free_pages(mem, table_mem_order());
+		return NULL;
+	}
+	if (test)
 		atomic_inc(&test->tables);
-#endif
 	return mem;
 }
 
 static void table_free(struct pt_iommu *iommu_table, struct pt_table_p *table)
 {
-#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
-	if (iommu_table->test)
-		atomic_dec(&iommu_table->test->tables);
-#endif
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
+
+	if (table_incoherent(iommu_table))
+		table_dma_unmap(iommu_table, table);
+	if (test)
+		atomic_dec(&test->tables);
 	iommu_free_pages(table, table_mem_order());
 }
 
 /* Queue a table to be freed by the driver after the IOTLB flush */
-static void table_defer_free(struct list_head *free_list,
+static void table_defer_free(struct pt_iommu *iommu_table,
+			     struct list_head *free_list,
 			     struct pt_table_p *table)
 {
+	if (table_incoherent(iommu_table))
+		table_dma_unmap(iommu_table, table);
 	list_add_tail(&virt_to_page(table)->lru, free_list);
 }
+
+/*
+ * Items a level function wrote, to be pushed to an incoherent walker once,
+ * as one range, when it is done with its table.
+ */
+struct pt_written {
+	unsigned int first;
+	unsigned int end;
+};
+
+static inline void pt_note_written(struct pt_written *written,
+				   unsigned int first, unsigned int nitems)
+{
+	written->first = min(written->first, first);
+	written->end = max(written->end, first + nitems);
+}
+
+static inline void pt_sync_written(const struct pt_state *pts,
+				   const struct pt_written *written)
+{
+	struct pt_common *common = pts->range->common;
+
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		table_sync(iommu_from_common(common), pts->table,
+			   written->first, written->end);
+}
+
+#define PT_WRITTEN_INIT { .first = UINT_MAX, .end = 0 }
 
 /* Read the top and its level, published together in one word */
 static void pt_read_top(struct pt_common *common, struct pt_range *range)
@@ -205,6 +320,8 @@ struct pt_iommu_map_args {
 	struct pt_iommu *iommu_table;
 	struct pt_write_attrs attrs;
 	pt_oaddr_t oa;
+	/* Building a private sub-tree, pushed whole once it is complete */
+	bool private_build;
 };
 
 /* Fail with -EADDRINUSE if anything in the range is mapped */
@@ -263,8 +380,9 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 				       pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
+	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_iommu_map_args *map = arg;
-	int ret;
+	int ret = 0;
 
 	while (pts.index < pts.end_index) {
 		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, map->oa);
@@ -285,10 +403,13 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 				pgsz_lg2 = sizes ? fls64(sizes) - 1 : 0;
 			}
 			if (pgsz_lg2 >= isz_lg2) {
+				unsigned int nitems = 1U << (pgsz_lg2 - isz_lg2);
+
 				pt_install_leaf_entry(&pts, map->oa, pgsz_lg2,
 						      &map->attrs);
+				pt_note_written(&written, pts.index, nitems);
 				map->oa += oalog2_to_int(pgsz_lg2);
-				pt_advance(&pts, 1U << (pgsz_lg2 - isz_lg2));
+				pt_advance(&pts, nitems);
 				continue;
 			}
 		}
@@ -296,16 +417,21 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 		if (pts.type == PT_ENTRY_EMPTY) {
 			ret = pt_iommu_new_table(&pts, map);
 			if (ret)
-				return ret;
+				break;
+			pt_note_written(&written, pts.index, 1);
 		} else if (pts.type != PT_ENTRY_TABLE) {
-			return -EADDRINUSE;
+			ret = -EADDRINUSE;
+			break;
 		}
 		ret = pt_descend(&pts, arg, descend_fn);
 		if (ret)
-			return ret;
+			break;
 		pts.index++;
 	}
-	return 0;
+	/* The lower tables were pushed before this one points at them */
+	if (!map->private_build)
+		pt_sync_written(&pts, &written);
+	return ret;
 }
 
 PT_MAKE_LEVELS(__map_range_walk, __map_range);
@@ -346,6 +472,8 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 		pts.index = 0;
 		pt_load_entry_raw(&pts);
 		pt_install_table(&pts, virt_to_phys(lower), &map->attrs);
+		/* Complete and pushed before it is published */
+		table_sync(iommu_table, new_tables[i], 0, 1);
 		lower = new_tables[i];
 	}
 
@@ -463,6 +591,7 @@ EXPORT_SYMBOL_NS_GPL(NS(map_pages), GENERIC_PT_IOMMU);
 /* unmap_pages */
 
 struct pt_unmap_args {
+	struct pt_iommu *iommu_table;
 	struct list_head free_list;
 	pt_vaddr_t unmapped;
 };
@@ -476,10 +605,22 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 					 pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
+	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_unmap_args *unmap = arg;
+	unsigned int table_lg2 = pt_table_lg2sz(&pts);
 	unsigned int oasz_lg2;
-	bool covered;
-	int ret;
+	unsigned int nitems;
+	bool discard_lower;
+	bool discard;
+	int ret = 0;
+
+	/*
+	 * When the range covers this whole (non-top) table the parent frees
+	 * it: it only has to be walked to count the bytes and find the lower
+	 * tables, its entries can stay as they are until the IOTLB flush.
+	 */
+	discard = table != range->top_table && !log2_mod(range->va, table_lg2) &&
+		  range->last_va - range->va >= log2_to_max_int(table_lg2);
 
 	while (pts.index < pts.end_index) {
 		switch (pt_load_entry(&pts)) {
@@ -487,17 +628,21 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			pt_advance(&pts, 1);
 			break;
 		case PT_ENTRY_TABLE:
-			covered = pt_item_fully_covered(&pts);
+			discard_lower = pt_item_fully_covered(&pts);
 			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
-				return ret;
+				goto out;
 			/*
 			 * The range covers the whole lower table, so no other
 			 * operation can be using it: free it after the flush.
 			 */
-			if (covered) {
-				pt_clear_entries(&pts, 0);
-				table_defer_free(&unmap->free_list,
+			if (discard_lower) {
+				if (!discard) {
+					pt_clear_entries(&pts, 0);
+					pt_note_written(&written, pts.index, 1);
+				}
+				table_defer_free(unmap->iommu_table,
+						 &unmap->free_list,
 						 pts.table_lower);
 			}
 			pts.index++;
@@ -507,17 +652,24 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			/* Never split a leaf, stop at one not inside */
 			if (log2_mod(range->va, oasz_lg2) ||
 			    range->last_va - range->va <
-				    log2_to_max_int(oasz_lg2))
-				return PT_UNMAP_STOP;
-			pt_clear_entries(&pts, oasz_lg2 -
-						       pt_table_item_lg2sz(&pts));
+				    log2_to_max_int(oasz_lg2)) {
+				ret = PT_UNMAP_STOP;
+				goto out;
+			}
+			nitems = 1U << (oasz_lg2 - pt_table_item_lg2sz(&pts));
+			if (!discard) {
+				pt_clear_entries(&pts, oasz_lg2 -
+						 pt_table_item_lg2sz(&pts));
+				pt_note_written(&written, pts.index, nitems);
+			}
 			unmap->unmapped += log2_to_int(oasz_lg2);
-			pt_advance(&pts,
-				   1U << (oasz_lg2 - pt_table_item_lg2sz(&pts)));
+			pt_advance(&pts, nitems);
 			break;
 		}
 	}
-	return 0;
+out:
+	pt_sync_written(&pts, &written);
+	return ret;
 }
 
 PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
@@ -545,6 +697,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 {
 	struct pt_iommu *iommu_table = iommu_from_domain(domain);
 	struct pt_unmap_args unmap = {
+		.iommu_table = iommu_table,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
 	};
 	struct pt_range range;
@@ -662,12 +815,13 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 						  pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
+	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_iommu_dirty_args *dirty = arg;
 	unsigned int oasz_lg2;
 	unsigned int nc_lg2;
 	pt_vaddr_t leaf_va;
 	pt_vaddr_t leaf_last;
-	int ret;
+	int ret = 0;
 
 	while (pts.index < pts.end_index) {
 		switch (pt_load_entry(&pts)) {
@@ -677,7 +831,7 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 		case PT_ENTRY_TABLE:
 			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
-				return ret;
+				goto out;
 			pts.index++;
 			break;
 		default:
@@ -692,8 +846,13 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 				iommu_dirty_bitmap_record(dirty->dirty, leaf_va,
 							  leaf_last - leaf_va +
 								  1);
-				if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR))
+				if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
 					pt_entry_make_write_clean(&pts);
+					pt_note_written(&written,
+							log2_set_mod(pts.index,
+								     0, nc_lg2),
+							1U << nc_lg2);
+				}
 			}
 			/* Past the whole contiguous run */
 			pt_advance(&pts, log2_set_mod_max(pts.index, nc_lg2) -
@@ -701,7 +860,9 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 			break;
 		}
 	}
-	return 0;
+out:
+	pt_sync_written(&pts, &written);
+	return ret;
 }
 
 PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
@@ -776,6 +937,27 @@ static void cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 	}
 }
 
+static __always_inline int __sync_tables(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+			continue;
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+	}
+	table_sync(arg, table, 0, pts.end_index);
+	return 0;
+}
+
+PT_MAKE_LEVELS(__sync_tables_walk, __sync_tables);
+
 /* Free a private sub-tree that was never reachable by the walker */
 static void cut_free_tree(struct pt_iommu *iommu_table, struct pt_range *range,
 			  struct pt_table_p *table)
@@ -802,6 +984,7 @@ static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
 		.iommu_table = iommu_table,
 		.attrs = *attrs,
 		.oa = item_oa,
+		.private_build = true,
 	};
 	struct pt_range range = *parent->range;
 	struct pt_table_p *table_mem;
@@ -824,6 +1007,12 @@ static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
 	if (ret) {
 		cut_free_tree(iommu_table, &range, table_mem);
 		return ERR_PTR(ret);
+	}
+	/* Complete: push every table of it once, before it is reachable */
+	if (table_incoherent(iommu_table)) {
+		range.va = 0;
+		range.last_va = PT_VADDR_MAX;
+		pt_walk_range(&range, __sync_tables_walk, iommu_table);
 	}
 	return table_mem;
 }
@@ -894,6 +1083,8 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 			  run_va + ((pt_vaddr_t)(run.index - first) << isz_lg2),
 			  run_oa + ((pt_oaddr_t)(run.index - first) << isz_lg2),
 			  &attrs);
+	/* The swapped item and the re-sized run, pushed once */
+	table_sync(iommu_table, pts->table, first, end);
 	return 0;
 }
 
@@ -986,6 +1177,14 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&
 	    (!cfg->common.driver_ops || !cfg->common.driver_ops->change_top ||
 	     !cfg->common.driver_ops->get_top_lock)) {
+		top_level = -EINVAL;
+		goto err;
+	}
+
+	/* An incoherent walker needs the device to DMA map table memory to */
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
+	    !iommu_table->iommu_device &&
+	    !(test_hooks(iommu_table) && test_hooks(iommu_table)->dma_sync)) {
 		top_level = -EINVAL;
 		goto err;
 	}

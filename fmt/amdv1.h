@@ -237,7 +237,8 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	    cfg->common.max_oasz_lg2 < 32 ||
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
-	if (cfg->common.features & ~(BIT(PT_FEAT_DYNAMIC_TOP)))
+	if (cfg->common.features &
+	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;

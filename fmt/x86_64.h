@@ -165,7 +165,8 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 	if (cfg->common.max_oasz_lg2 < 32 ||
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
-	if (cfg->common.features & ~BIT(PT_FEAT_X86_64_1G_PAGES))
+	if (cfg->common.features &
+	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_DMA_INCOHERENT)))
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;

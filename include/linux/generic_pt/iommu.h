@@ -44,12 +44,24 @@ struct pt_iommu_driver_ops {
  *	still counted; the test decrements when it frees them.
  * @fail_alloc: When positive, counts down on every table allocation and the
  *	allocation that brings it to zero fails.
+ * @dma_map: With PT_FEAT_DMA_INCOHERENT, replaces the DMA mapping of new
+ *	table memory (@len bytes at @table, already zeroed), so a test can
+ *	model a walker that sees only what was pushed to it.
+ * @dma_sync: Replaces dma_sync_single_for_device() of @len bytes at
+ *	@offset in @table.
+ * @dma_unmap: Replaces the DMA unmapping of a table leaving the page table.
  *
  * Present only when CONFIG_IOMMU_PT_KUNIT_TEST is enabled.
  */
 struct pt_iommu_test_hooks {
 	atomic_t tables;
 	int fail_alloc;
+	void (*dma_map)(struct pt_iommu_test_hooks *test, void *table,
+			size_t len);
+	void (*dma_sync)(struct pt_iommu_test_hooks *test, void *table,
+			 size_t offset, size_t len);
+	void (*dma_unmap)(struct pt_iommu_test_hooks *test, void *table,
+			  size_t len);
 };
 
 /**
