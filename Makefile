@@ -6,12 +6,15 @@
 
 USER_TARGET ?= run
 
-.PHONY: help kunit check user checkpatch sparse kerneldoc clean
+.PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
-	@echo 'make check       everything: UML and user-space KUnit, checkpatch,'
-	@echo '                 sparse, kernel-doc; ends with "N passed, N failed"'
+	@echo 'make check       everything: KUnit on UML, in QEMU and in user space,'
+	@echo '                 checkpatch, sparse, kernel-doc; ends with'
+	@echo '                 "N passed, N failed"'
+	@echo 'make qemu        the KUnit suites in QEMU: x86_64, arm64, s390'
+	@echo '                 (QEMU_ARCHES= for a subset)'
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
 	@echo 'make checkpatch | sparse | kerneldoc   one gate'
 	@echo 'make clean       remove the UML build and the user-space build'
@@ -19,8 +22,16 @@ help:
 kunit:
 	@bash scripts/kernel.sh kunit $(KUNIT_ARGS)
 
+QEMU_ARCHES ?= x86_64 arm64 s390
+
+qemu:
+	@rc=0; for a in $(QEMU_ARCHES); do \
+		bash scripts/kernel.sh qemu $$a $(KUNIT_ARGS) || rc=1; \
+	done; exit $$rc
+
 check:
-	@MAKE='$(MAKE)' USER_TARGET='$(USER_TARGET)' bash scripts/check.sh
+	@MAKE='$(MAKE)' USER_TARGET='$(USER_TARGET)' \
+		QEMU_ARCHES='$(QEMU_ARCHES)' bash scripts/check.sh
 
 # HOOK: user/Makefile belongs to the user-space harness; until it exists
 # there is nothing to run.

@@ -37,9 +37,12 @@
 #define _PT_CONCAT3(a, b, c) __PT_CONCAT3(a, b, c)
 /* Name of a function of this format: NS(map_pages) is pt_iommu_amdv1_map_pages */
 #define NS(op) _PT_CONCAT3(pt_iommu_, PT_FMT, _##op)
+/* The format's structures; formats sharing them across instances say so */
+#ifndef PT_FMT_TABLE
 #define PT_FMT_TABLE _PT_CONCAT(pt_iommu_, PT_FMT)
 #define PT_FMT_CFG _PT_CONCAT3(pt_iommu_, PT_FMT, _cfg)
 #define PT_FMT_HW_INFO _PT_CONCAT3(pt_iommu_, PT_FMT, _hw_info)
+#endif
 
 static inline struct pt_iommu *iommu_from_common(struct pt_common *common)
 {
@@ -53,9 +56,24 @@ static inline struct pt_iommu *iommu_from_domain(struct iommu_domain *domain)
 
 /* Table memory */
 
-static unsigned int table_mem_order(void)
+static unsigned int table_mem_order(unsigned int lg2sz)
 {
-	return max_t(int, PT_TABLEMEM_LG2SZ - PAGE_SHIFT, 0);
+	return max_t(int, lg2sz - PAGE_SHIFT, 0);
+}
+
+/*
+ * Bytes of the top table memory as log2: the top may have fewer items than
+ * a lower table (still a whole table is allocated) or more, where a format
+ * concatenates tables at the top (ARM stage 2).
+ */
+static unsigned int top_mem_lg2sz(struct pt_common *common,
+				  unsigned int top_level)
+{
+	struct pt_range range = { .common = common, .top_level = top_level };
+	struct pt_state pts = { .range = &range, .level = top_level };
+
+	return max_t(unsigned int, PT_TABLEMEM_LG2SZ,
+		     pt_num_items_lg2(&pts) + ilog2(sizeof(u64)));
 }
 
 static struct pt_iommu_test_hooks *test_hooks(struct pt_iommu *iommu_table)
@@ -77,10 +95,11 @@ static bool table_incoherent(struct pt_iommu *iommu_table)
  * the IOMMU device, made when the table is allocated. Table entries hold CPU
  * physical addresses, so the mapping must not translate.
  */
-static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table)
+static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table,
+			 unsigned int lg2sz)
 {
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
-	size_t len = 1UL << PT_TABLEMEM_LG2SZ;
+	size_t len = 1UL << lg2sz;
 	struct device *dev = iommu_table->iommu_device;
 	dma_addr_t dma;
 
@@ -104,10 +123,10 @@ static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table)
  * the IOTLB flush reads what it read before.
  */
 static void table_dma_unmap(struct pt_iommu *iommu_table,
-			    struct pt_table_p *table)
+			    struct pt_table_p *table, unsigned int lg2sz)
 {
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
-	size_t len = 1UL << PT_TABLEMEM_LG2SZ;
+	size_t len = 1UL << lg2sz;
 
 	if (test && test->dma_unmap) {
 		test->dma_unmap(test, table, len);
@@ -136,20 +155,22 @@ static void table_sync(struct pt_iommu *iommu_table, struct pt_table_p *table,
 				   DMA_TO_DEVICE);
 }
 
-static struct pt_table_p *table_alloc(struct pt_iommu *iommu_table, gfp_t gfp)
+static struct pt_table_p *__table_alloc(struct pt_iommu *iommu_table,
+					unsigned int lg2sz, gfp_t gfp)
 {
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 	void *mem;
 
 	if (test && test->fail_alloc > 0 && --test->fail_alloc == 0)
 		return NULL;
-	mem = iommu_alloc_pages_node(iommu_table->nid, gfp, table_mem_order());
+	mem = iommu_alloc_pages_node(iommu_table->nid, gfp,
+				     table_mem_order(lg2sz));
 	if (!mem)
 		return NULL;
 	/* Zeroed and pushed to the walker before anything can point at it */
 	if (table_incoherent(iommu_table) &&
-	    table_dma_map(iommu_table, mem)) {
-		iommu_free_pages(mem, table_mem_order());
+	    table_dma_map(iommu_table, mem, lg2sz)) {
+		iommu_free_pages(mem, table_mem_order(lg2sz));
 		return NULL;
 	}
 	if (test)
@@ -157,15 +178,27 @@ static struct pt_table_p *table_alloc(struct pt_iommu *iommu_table, gfp_t gfp)
 	return mem;
 }
 
-static void table_free(struct pt_iommu *iommu_table, struct pt_table_p *table)
+static void __table_free(struct pt_iommu *iommu_table,
+			 struct pt_table_p *table, unsigned int lg2sz)
 {
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 
 	if (table_incoherent(iommu_table))
-		table_dma_unmap(iommu_table, table);
+		table_dma_unmap(iommu_table, table, lg2sz);
 	if (test)
 		atomic_dec(&test->tables);
-	iommu_free_pages(table, table_mem_order());
+	iommu_free_pages(table, table_mem_order(lg2sz));
+}
+
+/* A table below the top */
+static struct pt_table_p *table_alloc(struct pt_iommu *iommu_table, gfp_t gfp)
+{
+	return __table_alloc(iommu_table, PT_TABLEMEM_LG2SZ, gfp);
+}
+
+static void table_free(struct pt_iommu *iommu_table, struct pt_table_p *table)
+{
+	__table_free(iommu_table, table, PT_TABLEMEM_LG2SZ);
 }
 
 /* Queue a table to be freed by the driver after the IOTLB flush */
@@ -174,7 +207,7 @@ static void table_defer_free(struct pt_iommu *iommu_table,
 			     struct pt_table_p *table)
 {
 	if (table_incoherent(iommu_table))
-		table_dma_unmap(iommu_table, table);
+		table_dma_unmap(iommu_table, table, PT_TABLEMEM_LG2SZ);
 	list_add_tail(&virt_to_page(table)->lru, free_list);
 }
 
@@ -794,7 +827,8 @@ void NS(deinit)(struct pt_iommu *iommu_table)
 	span_lg2 = min(pt_top_span_lg2(common, range.top_level), 64U);
 	range.last_va = log2_to_max_int(span_lg2);
 	pt_walk_range(&range, __free_tables_walk, iommu_table);
-	table_free(iommu_table, range.top_table);
+	__table_free(iommu_table, range.top_table,
+		     top_mem_lg2sz(common, range.top_level));
 	common->top_of_table = 0;
 }
 EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
@@ -1189,7 +1223,7 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 		goto err;
 	}
 
-	top = table_alloc(iommu_table, gfp);
+	top = __table_alloc(iommu_table, top_mem_lg2sz(common, top_level), gfp);
 	if (!top) {
 		top_level = -ENOMEM;
 		goto err;

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# `make check`: the KUnit suites on UML and in user space, then checkpatch,
-# sparse and kernel-doc. Every step runs even if an earlier one failed; the
-# last line printed is "N passed, N failed" (see scripts/ktap_count.py for
-# what is counted) and the exit status is non-zero if anything failed.
+# `make check`: the KUnit suites on UML, in QEMU (x86_64, arm64, s390) and in
+# user space, then checkpatch, sparse and kernel-doc. Every step runs even if
+# an earlier one failed; the last line printed is "N passed, N failed" (see
+# scripts/ktap_count.py for what is counted) and the exit status is non-zero
+# if anything failed.
 #
 # Environment: USER_TARGET (default "run"), the user/Makefile target that
-# builds the user-space suites and prints their KTAP; and everything
+# builds the user-space suites and prints their KTAP; QEMU_ARCHES (default
+# "x86_64 arm64 s390", empty for none); and everything
 # scripts/kernel.sh reads (KDIR, GENERIC_PT_CACHE, BUILD_DIR, JOBS).
 
 set -euo pipefail
@@ -37,6 +39,14 @@ step()
 
 step kunit-uml env KTAP_LOG="$LOGS/uml.ktap" bash scripts/kernel.sh kunit
 args+=(--ktap "uml:$LOGS/uml.ktap:$status")
+
+# The same suites in QEMU: x86_64, arm64 (incoherent DMA with real cache
+# maintenance) and s390 (big-endian host, little-endian tables).
+for arch in ${QEMU_ARCHES-x86_64 arm64 s390}; do
+	step "qemu-$arch" env KTAP_LOG="$LOGS/qemu-$arch.ktap" \
+		bash scripts/kernel.sh qemu "$arch"
+	args+=(--ktap "qemu-$arch:$LOGS/qemu-$arch.ktap:$status")
+done
 
 if [ -f user/Makefile ]; then
 	step user "$MAKE" -C user "${USER_TARGET:-run}"

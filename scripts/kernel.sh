@@ -4,14 +4,16 @@
 # Kernel-side jobs of Generic PT: fetch a Linux 6.12 tree, graft the project
 # into it and run KUnit (UML), sparse, checkpatch and kernel-doc.
 #
-# Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|sparse|
+# Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|
+#                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
 #                          checkpatch|kerneldoc|clean
 #
 # Environment:
 #   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
 #   KDIR              kernel tree, 6.12 or later (default: Debian's
 #                     linux-source-6.12 unpacked into the cache)
-#   BUILD_DIR         UML build directory (default: in the cache, one per KDIR)
+#   BUILD_DIR         build directory (default: in the cache, one per KDIR
+#                     for UML, one per arch for QEMU)
 #   JOBS              parallel make jobs (default: nproc)
 #   KTAP_LOG          kunit: copy the raw kernel log (KTAP) to this file
 #   KDOC_FLAGS        kerneldoc: extra scripts/kernel-doc flags, e.g. -Wall
@@ -257,6 +259,44 @@ cmd_kunit()
 	return $rc
 }
 
+# The QEMU arches of the test matrix: kunit.py arch, Debian packages, and the
+# cross compiler prefix (empty for the host's own compiler).
+qemu_arch_params()
+{
+	case "$1" in
+	x86_64)
+		QEMU_PKGS=(qemu-system-x86)
+		QEMU_CROSS=
+		;;
+	arm64)
+		QEMU_PKGS=(qemu-system-arm gcc-aarch64-linux-gnu)
+		QEMU_CROSS=aarch64-linux-gnu-
+		;;
+	s390)
+		QEMU_PKGS=(qemu-system-s390x gcc-s390x-linux-gnu)
+		QEMU_CROSS=s390x-linux-gnu-
+		;;
+	*)
+		die "unknown QEMU arch '$1' (x86_64, arm64 or s390)"
+		;;
+	esac
+}
+
+# qemu ARCH [kunit.py args]: the KUnit suites in QEMU (TCG, no KVM: a KVM
+# guest hangs at boot on these machines), one build directory per arch.
+cmd_qemu()
+{
+	local arch=$1
+	local args=(--arch="$arch")
+
+	shift
+	qemu_arch_params "$arch"
+	ensure_pkgs "${QEMU_PKGS[@]}"
+	[ -z "$QEMU_CROSS" ] || args+=(--cross_compile="$QEMU_CROSS")
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$arch}
+	cmd_kunit "${args[@]}" "$@"
+}
+
 # A report about one of our files (the grafted copies), absolute or not.
 OURS_RE='(^|/)(drivers/iommu/generic_pt|include/linux/generic_pt)/[^:]*:[0-9]+(:[0-9]+)?: '
 
@@ -367,13 +407,15 @@ cmd_clean()
 	rm -rf "$BUILD_DIR" "$CACHE/check"
 }
 
-[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|sparse|checkpatch|kerneldoc|clean"
+[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|qemu ARCH|sparse|checkpatch|kerneldoc|clean"
 cmd=$1
 shift
 case "$cmd" in
 prepare)	lock; cmd_prepare ;;
 graft)		lock; cmd_prepare; cmd_graft ;;
 kunit)		cmd_kunit "$@" ;;
+qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
+		cmd_qemu "$@" ;;
 sparse)		cmd_sparse ;;
 checkpatch)	cmd_checkpatch ;;
 kerneldoc)	cmd_kerneldoc ;;

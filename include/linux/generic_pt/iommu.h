@@ -312,4 +312,73 @@ int pt_iommu_x86_64_init(struct pt_iommu_x86_64 *table,
 void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
 			     struct pt_iommu_x86_64_hw_info *info);
 
+
+/**
+ * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
+ * @PT_FEAT_ARMV8_S2: A stage 2 table (S2AP, MemAttr, concatenated tops);
+ *	stage 1 otherwise.
+ * @PT_FEAT_ARMV8_BBML2: The SMMU tolerates live changes of the contiguous
+ *	hint without break-before-make (break-before-make level 2), so a cut
+ *	may re-size contiguous runs in place.
+ */
+enum pt_armv8_features {
+	PT_FEAT_ARMV8_S2 = PT_FEAT_FMT_START,
+	PT_FEAT_ARMV8_BBML2,
+};
+
+/**
+ * struct pt_iommu_armv8 - ARM VMSAv8-64 page table, any granule
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_armv8 {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_armv8_cfg - ARM VMSAv8-64 configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 (the
+ *	input size, IAS) is 32 to 48; @common.max_oasz_lg2 (OAS) is 32 to 48,
+ *	or 52 with the 64K granule; @common.features may hold
+ *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML2 and PT_FEAT_DMA_INCOHERENT.
+ */
+struct pt_iommu_armv8_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_armv8_hw_info - What an SMMU driver programs
+ * @ttbr: Physical address of the top table (TTB0, or S2TTB).
+ * @mair: Stage 1: the MAIR value matching the AttrIndx the table uses.
+ * @tsz: T0SZ (stage 1) or VTCR.T0SZ (stage 2): 64 - IAS.
+ * @sl0: Stage 2: VTCR.SL0, the starting lookup level.
+ * @tg: TG0 granule encoding (4K 0, 64K 1, 16K 2).
+ * @ps: TCR.IPS / VTCR.PS, the output size encoding.
+ * @sh: SH0: inner shareable for a coherent walker, outer otherwise.
+ * @irgn: IRGN0: write-back write-allocate (1) when coherent, else 0.
+ * @orgn: ORGN0: as @irgn.
+ */
+struct pt_iommu_armv8_hw_info {
+	u64 ttbr;
+	u64 mair;
+	u8 tsz;
+	u8 sl0;
+	u8 tg;
+	u8 ps;
+	u8 sh;
+	u8 irgn;
+	u8 orgn;
+};
+
+#define IOMMU_PT_DECLARE_ARMV8(fmt)                                         \
+	IOMMU_PT_DECLARE_OPS(fmt);                                          \
+	int pt_iommu_##fmt##_init(struct pt_iommu_armv8 *table,             \
+				  const struct pt_iommu_armv8_cfg *cfg,     \
+				  gfp_t gfp);                               \
+	void pt_iommu_##fmt##_hw_info(struct pt_iommu_armv8 *table,         \
+				      struct pt_iommu_armv8_hw_info *info)
+
+IOMMU_PT_DECLARE_ARMV8(armv8_4k);
+IOMMU_PT_DECLARE_ARMV8(armv8_16k);
+IOMMU_PT_DECLARE_ARMV8(armv8_64k);
+
 #endif
