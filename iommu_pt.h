@@ -948,26 +948,66 @@ EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
  * cut, with the best sizes for the span they cover. Every store leaves every
  * item translating as before, so this is hitless where the format allows
  * leaves to change size in place (PT_FEAT_OA_SIZE_CHANGE).
+ *
+ * Each item is replaced with a compare-and-exchange against what it held, so
+ * a dirty bit the walker sets meanwhile is never overwritten: the rewrite
+ * returns -EAGAIN and is redone with it. Rewriting an item that was already
+ * rewritten stores the same value again.
  */
-static void cut_rewrite_items(const struct pt_state *parent, unsigned int end,
-			      pt_vaddr_t va, pt_oaddr_t oa,
-			      const struct pt_write_attrs *attrs)
+static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
+			     pt_vaddr_t va, pt_oaddr_t oa,
+			     const struct pt_write_attrs *attrs)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(parent);
 	struct pt_range range = *parent->range;
 	struct pt_state pts = *parent;
 
 	if (pts.index == end)
-		return;
+		return 0;
 	pts.range = &range;
 	range.va = va;
 	range.last_va = va + ((pt_vaddr_t)(end - pts.index) << isz_lg2) - 1;
 	while (pts.index < end) {
 		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, oa);
+		unsigned int nitems = 1U << (pgsz_lg2 - isz_lg2);
+		unsigned int i;
 
-		pt_install_leaf_entry(&pts, oa, pgsz_lg2, attrs);
+		for (i = 0; i != nitems; i++) {
+			struct pt_state item = pts;
+			struct pt_write_attrs cur_attrs;
+
+			item.index += i;
+			pt_load_entry_raw(&item);
+			pt_attr_from_entry(&item, &cur_attrs);
+			if ((cur_attrs.descriptor_bits &
+			     ~attrs->descriptor_bits) ||
+			    !pt_table_cmpxchg(pts.table, item.index, item.entry,
+					      pt_leaf_item_word(&pts, oa,
+								pgsz_lg2,
+								attrs, i)))
+				return -EAGAIN;
+		}
 		oa += oalog2_to_int(pgsz_lg2);
-		pt_advance(&pts, 1U << (pgsz_lg2 - isz_lg2));
+		pt_advance(&pts, nitems);
+	}
+	return 0;
+}
+
+/* OR of the leaf attributes of items [first, end), skipping @skip */
+static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
+			  unsigned int end, unsigned int skip,
+			  struct pt_write_attrs *attrs)
+{
+	struct pt_state run = *pts;
+
+	for (run.index = first; run.index != end; run.index++) {
+		struct pt_write_attrs item_attrs;
+
+		if (run.index == skip)
+			continue;
+		pt_load_entry_raw(&run);
+		pt_attr_from_entry(&run, &item_attrs);
+		attrs->descriptor_bits |= item_attrs.descriptor_bits;
 	}
 }
 
@@ -1080,13 +1120,7 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 	 * The attributes of the new entries, with the dirty bit of any item
 	 * of a contiguous run: the run is one page to the dirty tracking.
 	 */
-	for (run.index = first; run.index != end; run.index++) {
-		struct pt_write_attrs item_attrs;
-
-		pt_load_entry_raw(&run);
-		pt_attr_from_entry(&run, &item_attrs);
-		attrs.descriptor_bits |= item_attrs.descriptor_bits;
-	}
+	cut_run_attrs(pts, first, end, end, &attrs);
 
 	if (!at_item) {
 		table_mem = cut_build_table(iommu_table, pts, item_va, item_oa,
@@ -1109,14 +1143,29 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		}
 	}
 
-	/* The rest of a contiguous run, each side with its best sizes */
-	run.index = first;
-	cut_rewrite_items(&run, pts->index, run_va, run_oa, &attrs);
-	run.index = at_item ? pts->index : pts->index + 1;
-	cut_rewrite_items(&run, end,
-			  run_va + ((pt_vaddr_t)(run.index - first) << isz_lg2),
-			  run_oa + ((pt_oaddr_t)(run.index - first) << isz_lg2),
-			  &attrs);
+	/*
+	 * The rest of a contiguous run, each side with its best sizes. A
+	 * dirty bit set by the walker on an item of the old run while this
+	 * runs makes it start again carrying that bit.
+	 */
+	while (nc_lg2) {
+		unsigned int right = at_item ? pts->index : pts->index + 1;
+
+		run.index = first;
+		if (!cut_rewrite_items(&run, pts->index, run_va, run_oa,
+				       &attrs)) {
+			run.index = right;
+			if (!cut_rewrite_items(&run, end,
+					       run_va + ((pt_vaddr_t)(right - first)
+							 << isz_lg2),
+					       run_oa + ((pt_oaddr_t)(right - first)
+							 << isz_lg2),
+					       &attrs))
+				break;
+		}
+		cut_run_attrs(pts, first, end, at_item ? end : pts->index,
+			      &attrs);
+	}
 	/* The swapped item and the re-sized run, pushed once */
 	table_sync(iommu_table, pts->table, first, end);
 	return 0;

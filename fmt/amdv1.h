@@ -150,33 +150,25 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes amdv1pt_possible_sizes
 
-static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
-					      pt_oaddr_t oa,
-					      unsigned int oasz_lg2,
-					      const struct pt_write_attrs *attrs)
+/* Every item of a variable size page holds the same word */
+static inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
+					 pt_oaddr_t oa, unsigned int oasz_lg2,
+					 const struct pt_write_attrs *attrs,
+					 unsigned int i)
 {
-	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
-	unsigned int i;
 
-	if (oasz_lg2 == isz_lg2) {
-		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
-				    AMDV1PT_FMT_NL_DEFAULT) |
-			 (oa & AMDV1PT_FMT_OA);
-		pt_table_write(pts->table, pts->index, entry);
-		pts->entry = entry;
-		return;
-	}
-
-	entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_FMT_NL_SIZE) |
-		 ((oa | oalog2_to_max_int(oasz_lg2 - 1)) &
-		  AMDV1PT_FMT_OA);
-	for (i = 0; i != 1U << (oasz_lg2 - isz_lg2); i++)
-		pt_table_write(pts->table, pts->index + i, entry);
-	pts->entry = entry;
+	if (oasz_lg2 == pt_table_item_lg2sz(pts))
+		return entry |
+		       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
+				  AMDV1PT_FMT_NL_DEFAULT) |
+		       (oa & AMDV1PT_FMT_OA);
+	return entry |
+	       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_FMT_NL_SIZE) |
+	       ((oa | oalog2_to_max_int(oasz_lg2 - 1)) & AMDV1PT_FMT_OA);
 }
 
-#define pt_install_leaf_entry amdv1pt_install_leaf_entry
+#define pt_leaf_item_word amdv1pt_leaf_item_word
 
 static inline bool amdv1pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,

@@ -199,29 +199,24 @@ static inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa armv8pt_table_pa
 
-static inline void armv8pt_install_leaf_entry(struct pt_state *pts,
-					      pt_oaddr_t oa,
-					      unsigned int oasz_lg2,
-					      const struct pt_write_attrs *attrs)
+/* Every entry of a contiguous run holds its own output address */
+static inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
+					 pt_oaddr_t oa, unsigned int oasz_lg2,
+					 const struct pt_write_attrs *attrs,
+					 unsigned int i)
 {
 	unsigned int isz_lg2 = armv8pt_table_item_lg2sz(pts);
 	u64 entry = attrs->descriptor_bits | ARMV8PT_FMT_VALID;
-	unsigned int i;
 
 	entry |= FIELD_PREP(ARMV8PT_FMT_TYPE,
 			    pts->level == 0 ? ARMV8PT_FMT_TYPE_TABLE_PAGE :
 					      ARMV8PT_FMT_TYPE_BLOCK);
 	if (oasz_lg2 != isz_lg2)
 		entry |= ARMV8PT_FMT_CONTIG;
-	/* Every entry of a contiguous run holds its own output address */
-	for (i = 0; i != 1U << (oasz_lg2 - isz_lg2); i++)
-		pt_table_write(pts->table, pts->index + i,
-			       entry | armv8pt_oa_desc(oa + ((pt_oaddr_t)i
-							     << isz_lg2)));
-	pts->entry = entry | armv8pt_oa_desc(oa);
+	return entry | armv8pt_oa_desc(oa + ((pt_oaddr_t)i << isz_lg2));
 }
 
-#define pt_install_leaf_entry armv8pt_install_leaf_entry
+#define pt_leaf_item_word armv8pt_leaf_item_word
 
 static inline bool armv8pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,

@@ -88,21 +88,20 @@ static inline bool x86_64pt_can_have_leaf(const struct pt_state *pts)
 
 #define pt_can_have_leaf x86_64pt_can_have_leaf
 
-static inline void x86_64pt_install_leaf_entry(struct pt_state *pts,
-					       pt_oaddr_t oa,
-					       unsigned int oasz_lg2,
-					       const struct pt_write_attrs *attrs)
+static inline u64 x86_64pt_leaf_item_word(const struct pt_state *pts,
+					  pt_oaddr_t oa, unsigned int oasz_lg2,
+					  const struct pt_write_attrs *attrs,
+					  unsigned int i)
 {
 	u64 entry = X86_64_FMT_P | attrs->descriptor_bits |
 		    (oa & X86_64_FMT_OA);
 
 	if (pts->level != 0)
 		entry |= X86_64_FMT_PS;
-	pt_table_write(pts->table, pts->index, entry);
-	pts->entry = entry;
+	return entry;
 }
 
-#define pt_install_leaf_entry x86_64pt_install_leaf_entry
+#define pt_leaf_item_word x86_64pt_leaf_item_word
 
 static inline bool x86_64pt_install_table(struct pt_state *pts,
 					  pt_oaddr_t table_pa,
@@ -145,6 +144,10 @@ static inline int x86_64pt_iommu_set_prot(struct pt_common *common,
 	/* D is preset on writable pages, as the IOMMU drivers do */
 	if (iommu_prot & IOMMU_WRITE)
 		bits |= X86_64_FMT_RW | X86_64_FMT_D;
+	/*
+	 * XD is execute-disable only where the driver enabled it (NXE in the
+	 * VT-d PASID entry); it must do so before mapping with IOMMU_NOEXEC.
+	 */
 	if (iommu_prot & IOMMU_NOEXEC)
 		bits |= X86_64_FMT_XD;
 	/* Uncached (PAT entry 3 with the default PAT) for device memory */
@@ -165,8 +168,10 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 	if (cfg->common.max_oasz_lg2 < 32 ||
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
+	/* Always sign extended; asking for it explicitly is fine */
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_DMA_INCOHERENT) |
+	      BIT(PT_FEAT_SIGN_EXTEND)))
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;

@@ -23,11 +23,12 @@
  *	the leaf attributes, in the form pt_install_leaf_entry() takes
  *
  * Encoding (required):
- *   void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
- *				unsigned int oasz_lg2,
- *				const struct pt_write_attrs *attrs)
- *	write a leaf of 2^oasz_lg2 bytes at pts->index (every item of a
- *	contiguous run); oasz_lg2 is one of pt_possible_sizes()
+ *   u64 pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
+ *			   unsigned int oasz_lg2,
+ *			   const struct pt_write_attrs *attrs, unsigned int i)
+ *	the word of item i of a leaf of 2^oasz_lg2 bytes at output address
+ *	oa (i > 0 only for contiguous runs); oasz_lg2 is one of
+ *	pt_possible_sizes(). pt_install_leaf_entry() writes the items.
  *   bool pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
  *			   const struct pt_write_attrs *attrs)
  *	replace pts->entry by a table entry with one compare-and-exchange;
@@ -93,6 +94,22 @@ static inline u64 pt_possible_sizes(const struct pt_state *pts)
 	    isz_lg2 > pts->range->common->max_oasz_lg2)
 		return 0;
 	return BIT_ULL(isz_lg2);
+}
+#endif
+
+#ifndef pt_install_leaf_entry
+/* Write a leaf of 2^oasz_lg2 bytes at pts->index, every item of a run */
+static inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
+					 unsigned int oasz_lg2,
+					 const struct pt_write_attrs *attrs)
+{
+	unsigned int nitems = 1U << (oasz_lg2 - pt_table_item_lg2sz(pts));
+	unsigned int i;
+
+	for (i = 0; i != nitems; i++)
+		pt_table_write(pts->table, pts->index + i,
+			       pt_leaf_item_word(pts, oa, oasz_lg2, attrs, i));
+	pts->entry = pt_leaf_item_word(pts, oa, oasz_lg2, attrs, 0);
 }
 #endif
 
