@@ -521,9 +521,9 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	else
 		ops->change_top(iommu_table, virt_to_phys(lower), new_level);
 	spin_unlock_irqrestore(lock, flags);
+	pt_read_top(common, range);
 	if (ret)
 		goto err_free;
-	pt_read_top(common, range);
 	return 0;
 
 err_free:
@@ -607,11 +607,12 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 		}
 		if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
 			return -ERANGE;
-		do {
+		/* A concurrent map may grow it first (-EAGAIN, range re-read) */
+		while (!range_within_top(&range)) {
 			ret = increase_top(iommu_table, &range, &map);
-		} while (ret == -EAGAIN);
-		if (ret)
-			return ret;
+			if (ret && ret != -EAGAIN)
+				return ret;
+		}
 	}
 
 	range.va = iova;
