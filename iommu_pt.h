@@ -477,6 +477,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	const struct pt_iommu_driver_ops *ops = iommu_table->driver_ops;
 	struct pt_table_p *new_tables[PT_MAX_LEVELS] = {};
 	struct pt_table_p *lower = range->top_table;
+	unsigned int old_level = range->top_level;
 	unsigned int new_level = range->top_level;
 	spinlock_t *lock; /* the driver's, serialising change_top */
 	unsigned long flags;
@@ -492,7 +493,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	if (new_level == range->top_level)
 		return -ERANGE;
 
-	for (i = range->top_level + 1; i <= new_level; i++) {
+	for (i = old_level + 1; i <= new_level; i++) {
 		struct pt_range tmp = *range;
 		struct pt_state pts = { .range = &tmp, .level = i };
 
@@ -511,7 +512,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	}
 
 	/* init made sure a dynamic top table has both driver ops */
-	old_top = (uintptr_t)range->top_table | range->top_level;
+	old_top = (uintptr_t)range->top_table | old_level;
 	lock = ops->get_top_lock(iommu_table);
 	spin_lock_irqsave(lock, flags);
 	if (cmpxchg(&common->top_of_table, old_top,
@@ -527,7 +528,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 	return 0;
 
 err_free:
-	for (i = range->top_level + 1; i <= new_level; i++)
+	for (i = old_level + 1; i <= new_level; i++)
 		if (new_tables[i])
 			table_free(iommu_table, new_tables[i]);
 	return ret;
@@ -1035,11 +1036,11 @@ PT_MAKE_LEVELS(__sync_tables_walk, __sync_tables);
 
 /* Free a private sub-tree that was never reachable by the walker */
 static void cut_free_tree(struct pt_iommu *iommu_table, struct pt_range *range,
-			  struct pt_table_p *table)
+			  unsigned int level, struct pt_table_p *table)
 {
 	range->va = 0;
 	range->last_va = PT_VADDR_MAX;
-	pt_walk_range(range, __free_tables_walk, iommu_table);
+	__free_tables_walk(range, iommu_table, level, table);
 	table_free(iommu_table, table);
 }
 
@@ -1069,25 +1070,30 @@ static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
 	if (!table_mem)
 		return ERR_PTR(-ENOMEM);
 
-	range.top_table = table_mem;
-	range.top_level = parent->level - 1;
+	/*
+	 * The level functions run on the private table directly: the range
+	 * keeps the real top, whose geometry may differ from a lower table's.
+	 */
 	range.va = item_va;
 	range.last_va = cut_va - 1;
-	ret = pt_walk_range(&range, __map_range_walk, &build);
+	ret = __map_range_walk(&range, &build, parent->level - 1, table_mem);
 	if (!ret) {
 		range.va = cut_va;
 		range.last_va = item_va + log2_to_max_int(isz_lg2);
-		ret = pt_walk_range(&range, __map_range_walk, &build);
+		ret = __map_range_walk(&range, &build, parent->level - 1,
+				       table_mem);
 	}
 	if (ret) {
-		cut_free_tree(iommu_table, &range, table_mem);
+		cut_free_tree(iommu_table, &range, parent->level - 1,
+			      table_mem);
 		return ERR_PTR(ret);
 	}
 	/* Complete: push every table of it once, before it is reachable */
 	if (table_incoherent(iommu_table)) {
 		range.va = 0;
 		range.last_va = PT_VADDR_MAX;
-		pt_walk_range(&range, __sync_tables_walk, iommu_table);
+		__sync_tables_walk(&range, iommu_table, parent->level - 1,
+				   table_mem);
 	}
 	return table_mem;
 }
@@ -1137,9 +1143,8 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		if (!pt_install_table(pts, virt_to_phys(table_mem), &attrs)) {
 			struct pt_range range = *pts->range;
 
-			range.top_table = table_mem;
-			range.top_level = pts->level - 1;
-			cut_free_tree(iommu_table, &range, table_mem);
+			cut_free_tree(iommu_table, &range, pts->level - 1,
+				      table_mem);
 			return -EAGAIN;
 		}
 	}
@@ -1268,7 +1273,9 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	/* An incoherent walker needs the device to DMA map table memory to */
 	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
 	    !iommu_table->iommu_device &&
-	    !(test_hooks(iommu_table) && test_hooks(iommu_table)->dma_sync)) {
+	    !(test_hooks(iommu_table) && test_hooks(iommu_table)->dma_map &&
+	      test_hooks(iommu_table)->dma_sync &&
+	      test_hooks(iommu_table)->dma_unmap)) {
 		top_level = -EINVAL;
 		goto err;
 	}

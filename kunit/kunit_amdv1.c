@@ -56,9 +56,9 @@ static unsigned int kpt_ref_items_lg2(unsigned int level)
 }
 
 /* A level holds pages of its item size times 2^0 .. 2^8 within the OA */
-static u64 kpt_ref_level_sizes(unsigned int level, unsigned int oasz_lg2)
+static u64 kpt_ref_level_sizes(const struct kpt_cfg *cfg, unsigned int level)
 {
-	unsigned int limit = min_t(unsigned int, oasz_lg2, AMDT_OA_LG2);
+	unsigned int limit = min_t(unsigned int, cfg->oasz_lg2, AMDT_OA_LG2);
 	u64 sizes = 0;
 	unsigned int k;
 
@@ -78,6 +78,21 @@ static unsigned int kpt_ref_levels(const struct kpt_cfg *cfg)
 	if (cfg->dyn_start_levels && cfg->dyn_start_levels < levels)
 		levels = cfg->dyn_start_levels;
 	return levels;
+}
+
+/* The IOVA is not sign extended: one span from 0 */
+static unsigned int kpt_ref_spans(const struct kpt_cfg *cfg,
+				  struct kpt_span *spans)
+{
+	spans[0].first = 0;
+	spans[0].last = kpt_max(cfg->vasz_lg2);
+	spans[0].lg2 = cfg->vasz_lg2;
+	return 1;
+}
+
+static u64 kpt_ref_va_of(const struct kpt_cfg *cfg, u64 va)
+{
+	return va;
 }
 
 static unsigned int kpt_ref_prot_from_bits(u64 word)
@@ -104,6 +119,17 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 	if (prot & IOMMU_CACHE)
 		bits |= AMDT_FC;
 	return bits;
+}
+
+/* Every combination is stored as it is, IR and IW are independent */
+static int kpt_ref_prot_err(unsigned int prot)
+{
+	return 0;
+}
+
+static unsigned int kpt_ref_prot_norm(unsigned int prot)
+{
+	return prot & KPT_REF_PROT_MASK;
 }
 
 static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
@@ -211,6 +237,53 @@ static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
 	       table_pa;
 }
 
+/* The cut suite: the dirty bit, and one word as the IOMMU reads it */
+#define KPT_REF_DIRTY AMDT_D
+
+/*
+ * What the IOMMU makes of the one word it reads at a level while
+ * translating an IOVA: a table (NL is the hardware level of the table below,
+ * IR and IW are ANDed with the leaf's), a page of the level's size (NL 0) or
+ * a page whose size is encoded in its address (NL 7). The other replicas of
+ * an NL 7 page are not looked at, A and D may be set.
+ */
+static void kpt_ref_hw_decode(unsigned int level, u64 word,
+			      struct kpt_ref_entry *ent)
+{
+	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
+	unsigned int nl = (word & AMDT_NL_MASK) >> AMDT_NL_SHIFT;
+	u64 addr = word & AMDT_ADDR_MASK;
+	unsigned int bit;
+
+	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
+	if (!(word & AMDT_PR)) {
+		ent->type = KPT_REF_EMPTY;
+		return;
+	}
+	if (nl != AMDT_NL_PAGE && nl != AMDT_NL_SIZED) {
+		if (level == 0 || nl != level)
+			return kpt_ref_bad(ent, "table entry with a wrong NL");
+		ent->type = KPT_REF_TABLE;
+		ent->oa = addr;
+		ent->prot = kpt_ref_prot_from_bits(word) | IOMMU_CACHE;
+		return;
+	}
+	ent->prot = kpt_ref_prot_from_bits(word);
+	ent->size_lg2 = isz_lg2;
+	if (nl == AMDT_NL_SIZED) {
+		for (bit = AMDT_PAGE_LG2;
+		     bit < AMDT_OA_LG2 && (addr & BIT_ULL(bit)); bit++)
+			;
+		ent->size_lg2 = bit + 1;
+		if (bit >= AMDT_OA_LG2 || ent->size_lg2 <= isz_lg2 ||
+		    ent->size_lg2 > isz_lg2 + AMDT_SIZED_MAX_LG2)
+			return kpt_ref_bad(ent, "sized page of a wrong size");
+		ent->nitems = 1U << (ent->size_lg2 - isz_lg2);
+	}
+	ent->oa = addr & ~kpt_max(ent->size_lg2);
+	ent->type = KPT_REF_LEAF;
+}
+
 static int kpt_fmt_init(struct KPT_TABLE *table, const struct kpt_cfg *cfg,
 			const struct pt_iommu_driver_ops *ops)
 {
@@ -246,6 +319,21 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 	return 0;
 }
 
+static const unsigned int kpt_fmt_prots[] = {
+	IOMMU_READ,
+	IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+	IOMMU_READ | IOMMU_CACHE,
+};
+
+static const unsigned int kpt_prots[] = {
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ,
+	IOMMU_WRITE | IOMMU_CACHE,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+};
+
 static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "va64", .vasz_lg2 = 64, .oasz_lg2 = 52 },
 	{ .name = "va64-dyn3", .vasz_lg2 = 64, .oasz_lg2 = 52,
@@ -274,8 +362,11 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 #include "kunit_fmt.h"
 #include "kunit_iommu.h"
 #include "kunit_driver.h"
+#include "kunit_cut.h"
+#include "kunit_incoherent.h"
 
-kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite);
+kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
+		  &kpt_cut_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Generic PT AMD IOMMU v1 page table");

@@ -10,20 +10,37 @@
  *   KPT_REF_MAX_LEVEL                  highest level a table may have
  *   kpt_ref_item_lg2(level)            log2 of the IOVA span of one item
  *   kpt_ref_items_lg2(level)           log2 of the number of items of a table
- *   kpt_ref_level_sizes(level, oasz)   bitmap of the leaf sizes of a level
+ *   kpt_ref_level_sizes(cfg, level)    bitmap of the leaf sizes of a level
+ *					for a table of @cfg (its OA size and
+ *					format features)
  *   kpt_ref_levels(cfg)                levels of a freshly initialised table
+ *   kpt_ref_spans(cfg, spans)          the IOVA ranges a table of @cfg can
+ *					map, lowest first (struct kpt_span);
+ *					returns how many (1 to KPT_MAX_SPANS)
+ *   kpt_ref_va_of(cfg, va)             the IOVA that the table position
+ *					@va (item indices put together from
+ *					the top, from bit 0 up) translates:
+ *					@va itself, or sign extended
  *   kpt_ref_decode(table, level, index, entry)
  *					read a raw entry from the spec
  *   kpt_ref_leaf_word(level, oa, size_lg2, prot)
  *   kpt_ref_table_word(level, table_pa)
  *					raw words the spec says to expect
  *   kpt_ref_prot_bits(prot)            leaf bits for IOMMU_READ / ...
+ *   kpt_ref_prot_err(prot)             the errno mapping with @prot gets
+ *					(0 when the format accepts it)
+ *   kpt_ref_prot_norm(prot)            what a leaf mapped with @prot grants,
+ *					as kpt_ref_decode() reports it
  *   KPT_REF_PROT_MASK                  the IOMMU prot flags the format keeps
  *   KPT_REF_HW_LEAF_BITS               bits the hardware sets in leaves
  *   KPT_REF_HW_KEPT_BITS               those pt_attr_from_entry() keeps
  *   kpt_fmt_init(table, cfg, ops)      initialise a table for a kpt_cfg
  *   kpt_fmt_top(table, &pa, &level)    the top as the driver would program it
- *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test
+ *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test; the format
+ *					suite runs once for each distinct
+ *					&kpt_cfg.features of kpt_cfgs[]
+ *   kpt_fmt_prots[], kpt_prots[]       IOMMU prot flags the format and the
+ *					IOMMU suites map with; all accepted
  *
  * The reference side is written from the hardware specification and never
  * uses the format header's own encoding macros, so that the suites compare
@@ -48,10 +65,20 @@
 #define _KPT_CAT3(a, b, c) __KPT_CAT3(a, b, c)
 /* The function under test: KPT_OP(map_pages) is pt_iommu_amdv1_map_pages */
 #define KPT_OP(op) _KPT_CAT3(pt_iommu_, PT_FMT, _##op)
-/* The format's table structure, struct pt_iommu_amdv1 */
+/*
+ * The format's table structure, struct pt_iommu_amdv1; formats whose
+ * instances share one structure define their own.
+ */
+#ifndef KPT_TABLE
 #define KPT_TABLE _KPT_CAT2(pt_iommu_, PT_FMT)
-/* Suite names: KPT_SUITE_NAME("iommu") is "generic_pt_amdv1_iommu" */
+#endif
+/*
+ * Suite names: KPT_SUITE_NAME("iommu") is "generic_pt_amdv1_iommu". A format
+ * tested in several files (one per configuration family) defines its own.
+ */
+#ifndef KPT_SUITE_NAME
 #define KPT_SUITE_NAME(what) "generic_pt_" __stringify(PT_FMT) "_" what
+#endif
 
 /**
  * struct kpt_cfg - One table configuration to test
@@ -60,7 +87,8 @@
  * @oasz_lg2: max_oasz_lg2 given to init
  * @dyn_start_levels: 0 for a table built with every level it needs, else
  *	PT_FEAT_DYNAMIC_TOP starting with this many levels
- * @features: Further features requested (init error tests)
+ * @features: Further features requested: format features (for instance
+ *	PT_FEAT_X86_64_1G_PAGES), or anything for the init error tests
  * @no_driver_ops: Pass no driver ops (init error tests)
  * @err: The errno init must return (init error tests)
  */
@@ -72,6 +100,24 @@ struct kpt_cfg {
 	unsigned int features;
 	bool no_driver_ops;
 	int err;
+};
+
+/*
+ * A range of IOVAs a table can map: all of [0, 2^vasz_lg2), or each half of
+ * a sign extended space.
+ */
+#define KPT_MAX_SPANS 2
+
+/**
+ * struct kpt_span - One contiguous range of mappable IOVAs
+ * @first: Its first IOVA
+ * @last: Its last IOVA
+ * @lg2: log2 of its size (up to 64)
+ */
+struct kpt_span {
+	u64 first;
+	u64 last;
+	unsigned int lg2;
 };
 
 enum kpt_ref_type {
@@ -89,7 +135,7 @@ enum kpt_ref_type {
  * @oa: Leaf: output address of its first byte; table: the lower table
  * @size_lg2: Leaf: log2 of its size
  * @nitems: Items the entry occupies (a contiguous leaf is replicated)
- * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / IOMMU_CACHE it grants
+ * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / ... flags it grants
  * @why: KPT_REF_BAD: what is wrong with it
  */
 struct kpt_ref_entry {

@@ -122,7 +122,7 @@ static void kpt_drv_domain_free(struct iommu_domain *domain)
 static void kpt_drv_test_core(struct kunit *test)
 {
 	const struct kpt_cfg *cfg = &kpt_cfgs[0];
-	struct kpt_range ranges[8];
+	struct kpt_range ranges[KPT_MAX_RANGES];
 	unsigned int n = kpt_ranges(cfg, ranges);
 	struct iommu_domain *domain;
 	struct kpt_walk walk;
@@ -152,8 +152,10 @@ static void kpt_drv_test_core(struct kunit *test)
 		/* An overlapping map fails and the core undoes nothing else */
 		KUNIT_EXPECT_EQ(test,
 				kpt_drv_map(domain,
-					    (r->va + r->len / 2) & ~(u64)0xfff,
-					    0x1000, 0x2000, IOMMU_READ),
+					    (r->va + r->len / 2) &
+						    ~(KPT_SZ_4K - 1),
+					    KPT_SZ_4K, 2 * KPT_SZ_4K,
+					    IOMMU_READ),
 				-EADDRINUSE);
 
 		memset(&walk, 0, sizeof(walk));

@@ -9,19 +9,29 @@
 #ifndef __GENERIC_PT_KUNIT_FMT_H
 #define __GENERIC_PT_KUNIT_FMT_H
 
-/* Output address sizes the format suite is run with */
+/*
+ * Output address sizes the format suite is run with; a personality whose
+ * format has no PT_MAX_OUTPUT_ADDRESS_LG2, or several layouts of the output
+ * address, provides its own kpt_fmt_oaszs[].
+ */
+#ifndef kpt_fmt_oaszs
 static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
+#endif
 
-static const unsigned int kpt_fmt_prots[] = {
-	IOMMU_READ,
-	IOMMU_WRITE,
-	IOMMU_READ | IOMMU_WRITE,
-	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
-	IOMMU_READ | IOMMU_CACHE,
-};
+/*
+ * The level the suite says its table's top is at. A format whose top table
+ * differs from the others (fewer items, concatenated tables) sets it above
+ * KPT_REF_MAX_LEVEL, so that every level tested is an ordinary table; its
+ * personality tests the top itself.
+ */
+#ifndef KPT_FMT_TOP_LEVEL
+#define KPT_FMT_TOP_LEVEL KPT_REF_MAX_LEVEL
+#endif
 
 struct kpt_fmt {
 	struct kunit *test;
+	/* The configuration, with the OA size being tested */
+	struct kpt_cfg cfg;
 	struct pt_common common;
 	struct pt_range range;
 	struct pt_state pts;
@@ -38,19 +48,42 @@ static unsigned int kpt_fmt_max_items(void)
 	return items;
 }
 
+/*
+ * The format hooks only read the format's features from the table, so the
+ * suite runs once per distinct feature set of kpt_cfgs[]: true if an earlier
+ * configuration had the same.
+ */
+static bool kpt_fmt_cfg_seen(unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j != i; j++)
+		if (kpt_cfgs[j].features == kpt_cfgs[i].features)
+			return true;
+	return false;
+}
+
+static void kpt_fmt_set_oasz(struct kpt_fmt *fmt, unsigned int oasz_lg2)
+{
+	fmt->cfg.oasz_lg2 = oasz_lg2;
+	fmt->common.max_oasz_lg2 = oasz_lg2;
+}
+
 static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
-			 unsigned int oasz_lg2)
+			 const struct kpt_cfg *cfg, unsigned int oasz_lg2)
 {
 	memset(fmt, 0, sizeof(*fmt));
 	fmt->test = test;
+	fmt->cfg = *cfg;
 	fmt->buf_items = kpt_fmt_max_items();
 	fmt->buf = kcalloc(fmt->buf_items, sizeof(u64), GFP_KERNEL);
 	if (!fmt->buf)
 		return -ENOMEM;
-	fmt->common.max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
-	fmt->common.max_oasz_lg2 = oasz_lg2;
+	fmt->common.max_vasz_lg2 = cfg->vasz_lg2;
+	fmt->common.features = cfg->features;
+	kpt_fmt_set_oasz(fmt, oasz_lg2);
 	fmt->range.common = &fmt->common;
-	fmt->range.top_level = KPT_REF_MAX_LEVEL;
+	fmt->range.top_level = KPT_FMT_TOP_LEVEL;
 	fmt->pts.range = &fmt->range;
 	fmt->pts.table = fmt->buf;
 	return 0;
@@ -88,14 +121,58 @@ static bool kpt_fmt_check_words(struct kpt_fmt *fmt, unsigned int nitems,
 	return true;
 }
 
-/* The geometry hooks against the reference */
-static void kpt_fmt_test_geometry(struct kunit *test)
+/*
+ * The word of item @item of a leaf of 2^size_lg2 at @oa. Formats that
+ * replicate one word over the items of a contiguous leaf need nothing; a
+ * personality whose format gives each item its own address provides
+ * kpt_ref_leaf_item_word().
+ */
+#ifndef kpt_ref_leaf_item_word
+static u64 kpt_ref_leaf_item_word(unsigned int level, u64 oa,
+				  unsigned int size_lg2, unsigned int prot,
+				  unsigned int item)
+{
+	return kpt_ref_leaf_word(level, oa, size_lg2, prot);
+}
+#endif
+
+/*
+ * Check the whole buffer: the leaf of @n items at @start holds the words of
+ * kpt_ref_leaf_item_word(), every other item is zero. Reports the first
+ * difference only.
+ */
+static bool kpt_fmt_check_leaf(struct kpt_fmt *fmt, unsigned int nitems,
+			       unsigned int start, unsigned int n, u64 oa,
+			       unsigned int size_lg2, unsigned int prot)
+{
+	unsigned int level = fmt->pts.level;
+	unsigned int i;
+
+	for (i = 0; i != nitems; i++) {
+		u64 expect = 0;
+		u64 got = kpt_word(fmt->buf, i);
+
+		if (i >= start && i < start + n)
+			expect = kpt_ref_leaf_item_word(level, oa, size_lg2,
+							prot, i - start);
+		if (got != expect) {
+			KUNIT_FAIL(fmt->test,
+				   "leaf: level %u item %u is %016llx, the spec says %016llx",
+				   level, i, got, expect);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The geometry hooks against the reference, for one feature set */
+static void kpt_fmt_geometry(struct kunit *test, const struct kpt_cfg *cfg)
 {
 	struct kpt_fmt fmt;
 	unsigned int level, i;
 	u64 sizes;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, 52), 0);
 	KUNIT_EXPECT_EQ(test, PT_MAX_TOP_LEVEL, KPT_REF_MAX_LEVEL);
 	KUNIT_EXPECT_EQ(test, PT_GRANULE_LG2SZ, kpt_ref_item_lg2(0));
 
@@ -113,14 +190,23 @@ static void kpt_fmt_test_geometry(struct kunit *test)
 		for (i = 0; i != ARRAY_SIZE(kpt_fmt_oaszs); i++) {
 			unsigned int oasz_lg2 = kpt_fmt_oaszs[i];
 
-			fmt.common.max_oasz_lg2 = oasz_lg2;
-			sizes = kpt_ref_level_sizes(level, oasz_lg2);
+			kpt_fmt_set_oasz(&fmt, oasz_lg2);
+			sizes = kpt_ref_level_sizes(&fmt.cfg, level);
 			KUNIT_EXPECT_EQ_MSG(test, pt_possible_sizes(&fmt.pts),
-					    sizes, "level %u oasz %u", level,
-					    oasz_lg2);
+					    sizes, "%s: level %u oasz %u",
+					    cfg->name, level, oasz_lg2);
 		}
 	}
 	kfree(fmt.buf);
+}
+
+static void kpt_fmt_test_geometry(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_geometry(test, &kpt_cfgs[i]);
 }
 
 /* IOMMU prot flags to leaf bits; flags the format does not keep are ignored */
@@ -134,7 +220,7 @@ static void kpt_fmt_test_prot(struct kunit *test)
 	struct kpt_fmt fmt;
 	unsigned int mask, i;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
 	for (mask = 0; mask != 1U << ARRAY_SIZE(flags); mask++) {
 		unsigned int prot = 0;
 		int ret;
@@ -144,7 +230,10 @@ static void kpt_fmt_test_prot(struct kunit *test)
 				prot |= flags[i];
 		memset(&attrs, 0, sizeof(attrs));
 		ret = pt_iommu_set_prot(&fmt.common, &attrs, prot);
-		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "prot %x", prot);
+		KUNIT_EXPECT_EQ_MSG(test, ret, kpt_ref_prot_err(prot), "prot %x",
+				    prot);
+		if (ret || kpt_ref_prot_err(prot))
+			continue;
 		KUNIT_EXPECT_EQ_MSG(test, attrs.descriptor_bits,
 				    kpt_ref_prot_bits(prot & KPT_REF_PROT_MASK),
 				    "prot %x", prot);
@@ -161,7 +250,6 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
 	unsigned int nitems = 1U << (size_lg2 - isz_lg2);
 	unsigned int items = 1U << kpt_ref_items_lg2(level);
-	u64 word = kpt_ref_leaf_word(level, oa, size_lg2, prot);
 	struct pt_write_attrs attrs = {}, read_attrs = {};
 	struct kpt_ref_entry ent;
 	unsigned int i;
@@ -172,7 +260,8 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
 	pt_install_leaf_entry(&fmt->pts, oa, size_lg2, &attrs);
-	if (!kpt_fmt_check_words(fmt, items, index, nitems, word, "leaf"))
+	if (!kpt_fmt_check_leaf(fmt, items, index, nitems, oa, size_lg2,
+				prot))
 		kunit_info(test, "leaf oa %llx size_lg2 %u prot %x", oa,
 			   size_lg2, prot);
 
@@ -182,7 +271,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	KUNIT_EXPECT_EQ(test, ent.oa, oa);
 	KUNIT_EXPECT_EQ(test, ent.size_lg2, size_lg2);
 	KUNIT_EXPECT_EQ(test, ent.nitems, nitems);
-	KUNIT_EXPECT_EQ(test, ent.prot, prot & KPT_REF_PROT_MASK);
+	KUNIT_EXPECT_EQ(test, ent.prot, kpt_ref_prot_norm(prot));
 
 	/* The engine reads the same leaf from any of its items */
 	for (i = index; i != index + nitems; i++) {
@@ -209,7 +298,9 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	 */
 	for (i = index; i != index + nitems; i++)
 		((__le64 *)fmt->buf)[i] =
-			cpu_to_le64(word | KPT_REF_HW_LEAF_BITS);
+			cpu_to_le64(kpt_ref_leaf_item_word(level, oa, size_lg2,
+							   prot, i - index) |
+				    KPT_REF_HW_LEAF_BITS);
 	for (i = index; i != index + nitems; i++) {
 		kpt_fmt_at(fmt, level, i);
 		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt->pts),
@@ -253,18 +344,18 @@ static void kpt_fmt_leaf_size(struct kpt_fmt *fmt, unsigned int level,
 }
 
 /* Every leaf size of every level round-trips through the format hooks */
-static void kpt_fmt_test_leaf(struct kunit *test)
+static void kpt_fmt_leaf(struct kunit *test, const struct kpt_cfg *cfg)
 {
 	unsigned int oi, level, size_lg2, n = 0;
 	struct kpt_fmt fmt;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, 52), 0);
 	for (oi = 0; oi != ARRAY_SIZE(kpt_fmt_oaszs); oi++) {
 		unsigned int oasz_lg2 = kpt_fmt_oaszs[oi];
 
-		fmt.common.max_oasz_lg2 = oasz_lg2;
+		kpt_fmt_set_oasz(&fmt, oasz_lg2);
 		for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
-			u64 sizes = kpt_ref_level_sizes(level, oasz_lg2);
+			u64 sizes = kpt_ref_level_sizes(&fmt.cfg, level);
 
 			kpt_fmt_at(&fmt, level, 0);
 			KUNIT_EXPECT_EQ(test, pt_possible_sizes(&fmt.pts),
@@ -278,72 +369,87 @@ static void kpt_fmt_test_leaf(struct kunit *test)
 	kfree(fmt.buf);
 }
 
-/* A table entry at every level that can point to a lower table */
+static void kpt_fmt_test_leaf(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_leaf(test, &kpt_cfgs[i]);
+}
+
+/* One table entry at @index of a table of @level */
+static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
+			      unsigned int index, u64 pa,
+			      const struct pt_write_attrs *attrs)
+{
+	struct kunit *test = fmt->test;
+	unsigned int items = 1U << kpt_ref_items_lg2(level);
+	u64 word = kpt_ref_table_word(level, pa);
+	struct kpt_ref_entry ent;
+
+	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
+	kpt_fmt_at(fmt, level, index);
+	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
+	KUNIT_EXPECT_TRUE(test, pt_install_table(&fmt->pts, pa, attrs));
+	kpt_fmt_check_words(fmt, items, index, 1, word, "table entry");
+
+	kpt_ref_decode(fmt->buf, level, index, &ent);
+	KUNIT_EXPECT_EQ_MSG(test, ent.type, KPT_REF_TABLE, "%s",
+			    ent.why ? ent.why : "");
+	KUNIT_EXPECT_EQ(test, ent.oa, pa);
+
+	kpt_fmt_at(fmt, level, index);
+	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
+	KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt->pts), pa);
+
+	/* A stale expected value loses the exchange */
+	fmt->pts.entry = 0;
+	KUNIT_EXPECT_FALSE(test, pt_install_table(&fmt->pts, 0x2000, attrs));
+	kpt_fmt_check_words(fmt, items, index, 1, word, "lost exchange");
+
+	kpt_fmt_at(fmt, level, index);
+	pt_load_entry_raw(&fmt->pts);
+	pt_clear_entries(&fmt->pts, 0);
+	kpt_fmt_check_words(fmt, items, 0, 0, 0, "cleared table entry");
+}
+
+/*
+ * Table addresses the table entries are tested with: the lowest, the highest
+ * and a patterned one. A personality whose tables are larger or whose table
+ * addresses are narrower provides its own kpt_ref_table_pas[].
+ */
+#ifndef kpt_ref_table_pas
+static const u64 kpt_ref_table_pas[] = {
+	0x1000, 0x000ffffffffff000ULL, 0x0000123456789000ULL,
+};
+#endif
+
+/*
+ * A table entry at every level that can point to a lower table. The leaf
+ * attributes of every prot the format is tested with must not leak into it.
+ */
 static void kpt_fmt_test_table(struct kunit *test)
 {
-	static const u64 pas[] = {
-		0x1000, 0x000ffffffffff000ULL, 0x0000123456789000ULL,
-	};
 	struct pt_write_attrs attrs = { .gfp = GFP_KERNEL };
-	unsigned int level, i, j;
-	struct kpt_ref_entry ent;
+	unsigned int level, i, j, p;
 	struct kpt_fmt fmt;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, 52), 0);
-	/* Leaf attributes must not leak into table entries */
-	KUNIT_ASSERT_EQ(test,
-			pt_iommu_set_prot(&fmt.common, &attrs,
-					  IOMMU_READ | IOMMU_CACHE),
-			0);
-	for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {
-		unsigned int items = 1U << kpt_ref_items_lg2(level);
-		unsigned int idx[] = { 0, items - 1, items / 2 + 3 };
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
+	for (p = 0; p != ARRAY_SIZE(kpt_fmt_prots); p++) {
+		KUNIT_ASSERT_EQ(test,
+				pt_iommu_set_prot(&fmt.common, &attrs,
+						  kpt_fmt_prots[p]),
+				0);
+		for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {
+			unsigned int items = 1U << kpt_ref_items_lg2(level);
+			unsigned int idx[] = { 0, items - 1, items / 2 + 3 };
 
-		for (i = 0; i != ARRAY_SIZE(pas); i++) {
-			for (j = 0; j != ARRAY_SIZE(idx); j++) {
-				u64 word = kpt_ref_table_word(level, pas[i]);
-
-				memset(fmt.buf, 0,
-				       fmt.buf_items * sizeof(u64));
-				kpt_fmt_at(&fmt, level, idx[j]);
-				KUNIT_EXPECT_EQ(test,
-						pt_load_entry_raw(&fmt.pts),
-						PT_ENTRY_EMPTY);
-				KUNIT_EXPECT_TRUE(test,
-						  pt_install_table(&fmt.pts,
-								   pas[i],
-								   &attrs));
-				kpt_fmt_check_words(&fmt, items, idx[j], 1,
-						    word, "table entry");
-
-				kpt_ref_decode(fmt.buf, level, idx[j], &ent);
-				KUNIT_EXPECT_EQ_MSG(test, ent.type,
-						    KPT_REF_TABLE, "%s",
-						    ent.why ? ent.why : "");
-				KUNIT_EXPECT_EQ(test, ent.oa, pas[i]);
-
-				kpt_fmt_at(&fmt, level, idx[j]);
-				KUNIT_EXPECT_EQ(test,
-						pt_load_entry_raw(&fmt.pts),
-						PT_ENTRY_TABLE);
-				KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt.pts),
-						pas[i]);
-
-				/* A stale expected value loses the exchange */
-				fmt.pts.entry = 0;
-				KUNIT_EXPECT_FALSE(test,
-						   pt_install_table(&fmt.pts,
-								    0x2000,
-								    &attrs));
-				kpt_fmt_check_words(&fmt, items, idx[j], 1,
-						    word, "lost exchange");
-
-				kpt_fmt_at(&fmt, level, idx[j]);
-				pt_load_entry_raw(&fmt.pts);
-				pt_clear_entries(&fmt.pts, 0);
-				kpt_fmt_check_words(&fmt, items, 0, 0, 0,
-						    "cleared table entry");
-			}
+			for (i = 0; i != ARRAY_SIZE(kpt_ref_table_pas); i++)
+				for (j = 0; j != ARRAY_SIZE(idx); j++)
+					kpt_fmt_one_table(&fmt, level, idx[j],
+							  kpt_ref_table_pas[i],
+							  &attrs);
 		}
 	}
 	kfree(fmt.buf);

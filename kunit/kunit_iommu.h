@@ -24,25 +24,35 @@
 #define KPT_SEED 0x47656e6572696350ULL
 #endif
 
-static const unsigned int kpt_prots[] = {
-	IOMMU_READ | IOMMU_WRITE,
-	IOMMU_READ,
-	IOMMU_WRITE | IOMMU_CACHE,
-	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
-};
-
 /* Reference model of the table geometry */
+
+/* The span holding all of [va, last], or -1 */
+static int kpt_span_of(const struct kpt_cfg *cfg, u64 va, u64 last)
+{
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int n = kpt_ref_spans(cfg, spans);
+	unsigned int i;
+
+	if (last < va)
+		return -1;
+	for (i = 0; i != n; i++)
+		if (va >= spans[i].first && last <= spans[i].last)
+			return i;
+	return -1;
+}
 
 /* Every leaf size a table of @cfg can store: its page size bitmap */
 static u64 kpt_ref_pgsize_bitmap(const struct kpt_cfg *cfg)
 {
+	struct kpt_span spans[KPT_MAX_SPANS];
 	unsigned int level;
 	u64 sizes = 0;
 
+	kpt_ref_spans(cfg, spans);
 	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
-		sizes |= kpt_ref_level_sizes(level, cfg->oasz_lg2);
-	/* Nothing as large as the whole IOVA space */
-	return sizes & kpt_max(cfg->vasz_lg2) & ULONG_MAX;
+		sizes |= kpt_ref_level_sizes(cfg, level);
+	/* Nothing as large as a whole span of the IOVA space */
+	return sizes & kpt_max(spans[0].lg2) & ULONG_MAX;
 }
 
 /* The level a leaf of 2^size_lg2 lives at */
@@ -52,8 +62,7 @@ static unsigned int kpt_ref_size_level(const struct kpt_cfg *cfg,
 	unsigned int level;
 
 	for (level = KPT_REF_MAX_LEVEL; level; level--)
-		if (kpt_ref_level_sizes(level, cfg->oasz_lg2) &
-		    BIT_ULL(size_lg2))
+		if (kpt_ref_level_sizes(cfg, level) & BIT_ULL(size_lg2))
 			break;
 	return level;
 }
@@ -63,6 +72,19 @@ static unsigned int kpt_ref_table_lg2(unsigned int level)
 {
 	return kpt_ref_item_lg2(level) + kpt_ref_items_lg2(level);
 }
+
+/*
+ * log2 of the items of the top table of a table of @cfg when the top is at
+ * @level. A personality whose top differs from a lower table of the level
+ * (fewer items, or several tables concatenated) provides its own.
+ */
+#ifndef kpt_ref_top_items_lg2
+static unsigned int kpt_ref_top_items_lg2(const struct kpt_cfg *cfg,
+					  unsigned int level)
+{
+	return kpt_ref_items_lg2(level);
+}
+#endif
 
 /* The test context: one table and what the driver ops saw */
 
@@ -329,8 +351,10 @@ static void kpt_walk_table(struct kpt_walk *walk, unsigned int level, u64 pa,
 			   u64 va)
 {
 	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
-	unsigned int items = 1U << kpt_ref_items_lg2(level);
 	const struct kpt_cfg *cfg = walk->cfg;
+	unsigned int items = 1U << (level == walk->top_level ?
+				    kpt_ref_top_items_lg2(cfg, level) :
+				    kpt_ref_items_lg2(level));
 	const void *table = phys_to_virt(pa);
 	struct kpt_ref_entry ent;
 	struct kpt_leaf leaf;
@@ -341,7 +365,7 @@ static void kpt_walk_table(struct kpt_walk *walk, unsigned int level, u64 pa,
 		kpt_snap_add(walk, level, pa, va, table, items);
 
 	for (i = 0; i < items; i += max(ent.nitems, 1U)) {
-		u64 item_va = va + ((u64)i << isz_lg2);
+		u64 item_va = kpt_ref_va_of(cfg, va + ((u64)i << isz_lg2));
 
 		kpt_ref_decode(table, level, i, &ent);
 		if (ent.type == KPT_REF_EMPTY)
@@ -361,10 +385,13 @@ static void kpt_walk_table(struct kpt_walk *walk, unsigned int level, u64 pa,
 			continue;
 		}
 
-		if (cfg->vasz_lg2 < 64 &&
-		    ((item_va + kpt_max(ent.size_lg2)) >> cfg->vasz_lg2))
+		if (kpt_span_of(cfg, item_va,
+				item_va + kpt_max(ent.size_lg2)) < 0)
 			kpt_walk_bad(walk, level, i, item_va, ent.raw,
-				     "leaf beyond max_vasz_lg2");
+				     "leaf outside the IOVA space");
+		if (!(kpt_ref_level_sizes(cfg, level) & BIT_ULL(ent.size_lg2)))
+			kpt_walk_bad(walk, level, i, item_va, ent.raw,
+				     "leaf size the configuration does not have");
 		if ((ent.oa + kpt_max(ent.size_lg2)) >> cfg->oasz_lg2)
 			kpt_walk_bad(walk, level, i, item_va, ent.raw,
 				     "leaf beyond max_oasz_lg2");
@@ -529,8 +556,12 @@ static void kpt_tables_add_one(struct kpt_tables *tables, unsigned int level,
 			       u64 va)
 {
 	unsigned int tlg2 = kpt_ref_table_lg2(level);
-	u64 index = tlg2 >= 64 ? 0 : va >> tlg2;
+	u64 index;
 	unsigned int i;
+
+	/* Sign extension bits are not an index of the top; one top table */
+	va &= kpt_max(tables->cfg->vasz_lg2);
+	index = tlg2 >= 64 || level == tables->top_level ? 0 : va >> tlg2;
 
 	for (i = 0; i != tables->n; i++)
 		if (tables->t[i].level == level && tables->t[i].index == index)
@@ -584,7 +615,10 @@ static void kpt_test_init(struct kunit *test)
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		unsigned int levels = kpt_ref_levels(cfg);
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int nspans = kpt_ref_spans(cfg, spans);
 		struct iommu_domain *domain;
+		unsigned int s;
 
 		ctx = kpt_ctx_new(test, cfg);
 		domain = kpt_domain(ctx);
@@ -599,9 +633,11 @@ static void kpt_test_init(struct kunit *test)
 				    cfg->name);
 		KUNIT_EXPECT_EQ(test, info.max_vasz_lg2, cfg->vasz_lg2);
 		KUNIT_EXPECT_EQ(test, info.max_oasz_lg2, cfg->oasz_lg2);
-		KUNIT_EXPECT_EQ(test, (u64)domain->geometry.aperture_start, 0);
+		/* The aperture can only show one span, the lowest */
+		KUNIT_EXPECT_EQ(test, (u64)domain->geometry.aperture_start,
+				spans[0].first);
 		KUNIT_EXPECT_EQ_MSG(test, (u64)domain->geometry.aperture_end,
-				    kpt_max(cfg->vasz_lg2), "%s", cfg->name);
+				    spans[0].last, "%s", cfg->name);
 		KUNIT_EXPECT_TRUE(test, domain->geometry.force_aperture);
 
 		memset(&walk, 0, sizeof(walk));
@@ -610,9 +646,10 @@ static void kpt_test_init(struct kunit *test)
 				    cfg->name);
 		KUNIT_EXPECT_EQ(test, walk.ntables, 1);
 		KUNIT_EXPECT_EQ(test, walk.nleaves, 0);
-		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0), 0);
-		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, kpt_max(cfg->vasz_lg2)),
-				0);
+		for (s = 0; s != nspans; s++) {
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, spans[s].first), 0);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, spans[s].last), 0);
+		}
 		kpt_ctx_free(ctx);
 	}
 
@@ -686,7 +723,7 @@ static void kpt_one_page(struct kpt_ctx *ctx, u64 va, u64 pa,
 			    size_lg2);
 	KUNIT_EXPECT_EQ_MSG(test, one.leaf.size_lg2, size_lg2,
 			    "%s: va %llx", name, va);
-	KUNIT_EXPECT_EQ_MSG(test, one.leaf.prot, prot & KPT_REF_PROT_MASK,
+	KUNIT_EXPECT_EQ_MSG(test, one.leaf.prot, kpt_ref_prot_norm(prot),
 			    "%s: va %llx", name, va);
 
 	/* Every byte of it translates, its neighbours do not */
@@ -696,9 +733,10 @@ static void kpt_one_page(struct kpt_ctx *ctx, u64 va, u64 pa,
 			    "%s: va %llx size_lg2 %u", name, va, size_lg2);
 	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size - 1), pa + size - 1,
 			    "%s: va %llx size_lg2 %u", name, va, size_lg2);
+	/* Also where that is outside the IOVA space */
 	if (va)
 		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va - 1), 0);
-	if (va + size - 1 != kpt_max(ctx->cfg->vasz_lg2))
+	if (va + size)
 		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size), 0);
 
 	KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va, size), size,
@@ -710,26 +748,29 @@ static void kpt_one_page(struct kpt_ctx *ctx, u64 va, u64 pa,
 
 /*
  * Every page size: at the first, a middle and the last aligned IOVA of a
- * table of the level holding that size, and at the top of the IOVA space.
+ * table of the level holding that size, and at the bottom and the top of the
+ * span, in every span of the IOVA space.
  */
-static void kpt_each_size(struct kunit *test, const struct kpt_cfg *cfg,
-			  unsigned int size_lg2, unsigned int *n)
+static void kpt_each_size_span(struct kpt_ctx *ctx,
+			       const struct kpt_span *span,
+			       unsigned int size_lg2, unsigned int *n)
 {
+	const struct kpt_cfg *cfg = ctx->cfg;
 	unsigned int level = kpt_ref_size_level(cfg, size_lg2);
 	unsigned int tlg2 = kpt_ref_table_lg2(level);
 	u64 size = BIT_ULL(size_lg2);
 	u64 oa_mask = kpt_max(cfg->oasz_lg2) & ~(size - 1);
-	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
-	u64 base, vas[4], pa;
+	u64 base, vas[5], pa;
 	unsigned int j;
 
 	/* The second table of the level if there is one */
-	base = tlg2 < cfg->vasz_lg2 ? BIT_ULL(tlg2) : 0;
-	tlg2 = min_t(unsigned int, tlg2, cfg->vasz_lg2);
+	base = span->first + (tlg2 < span->lg2 ? BIT_ULL(tlg2) : 0);
+	tlg2 = min_t(unsigned int, tlg2, span->lg2);
 	vas[0] = base;
 	vas[1] = base + kpt_max(tlg2 - 1) + 1;
 	vas[2] = base + kpt_max(tlg2) - size + 1;
-	vas[3] = kpt_max(cfg->vasz_lg2) - size + 1;
+	vas[3] = span->last - size + 1;
+	vas[4] = span->first;
 
 	for (j = 0; j != ARRAY_SIZE(vas); j++, (*n)++) {
 		/*
@@ -745,6 +786,17 @@ static void kpt_each_size(struct kunit *test, const struct kpt_cfg *cfg,
 			     kpt_prots[*n % ARRAY_SIZE(kpt_prots)],
 			     *n % 3 == 0);
 	}
+}
+
+static void kpt_each_size(struct kunit *test, const struct kpt_cfg *cfg,
+			  unsigned int size_lg2, unsigned int *n)
+{
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int s, nspans = kpt_ref_spans(cfg, spans);
+
+	for (s = 0; s != nspans; s++)
+		kpt_each_size_span(ctx, &spans[s], size_lg2, n);
 	kpt_ctx_free(ctx);
 }
 
@@ -769,16 +821,31 @@ struct kpt_range {
 	u64 len;
 };
 
+/*
+ * The smallest page and two larger ones, of levels 1 and 2, of a 4K
+ * granule. A personality with a larger granule defines them as its granule,
+ * its level 1 page and a larger page; the addresses and lengths of the tests
+ * are written in these units and scale with them.
+ */
+#ifndef KPT_SZ_4K
 #define KPT_SZ_4K 0x1000ULL
 #define KPT_SZ_2M 0x200000ULL
 #define KPT_SZ_1G 0x40000000ULL
+#endif
 
-static unsigned int kpt_ranges(const struct kpt_cfg *cfg,
-			       struct kpt_range *r)
+/* At most 7 ranges in each span */
+#define KPT_MAX_RANGES (7 * KPT_MAX_SPANS)
+
+/* The ranges of kpt_ranges() in one span */
+static unsigned int kpt_ranges_span(const struct kpt_cfg *cfg,
+				    const struct kpt_span *span,
+				    struct kpt_range *r)
 {
-	struct kpt_range all[8];
+	struct kpt_range all[7];
 	unsigned int i, n = 0;
 	u64 top_len;
+
+	/* Offsets from the start of the span; the PAs are absolute */
 
 	/* Small pages, 2M pages, a 1G page and 2M pages, small pages */
 	all[0].va = 3 * KPT_SZ_1G - KPT_SZ_2M - 3 * KPT_SZ_4K;
@@ -789,37 +856,54 @@ static unsigned int kpt_ranges(const struct kpt_cfg *cfg,
 	all[1] = all[0];
 	all[1].pa += KPT_SZ_2M;
 	/* Low alignments: the contiguous sizes of the smallest levels */
-	all[2].va = 0x12345000ULL;
+	all[2].va = 0x12345 * KPT_SZ_4K;
 	all[2].pa = all[2].va + BIT_ULL(35);
-	all[2].len = 0x73000ULL;
+	all[2].len = 0x73 * KPT_SZ_4K;
 	/* Across a boundary of the third level */
-	all[3].va = BIT_ULL(39) - KPT_SZ_1G - KPT_SZ_2M - KPT_SZ_4K;
+	all[3].va = BIT_ULL(kpt_ref_table_lg2(2)) - KPT_SZ_1G - KPT_SZ_2M -
+		    KPT_SZ_4K;
 	all[3].pa = all[3].va;
 	all[3].len = KPT_SZ_4K + KPT_SZ_2M + 2 * KPT_SZ_1G + KPT_SZ_2M +
 		     KPT_SZ_4K;
-	/* Up to the last byte of the IOVA space */
-	if (cfg->vasz_lg2 > 31)
+	/* Up to the last byte of the span */
+	if (span->lg2 > ilog2(KPT_SZ_1G) + 1)
 		top_len = KPT_SZ_1G + KPT_SZ_2M + 3 * KPT_SZ_4K;
 	else
-		top_len = BIT_ULL(cfg->vasz_lg2 - 1) + 3 * KPT_SZ_4K;
-	all[4].va = kpt_max(cfg->vasz_lg2) - top_len + 1;
+		top_len = BIT_ULL(span->lg2 - 1) + 3 * KPT_SZ_4K;
+	all[4].va = kpt_max(span->lg2) - top_len + 1;
 	all[4].pa = kpt_max(cfg->oasz_lg2) - top_len + 1;
 	all[4].len = top_len;
 	/* Small ranges for small tables */
-	all[5].va = 0x3000;
-	all[5].pa = 0x80003000ULL;
-	all[5].len = 0x15000;
-	all[6].va = 0x1000;
-	all[6].pa = 0x7ff000ULL;
-	all[6].len = 0x1ff000ULL - 0x1000;
+	all[5].va = 3 * KPT_SZ_4K;
+	all[5].pa = 0x80000000ULL + 3 * KPT_SZ_4K;
+	all[5].len = 0x15 * KPT_SZ_4K;
+	all[6].va = KPT_SZ_4K;
+	all[6].pa = 0x7ff * KPT_SZ_4K;
+	all[6].len = 0x1fe * KPT_SZ_4K;
 
-	for (i = 0; i != 7; i++) {
-		if ((all[i].va + all[i].len - 1) > kpt_max(cfg->vasz_lg2) ||
+	for (i = 0; i != ARRAY_SIZE(all); i++) {
+		if ((all[i].va + all[i].len - 1) > kpt_max(span->lg2) ||
 		    all[i].va + all[i].len - 1 < all[i].va ||
+		    all[i].pa + all[i].len - 1 < all[i].pa ||
 		    (all[i].pa + all[i].len - 1) > kpt_max(cfg->oasz_lg2))
 			continue;
-		r[n++] = all[i];
+		r[n] = all[i];
+		r[n].va += span->first;
+		n++;
 	}
+	return n;
+}
+
+/* Ranges for the decomposition tests, those of the lowest span first */
+static unsigned int kpt_ranges(const struct kpt_cfg *cfg,
+			       struct kpt_range *r)
+{
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int s, nspans = kpt_ref_spans(cfg, spans);
+	unsigned int n = 0;
+
+	for (s = 0; s != nspans; s++)
+		n += kpt_ranges_span(cfg, &spans[s], r + n);
 	return n;
 }
 
@@ -915,7 +999,7 @@ static void kpt_decompose(struct kunit *test, const struct kpt_cfg *cfg,
 
 static void kpt_test_map_decompose(struct kunit *test)
 {
-	struct kpt_range ranges[8];
+	struct kpt_range ranges[KPT_MAX_RANGES];
 	unsigned int i, j;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
@@ -929,10 +1013,11 @@ static void kpt_test_map_decompose(struct kunit *test)
 	}
 }
 
-/* A map call that must fail and change nothing */
-static void kpt_map_fails(struct kpt_ctx *ctx, const struct kpt_snap *before,
-			  u64 va, u64 pa, u64 pgsize, u64 pgcount, int err,
-			  int err2, const char *what)
+/* A map call with @prot that must fail and change nothing */
+static void kpt_map_fails_prot(struct kpt_ctx *ctx,
+			       const struct kpt_snap *before, u64 va, u64 pa,
+			       u64 pgsize, u64 pgcount, unsigned int prot,
+			       int err, int err2, const char *what)
 {
 	struct kunit *test = ctx->test;
 	unsigned int tables = atomic_read(&ctx->hooks.tables);
@@ -941,7 +1026,7 @@ static void kpt_map_fails(struct kpt_ctx *ctx, const struct kpt_snap *before,
 	size_t mapped = 0;
 	int ret;
 
-	ret = kpt_map(ctx, va, pa, pgsize, pgcount, IOMMU_READ, &mapped);
+	ret = kpt_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
 	if (ret != err && ret != err2)
 		KUNIT_FAIL(test,
 			   "%s: %s: map va %llx pa %llx pgsize %llx pgcount %llx returned %d, expected %d",
@@ -957,19 +1042,141 @@ static void kpt_map_fails(struct kpt_ctx *ctx, const struct kpt_snap *before,
 	kpt_snap_put(after);
 }
 
+/* A map call that must fail and change nothing */
+static void kpt_map_fails(struct kpt_ctx *ctx, const struct kpt_snap *before,
+			  u64 va, u64 pa, u64 pgsize, u64 pgcount, int err,
+			  int err2, const char *what)
+{
+	kpt_map_fails_prot(ctx, before, va, pa, pgsize, pgcount, IOMMU_READ,
+			   err, err2, what);
+}
+
+/* The large page of the error tests: 2M or 1G, or what a small span has */
+static u64 kpt_errors_big(const struct kpt_span *span)
+{
+	return BIT_ULL(span->lg2 > 31 ? 30 : span->lg2 - 2);
+}
+
+/* The IOVA of the last granule of a span */
+static u64 kpt_errors_top(const struct kpt_span *span)
+{
+	return span->last - KPT_SZ_4K + 1;
+}
+
+/* What the error tests of a span fail against */
+static void kpt_errors_map_span(struct kpt_ctx *ctx,
+				const struct kpt_span *span)
+{
+	u64 big = kpt_errors_big(span), base = span->first;
+	u64 k4 = ctx->min_pgsize;
+
+	/* 8K at 0x2000, a 2M or 1G page, the last page of the span */
+	kpt_map_ok(ctx, base + 2 * k4, 0x100 * k4, 2 * k4, IOMMU_READ);
+	kpt_map_ok(ctx, base + big, big + 0x40000000ULL, big, IOMMU_WRITE);
+	kpt_map_ok(ctx, kpt_errors_top(span), 0x7000000, k4, IOMMU_WRITE);
+}
+
+/* Every error in one span, with every span mapped as in @before */
+static void kpt_errors_span(struct kpt_ctx *ctx, const struct kpt_span *span,
+			    const struct kpt_snap *before)
+{
+	u64 sizes = kpt_domain(ctx)->pgsize_bitmap;
+	u64 big = kpt_errors_big(span), base = span->first;
+	u64 top = kpt_errors_top(span);
+	u64 k4 = ctx->min_pgsize;
+	u64 pa_off = 0x40000000ULL;
+
+	kpt_map_fails(ctx, before, base + 2 * k4, 0x100 * k4, k4, 2,
+		      -EADDRINUSE, -EADDRINUSE, "same range");
+	kpt_map_fails(ctx, before, base, 0x200000, k4, 3, -EADDRINUSE,
+		      -EADDRINUSE, "partial overlap at the end");
+	kpt_map_fails(ctx, before, base + 3 * k4, 0x200000, k4, 8,
+		      -EADDRINUSE, -EADDRINUSE,
+		      "partial overlap at the start");
+	kpt_map_fails(ctx, before, base + 4 * k4, 0x300000, k4,
+		      (big - 4 * k4) / k4 + 1, -EADDRINUSE, -EADDRINUSE,
+		      "overlap after new tables");
+	kpt_map_fails(ctx, before, base + big + k4, 5 * k4, k4, 1,
+		      -EADDRINUSE, -EADDRINUSE, "inside a large page");
+	kpt_map_fails(ctx, before, base + big - big / 2, pa_off, k4,
+		      2 * big / k4, -EADDRINUSE, -EADDRINUSE,
+		      "over a large page");
+	kpt_map_fails(ctx, before, top - k4, 6 * k4, k4, 2, -EADDRINUSE,
+		      -EADDRINUSE, "top of the span");
+
+	kpt_map_fails(ctx, before, base + 0x10800, 0x10000, k4, 1, -EINVAL,
+		      -EINVAL, "misaligned iova");
+	kpt_map_fails(ctx, before, base + 0x13 * k4, 0x14 * k4, 2 * k4, 1,
+		      -EINVAL, -EINVAL, "iova not aligned to pgsize");
+	kpt_map_fails(ctx, before, base + 0x10000, 0x10800, k4, 1, -EINVAL,
+		      -EINVAL, "misaligned paddr");
+	kpt_map_fails(ctx, before, base + 0x14 * k4, 0x13 * k4, 2 * k4, 1,
+		      -EINVAL, -EINVAL, "paddr not aligned to pgsize");
+	kpt_map_fails(ctx, before, base + 0x10000, 0x10000, k4 / 2, 2,
+		      -EINVAL, -EINVAL, "pgsize below the granule");
+	kpt_map_fails(ctx, before, base + 0x30000, 0x30000, 3 * k4, 1,
+		      -EINVAL, -EINVAL, "pgsize not a power of two");
+	kpt_map_fails(ctx, before, base + 0x10000, 0x10000, 0, 1, -EINVAL,
+		      -EINVAL, "pgsize zero");
+	if (fls64(sizes) < 64)
+		kpt_map_fails(ctx, before, base, 0, BIT_ULL(fls64(sizes)), 1,
+			      -EINVAL, -EINVAL, "pgsize above the largest");
+	kpt_map_fails(ctx, before, base + 0x10000, 0x10000, k4, 0, -EINVAL,
+		      -EINVAL, "zero length");
+	if (kpt_ref_prot_err(0))
+		kpt_map_fails_prot(ctx, before, base + 0x10000, 0x10000, k4,
+				   1, 0, kpt_ref_prot_err(0),
+				   kpt_ref_prot_err(0),
+				   "neither read nor write");
+
+	if (span->last != U64_MAX) {
+		u64 end = span->last + 1;
+
+		kpt_map_fails(ctx, before, end, 0x10000, k4, 1, -ERANGE,
+			      -ERANGE, "beyond the span");
+		kpt_map_fails(ctx, before, end - 2 * k4, 0x10000, k4, 4,
+			      -ERANGE, -ERANGE, "across the end of the span");
+		kpt_map_fails(ctx, before, base + BIT_ULL(span->lg2 - 1), 0,
+			      BIT_ULL(span->lg2 - 1), 2, -ERANGE, -EINVAL,
+			      "all of the span and more");
+	}
+	if (span->first) {
+		kpt_map_fails(ctx, before, base - k4, 0x10000, k4, 1, -ERANGE,
+			      -ERANGE, "below the span");
+		kpt_map_fails(ctx, before, base - 2 * k4, 0x10000, k4, 4,
+			      -ERANGE, -ERANGE,
+			      "across the start of the span");
+	}
+	if (ctx->cfg->oasz_lg2 < 64) {
+		u64 end = BIT_ULL(ctx->cfg->oasz_lg2);
+
+		kpt_map_fails(ctx, before, base + 0x10000, end, k4, 1, -ERANGE,
+			      -ERANGE, "beyond max OA");
+		kpt_map_fails(ctx, before, base + 0x10000, end - k4, k4, 2,
+			      -ERANGE, -ERANGE, "across max OA");
+	}
+	if (span->last == U64_MAX)
+		kpt_map_fails(ctx, before, top, 0x10000, k4, 2, -EOVERFLOW,
+			      -EOVERFLOW,
+			      "wraps past the top of the IOVA space");
+	kpt_map_fails(ctx, before, base + 0x10000, 0x10000, k4,
+		      U64_MAX / k4 + 1, -EOVERFLOW, -EOVERFLOW,
+		      "length overflows");
+	kpt_map_fails(ctx, before, base + 0x10000, U64_MAX - k4 + 1, k4, 2,
+		      -EOVERFLOW, -ERANGE, "paddr wraps");
+}
+
 /* Every error returns its errno and leaves the table memory untouched */
 static void kpt_test_map_errors(struct kunit *test)
 {
-	unsigned int i;
+	unsigned int i, s;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
-		u64 top = kpt_max(cfg->vasz_lg2) - KPT_SZ_4K + 1;
-		u64 sizes = kpt_domain(ctx)->pgsize_bitmap;
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int nspans = kpt_ref_spans(cfg, spans);
 		u64 k4 = ctx->min_pgsize;
-		u64 big = BIT_ULL(cfg->vasz_lg2 > 31 ? 30 : cfg->vasz_lg2 - 2);
-		u64 pa_off = 0x40000000ULL;
 		struct kpt_snap *before;
 
 		/* A dynamic top refuses an overlap before growing */
@@ -987,85 +1194,29 @@ static void kpt_test_map_errors(struct kunit *test)
 					k4);
 		}
 
-		/* 8K at 0x2000, a 2M or 1G page, the last page of the space */
-		kpt_map_ok(ctx, 0x2000, 0x100000, 2 * k4, IOMMU_READ);
-		kpt_map_ok(ctx, big, big + pa_off, big, IOMMU_WRITE);
-		kpt_map_ok(ctx, top, 0x7000000, k4, IOMMU_WRITE);
+		/* Every span mapped, so that an error in one spares all */
+		for (s = 0; s != nspans; s++)
+			kpt_errors_map_span(ctx, &spans[s]);
 		before = kpt_snap_take(ctx);
-
-		kpt_map_fails(ctx, before, 0x2000, 0x100000, k4, 2,
-			      -EADDRINUSE, -EADDRINUSE, "same range");
-		kpt_map_fails(ctx, before, 0, 0x200000, k4, 3, -EADDRINUSE,
-			      -EADDRINUSE, "partial overlap at the end");
-		kpt_map_fails(ctx, before, 0x3000, 0x200000, k4, 8,
-			      -EADDRINUSE, -EADDRINUSE,
-			      "partial overlap at the start");
-		kpt_map_fails(ctx, before, 0x4000, 0x300000, k4,
-			      (big - 0x4000) / k4 + 1, -EADDRINUSE,
-			      -EADDRINUSE, "overlap after new tables");
-		kpt_map_fails(ctx, before, big + k4, 0x5000, k4, 1,
-			      -EADDRINUSE, -EADDRINUSE, "inside a large page");
-		kpt_map_fails(ctx, before, big - big / 2, pa_off, k4,
-			      2 * big / k4, -EADDRINUSE, -EADDRINUSE,
-			      "over a large page");
-		kpt_map_fails(ctx, before, top - k4, 0x6000, k4, 2,
-			      -EADDRINUSE, -EADDRINUSE, "top of the space");
-
-		kpt_map_fails(ctx, before, 0x10800, 0x10000, k4, 1, -EINVAL,
-			      -EINVAL, "misaligned iova");
-		kpt_map_fails(ctx, before, 0x13000, 0x14000, 2 * k4, 1,
-			      -EINVAL, -EINVAL, "iova not aligned to pgsize");
-		kpt_map_fails(ctx, before, 0x10000, 0x10800, k4, 1, -EINVAL,
-			      -EINVAL, "misaligned paddr");
-		kpt_map_fails(ctx, before, 0x14000, 0x13000, 2 * k4, 1,
-			      -EINVAL, -EINVAL, "paddr not aligned to pgsize");
-		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4 / 2, 2,
-			      -EINVAL, -EINVAL, "pgsize below the granule");
-		kpt_map_fails(ctx, before, 0x30000, 0x30000, 3 * k4, 1,
-			      -EINVAL, -EINVAL, "pgsize not a power of two");
-		kpt_map_fails(ctx, before, 0x10000, 0x10000, 0, 1, -EINVAL,
-			      -EINVAL, "pgsize zero");
-		if (fls64(sizes) < 64)
-			kpt_map_fails(ctx, before, 0, 0,
-				      BIT_ULL(fls64(sizes)), 1, -EINVAL,
-				      -EINVAL, "pgsize above the largest");
-		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4, 0, -EINVAL,
-			      -EINVAL, "zero length");
-
-		if (cfg->vasz_lg2 < 64) {
-			u64 end = BIT_ULL(cfg->vasz_lg2);
-
-			kpt_map_fails(ctx, before, end, 0x10000, k4, 1,
-				      -ERANGE, -ERANGE, "beyond max VA");
-			kpt_map_fails(ctx, before, end - 2 * k4, 0x10000, k4,
-				      4, -ERANGE, -ERANGE, "across max VA");
-			kpt_map_fails(ctx, before, end / 2, 0, end / 2, 2,
-				      -ERANGE, -EINVAL, "all of VA and more");
-		}
-		if (cfg->oasz_lg2 < 64) {
-			u64 end = BIT_ULL(cfg->oasz_lg2);
-
-			kpt_map_fails(ctx, before, 0x10000, end, k4, 1,
-				      -ERANGE, -ERANGE, "beyond max OA");
-			kpt_map_fails(ctx, before, 0x10000, end - k4, k4, 2,
-				      -ERANGE, -ERANGE, "across max OA");
-		}
-		if (cfg->vasz_lg2 == 64)
-			kpt_map_fails(ctx, before, top, 0x10000, k4, 2,
-				      -EOVERFLOW, -EOVERFLOW,
-				      "wraps past the top of the IOVA space");
-		kpt_map_fails(ctx, before, 0x10000, 0x10000, k4,
-			      U64_MAX / k4 + 1, -EOVERFLOW, -EOVERFLOW,
-			      "length overflows");
-		kpt_map_fails(ctx, before, 0x10000, U64_MAX - k4 + 1, k4, 2,
-			      -EOVERFLOW, -ERANGE, "paddr wraps");
+		for (s = 0; s != nspans; s++)
+			kpt_errors_span(ctx, &spans[s], before);
 		kpt_snap_put(before);
 
 		/* Still all there */
-		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 0x3fff), 0x101fffULL);
-		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, big + big - 1),
-				big + pa_off + big - 1);
-		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, top + 5), 0x7000005ULL);
+		for (s = 0; s != nspans; s++) {
+			u64 big = kpt_errors_big(&spans[s]);
+			u64 base = spans[s].first;
+
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, base + 4 * k4 - 1),
+					0x100 * k4 + 2 * k4 - 1);
+			KUNIT_EXPECT_EQ(test,
+					kpt_phys(ctx, base + big + big - 1),
+					big + 0x40000000ULL + big - 1);
+			KUNIT_EXPECT_EQ(test,
+					kpt_phys(ctx,
+						 kpt_errors_top(&spans[s]) + 5),
+					0x7000005ULL);
+		}
 		kpt_ctx_free(ctx);
 	}
 }
@@ -1099,20 +1250,26 @@ static void kpt_test_map_enomem(struct kunit *test)
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
-		struct kpt_range r[2];
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int s, nspans = kpt_ref_spans(cfg, spans);
+		struct kpt_range r[2 * KPT_MAX_SPANS];
 		unsigned int n = 0;
 
-		if (cfg->vasz_lg2 > 31) {
-			r[n].va = KPT_SZ_1G - 2 * KPT_SZ_4K;
-			r[n].pa = r[n].va + KPT_SZ_1G;
-			r[n].len = 3 * KPT_SZ_4K + KPT_SZ_2M;
+		for (s = 0; s != nspans; s++) {
+			if (spans[s].lg2 > ilog2(KPT_SZ_1G) + 1 &&
+			    cfg->oasz_lg2 > ilog2(KPT_SZ_1G) + 1) {
+				r[n].va = spans[s].first + KPT_SZ_1G -
+					  2 * KPT_SZ_4K;
+				r[n].pa = KPT_SZ_1G - 2 * KPT_SZ_4K + KPT_SZ_1G;
+				r[n].len = 3 * KPT_SZ_4K + KPT_SZ_2M;
+				n++;
+			}
+			/* Needs the most tables, and a dynamic top to grow */
+			r[n].va = spans[s].last - 2 * KPT_SZ_4K + 1;
+			r[n].pa = 0x10000;
+			r[n].len = 2 * KPT_SZ_4K;
 			n++;
 		}
-		/* Needs the most tables, and a dynamic top to grow */
-		r[n].va = kpt_max(cfg->vasz_lg2) - 2 * KPT_SZ_4K + 1;
-		r[n].pa = 0x10000;
-		r[n].len = 2 * KPT_SZ_4K;
-		n++;
 
 		for (j = 0; j != n; j++) {
 			for (fail = 1; fail != 16; fail++) {
@@ -1163,97 +1320,107 @@ static void kpt_test_map_enomem(struct kunit *test)
 	}
 }
 
+/*
+ * A leaf of 2^size_lg2 near the top of a span is never split. In a new
+ * table: an emptied lower table stays where a larger page would go.
+ */
+static void kpt_unmap_no_split(struct kunit *test, const struct kpt_cfg *cfg,
+			       const struct kpt_span *span,
+			       unsigned int size_lg2)
+{
+	u64 size = BIT_ULL(size_lg2);
+	struct kpt_ctx *ctx;
+	u64 va, pa, k4;
+
+	ctx = kpt_ctx_new(test, cfg);
+	k4 = ctx->min_pgsize;
+	/* Not at IOVA 0, see kpt_test_map_each_size() */
+	va = span->last - 2 * size + 1;
+	if (va == span->first)
+		va += size;
+	pa = kpt_max(cfg->oasz_lg2) & ~(size - 1);
+	if (kpt_map_ok(ctx, va, pa, size, IOMMU_READ)) {
+		kpt_ctx_free(ctx);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, k4), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + size - k4, k4), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size / 2), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + size / 2, size / 2), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va - k4, size), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + k4, size), 0);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size - 1), pa + size - 1,
+			    "%s: va %llx size_lg2 %u", cfg->name, va,
+			    size_lg2);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va, size), size,
+			    "%s: va %llx size_lg2 %u", cfg->name, va,
+			    size_lg2);
+	kpt_check_empty(ctx, "after the no-split unmaps");
+	kpt_ctx_free(ctx);
+}
+
+/*
+ * From the start of a span: 8K then a 2M page from 2M - 8K, a hole, 12K at
+ * 6M and a 2M page at 8M; unmap stops at leaves it would have to split.
+ */
+static void kpt_unmap_stops(struct kpt_ctx *ctx, const struct kpt_span *span)
+{
+	struct kunit *test = ctx->test;
+	u64 m2 = KPT_SZ_2M, k4 = ctx->min_pgsize;
+	u64 base = span->first;
+
+	kpt_map_ok(ctx, base + m2 - 2 * k4, m2 - 2 * k4, m2 + 2 * k4,
+		   IOMMU_READ);
+	kpt_map_ok(ctx, base + 3 * m2, 5 * m2, 3 * k4, IOMMU_READ);
+	kpt_map_ok(ctx, base + 4 * m2, 4 * m2, m2, IOMMU_READ);
+
+	/* Stops at the 2M page that extends past the range */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base + m2 - 2 * k4, m2 / 2),
+			2 * k4);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, base + m2), m2);
+	/* Unmapped space is skipped */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base, m2 - 2 * k4), 0);
+	/* Stops at a page that started before the range */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base + 4 * m2 + k4, m2 - k4), 0);
+	/* The hole is skipped, the rest counted exactly */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base + m2, 3 * m2),
+			m2 + 3 * k4);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, base + 3 * m2), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, base + 4 * m2 + 5), 4 * m2 + 5);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base + 4 * m2, m2), m2);
+	/* Nothing left to unmap */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base, 8 * m2), 0);
+	kpt_check_empty(ctx, "after the stop tests");
+}
+
 /* unmap returns exact byte counts, never splits and stops at a leaf */
 static void kpt_test_unmap(struct kunit *test)
 {
-	unsigned int i, size_lg2;
+	unsigned int i, s, size_lg2;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		u64 sizes = kpt_ref_pgsize_bitmap(cfg);
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int nspans = kpt_ref_spans(cfg, spans);
 		struct kpt_ctx *ctx;
-		u64 k4;
 
-		/*
-		 * A leaf of every size but the smallest is never split. Each
-		 * in a new table: an emptied lower table stays where a larger
-		 * page would go.
-		 */
-		for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
-			u64 size = BIT_ULL(size_lg2);
-			u64 va, pa;
+		for (s = 0; s != nspans; s++) {
+			for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
+				u64 size = BIT_ULL(size_lg2);
 
-			if (!(sizes & size) || size == (sizes & -sizes))
-				continue;
-			ctx = kpt_ctx_new(test, cfg);
-			k4 = ctx->min_pgsize;
-			/* Not at IOVA 0, see kpt_test_map_each_size() */
-			va = kpt_max(cfg->vasz_lg2) - 2 * size + 1;
-			if (!va)
-				va = size;
-			pa = kpt_max(cfg->oasz_lg2) & ~(size - 1);
-			if (kpt_map_ok(ctx, va, pa, size, IOMMU_READ)) {
-				kpt_ctx_free(ctx);
-				continue;
+				if (!(sizes & size) ||
+				    size == (sizes & -sizes))
+					continue;
+				kpt_unmap_no_split(test, cfg, &spans[s],
+						   size_lg2);
 			}
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, k4), 0);
-			KUNIT_EXPECT_EQ(test,
-					kpt_unmap(ctx, va + size - k4, k4), 0);
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size / 2), 0);
-			KUNIT_EXPECT_EQ(test,
-					kpt_unmap(ctx, va + size / 2, size / 2),
-					0);
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va - k4, size),
-					0);
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + k4, size),
-					0);
-			KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + size - 1),
-					    pa + size - 1, "%s: size_lg2 %u",
-					    cfg->name, size_lg2);
-			KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va, size),
-					    size, "%s: size_lg2 %u", cfg->name,
-					    size_lg2);
-			kpt_check_empty(ctx, "after the no-split unmaps");
-			kpt_ctx_free(ctx);
 		}
+
 		ctx = kpt_ctx_new(test, cfg);
-		k4 = ctx->min_pgsize;
-
-		/*
-		 * 8K then a 2M page from 2M - 8K, a hole, 12K at 6M and a
-		 * 2M page at 8M.
-		 */
-		if (cfg->vasz_lg2 > 24) {
-			u64 m2 = KPT_SZ_2M;
-
-			kpt_map_ok(ctx, m2 - 2 * k4, m2 - 2 * k4, m2 + 2 * k4,
-				   IOMMU_READ);
-			kpt_map_ok(ctx, 3 * m2, 5 * m2, 3 * k4, IOMMU_READ);
-			kpt_map_ok(ctx, 4 * m2, 4 * m2, m2, IOMMU_READ);
-
-			/* Stops at the 2M page that extends past the range */
-			KUNIT_EXPECT_EQ(test,
-					kpt_unmap(ctx, m2 - 2 * k4, m2 / 2),
-					2 * k4);
-			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, m2), m2);
-			/* Unmapped space is skipped */
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 0, m2 - 2 * k4),
-					0);
-			/* Stops at a page that started before the range */
-			KUNIT_EXPECT_EQ(test,
-					kpt_unmap(ctx, 4 * m2 + k4, m2 - k4),
-					0);
-			/* The hole is skipped, the rest counted exactly */
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, m2, 3 * m2),
-					m2 + 3 * k4);
-			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 3 * m2), 0);
-			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 4 * m2 + 5),
-					4 * m2 + 5);
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 4 * m2, m2), m2);
-			/* Nothing left to unmap */
-			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 0, 8 * m2), 0);
-			kpt_check_empty(ctx, "after the stop tests");
-		}
+		for (s = 0; s != nspans; s++)
+			if (spans[s].lg2 > ilog2(KPT_SZ_2M) + 3)
+				kpt_unmap_stops(ctx, &spans[s]);
 		kpt_ctx_free(ctx);
 	}
 }
@@ -1325,17 +1492,19 @@ static u64 kpt_unmap_freeing(struct kpt_ctx *ctx, const struct kpt_snap *before,
  */
 static void kpt_test_unmap_free_tables(struct kunit *test)
 {
-	struct kpt_range ranges[8];
+	struct kpt_range ranges[KPT_MAX_RANGES];
 	unsigned int i, j;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
 		unsigned int n = kpt_ranges(cfg, ranges);
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int s, nspans = kpt_ref_spans(cfg, spans);
 		unsigned int nfreed, total_freed = 0;
 		struct kpt_snap *before;
 		struct kpt_walk walk = {};
-		u64 total = 0, unmapped;
+		u64 total = 0, unmapped = 0;
 
 		/* Pairwise disjoint except 0 and 1, and 5 and 6 */
 		for (j = 0; j != n; j++) {
@@ -1351,17 +1520,28 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
 		if (kpt_ref_levels(cfg) > 1)
 			KUNIT_EXPECT_GT(test, before->n, 1);
 
-		if (cfg->vasz_lg2 == 64) {
-			unmapped = kpt_unmap_freeing(ctx, before, 0,
-						     BIT_ULL(63), &nfreed);
+		/* Each span whole, in two halves when its size is 2^64 */
+		for (s = 0; s != nspans; s++) {
+			u64 first = spans[s].first;
+
+			if (spans[s].lg2 == 64) {
+				unmapped += kpt_unmap_freeing(ctx, before,
+							      first,
+							      BIT_ULL(63),
+							      &nfreed);
+				total_freed += nfreed;
+				first += BIT_ULL(63);
+				unmapped += kpt_unmap_freeing(ctx, before,
+							      first,
+							      BIT_ULL(63),
+							      &nfreed);
+			} else {
+				unmapped += kpt_unmap_freeing(ctx, before,
+							      first,
+							      BIT_ULL(spans[s].lg2),
+							      &nfreed);
+			}
 			total_freed += nfreed;
-			unmapped += kpt_unmap_freeing(ctx, before, BIT_ULL(63),
-						      BIT_ULL(63), &nfreed);
-			total_freed += nfreed;
-		} else {
-			unmapped = kpt_unmap_freeing(ctx, before, 0,
-						     BIT_ULL(cfg->vasz_lg2),
-						     &total_freed);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, unmapped, total, "%s", cfg->name);
 		KUNIT_EXPECT_EQ_MSG(test, total_freed, before->n - 1, "%s",
@@ -1379,49 +1559,60 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
  * The gather range covers every leaf unmapped, also after a hole, and the
  * span of every table freed, also when no leaf was left in it.
  */
+static void kpt_unmap_gather_span(struct kpt_ctx *ctx,
+				  const struct kpt_span *span)
+{
+	struct kunit *test = ctx->test;
+	const char *name = ctx->cfg->name;
+	u64 m2 = KPT_SZ_2M, k4 = ctx->min_pgsize;
+	struct iommu_iotlb_gather gather;
+	u64 base = span->first;
+	struct kpt_snap *before;
+	unsigned int nfreed;
+	size_t unmapped;
+
+	/* A hole, then a 2M page */
+	kpt_map_ok(ctx, base + m2, m2, m2, IOMMU_READ);
+	iommu_iotlb_gather_init(&gather);
+	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), base, k4, 2 * m2 / k4,
+				       &gather);
+	KUNIT_EXPECT_EQ(test, unmapped, m2);
+	KUNIT_EXPECT_LE_MSG(test, (u64)gather.start, base + m2,
+			    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
+			    name, gather.start, gather.end, base + m2,
+			    base + 2 * m2 - 1);
+	KUNIT_EXPECT_GE_MSG(test, (u64)gather.end, base + 2 * m2 - 1,
+			    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
+			    name, gather.start, gather.end, base + m2,
+			    base + 2 * m2 - 1);
+	kpt_gather_free(ctx, &gather);
+
+	/* A table left empty by an earlier unmap, then freed */
+	kpt_map_ok(ctx, base + 2 * m2 + k4, 0x10000, k4, IOMMU_READ);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, base + 2 * m2 + k4, k4), k4);
+	before = kpt_snap_take(ctx);
+	KUNIT_EXPECT_EQ(test,
+			kpt_unmap_freeing(ctx, before, base + 2 * m2, m2,
+					  &nfreed),
+			0);
+	kpt_snap_put(before);
+}
+
 static void kpt_test_unmap_gather(struct kunit *test)
 {
-	unsigned int i;
+	unsigned int i, s;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_span spans[KPT_MAX_SPANS];
+		unsigned int nspans = kpt_ref_spans(cfg, spans);
 		struct kpt_ctx *ctx;
-		struct iommu_iotlb_gather gather;
-		struct kpt_snap *before;
-		unsigned int nfreed;
-		u64 m2 = KPT_SZ_2M, k4;
-		size_t unmapped;
 
-		if (cfg->vasz_lg2 <= 24)
+		if (cfg->vasz_lg2 <= ilog2(KPT_SZ_2M) + 3)
 			continue;
 		ctx = kpt_ctx_new(test, cfg);
-		k4 = ctx->min_pgsize;
-
-		/* A hole, then a 2M page */
-		kpt_map_ok(ctx, m2, m2, m2, IOMMU_READ);
-		iommu_iotlb_gather_init(&gather);
-		unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), 0, k4,
-					       2 * m2 / k4, &gather);
-		KUNIT_EXPECT_EQ(test, unmapped, m2);
-		KUNIT_EXPECT_LE_MSG(test, (u64)gather.start, m2,
-				    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
-				    cfg->name, gather.start, gather.end, m2,
-				    2 * m2 - 1);
-		KUNIT_EXPECT_GE_MSG(test, (u64)gather.end, 2 * m2 - 1,
-				    "%s: flush range %lx..%lx misses the unmapped %llx..%llx",
-				    cfg->name, gather.start, gather.end, m2,
-				    2 * m2 - 1);
-		kpt_gather_free(ctx, &gather);
-
-		/* A table left empty by an earlier unmap, then freed */
-		kpt_map_ok(ctx, 2 * m2 + k4, 0x10000, k4, IOMMU_READ);
-		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 2 * m2 + k4, k4), k4);
-		before = kpt_snap_take(ctx);
-		KUNIT_EXPECT_EQ(test,
-				kpt_unmap_freeing(ctx, before, 2 * m2, m2,
-						  &nfreed),
-				0);
-		kpt_snap_put(before);
+		for (s = 0; s != nspans; s++)
+			kpt_unmap_gather_span(ctx, &spans[s]);
 		kpt_ctx_free(ctx);
 	}
 }
@@ -1429,17 +1620,19 @@ static void kpt_test_unmap_gather(struct kunit *test)
 /* deinit frees every table, also with tables waiting on a gather list */
 static void kpt_test_deinit(struct kunit *test)
 {
-	struct kpt_range ranges[8];
+	struct kpt_range ranges[KPT_MAX_RANGES];
 	unsigned int i, j;
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
 		unsigned int n = kpt_ranges(cfg, ranges);
+		struct kpt_span spans[KPT_MAX_SPANS];
 		struct iommu_iotlb_gather gather;
 		unsigned int pending;
-
 		u64 k4 = ctx->min_pgsize;
+
+		kpt_ref_spans(cfg, spans);
 
 		for (j = 0; j != n; j++) {
 			size_t mapped = 0;
@@ -1447,10 +1640,13 @@ static void kpt_test_deinit(struct kunit *test)
 			kpt_map(ctx, ranges[j].va, ranges[j].pa, k4,
 				ranges[j].len / k4, IOMMU_READ, &mapped);
 		}
-		/* Frees the tables under the lower half, not yet given back */
+		/*
+		 * Frees the tables under the lower half of the lowest span,
+		 * not yet given back; the rest stays mapped.
+		 */
 		iommu_iotlb_gather_init(&gather);
-		KPT_OP(unmap_pages)(kpt_domain(ctx), 0, k4,
-				    BIT_ULL(cfg->vasz_lg2 - 1) / k4, &gather);
+		KPT_OP(unmap_pages)(kpt_domain(ctx), spans[0].first, k4,
+				    BIT_ULL(spans[0].lg2 - 1) / k4, &gather);
 		pending = kpt_count_list(&gather.freelist);
 
 		KPT_OP(deinit)(&ctx->table.iommu);
@@ -1503,7 +1699,13 @@ static u64 kpt_follow_first(struct kpt_ctx *ctx, unsigned int to_level)
 /* A dynamic top grows one level at a time and then several at once */
 static void kpt_test_dynamic_top(struct kunit *test)
 {
-	unsigned int i, level;
+	unsigned int i, level, ndyn = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (kpt_cfgs[i].dyn_start_levels)
+			ndyn++;
+	if (!ndyn)
+		kunit_skip(test, "no configuration with a dynamic top");
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
@@ -1583,10 +1785,205 @@ static void kpt_test_dynamic_top(struct kunit *test)
 	}
 }
 
+/* The edges of the IOVA space */
+
+#define KPT_EDGE_MAX_LEAVES (2 * KPT_MAX_SPANS)
+
+struct kpt_edge_leaves {
+	unsigned int n;
+	struct kpt_leaf leaf[KPT_EDGE_MAX_LEAVES];
+};
+
+static void kpt_edge_record(struct kpt_walk *walk, const struct kpt_leaf *leaf)
+{
+	struct kpt_edge_leaves *leaves = walk->priv;
+
+	if (leaves->n < KPT_EDGE_MAX_LEAVES)
+		leaves->leaf[leaves->n] = *leaf;
+	leaves->n++;
+}
+
+/* An unmap that must unmap nothing and leave the table memory as it was */
+static void kpt_unmap_nothing(struct kpt_ctx *ctx,
+			      const struct kpt_snap *before, u64 va, u64 len,
+			      const char *what)
+{
+	unsigned int tables = atomic_read(&ctx->hooks.tables);
+	struct kpt_snap *after;
+
+	KUNIT_EXPECT_EQ_MSG(ctx->test, kpt_unmap(ctx, va, len), 0,
+			    "%s: %s: unmap va %llx len %llx", ctx->cfg->name,
+			    what, va, len);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, atomic_read(&ctx->hooks.tables),
+			    tables, "%s: %s", ctx->cfg->name, what);
+	after = kpt_snap_take(ctx);
+	kpt_snap_check(ctx, before, after, what);
+	kpt_snap_put(after);
+}
+
+/* One IOVA outside every span: refused, untranslated, nothing to unmap */
+static void kpt_edge_outside(struct kpt_ctx *ctx,
+			     const struct kpt_snap *before, u64 va)
+{
+	struct kunit *test = ctx->test;
+	u64 k4 = ctx->min_pgsize;
+
+	KUNIT_EXPECT_LT_MSG(test, kpt_span_of(ctx->cfg, va, va), 0,
+			    "%s: va %llx", ctx->cfg->name, va);
+	kpt_map_fails(ctx, before, va, 0x10000, k4, 1, -ERANGE, -ERANGE,
+		      "map outside the IOVA space");
+	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va), 0, "%s: va %llx",
+			    ctx->cfg->name, va);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va + k4 - 1), 0,
+			    "%s: va %llx", ctx->cfg->name, va + k4 - 1);
+	kpt_unmap_nothing(ctx, before, va, k4, "unmap outside the IOVA space");
+}
+
+/* The first, a middle and the last granule of [first, last] */
+static void kpt_edge_gap(struct kpt_ctx *ctx, const struct kpt_snap *before,
+			 u64 first, u64 last)
+{
+	u64 mask = ~(ctx->min_pgsize - 1);
+
+	kpt_edge_outside(ctx, before, first);
+	kpt_edge_outside(ctx, before, (first / 2 + last / 2) & mask);
+	kpt_edge_outside(ctx, before, last & mask);
+}
+
+/*
+ * The first and the last granule of every span mapped at once (for a sign
+ * extended IOVA: the lowest and highest canonical addresses of each half)
+ * are where the reference walk finds them and translate. Every IOVA outside
+ * the spans is refused with -ERANGE, translates to 0 and unmaps nothing; so
+ * is every range touching or crossing the end of a span; the table memory
+ * stays byte for byte the same.
+ */
+static void kpt_va_edges(struct kunit *test, const struct kpt_cfg *cfg)
+{
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int nspans = kpt_ref_spans(cfg, spans);
+	struct kpt_edge_leaves leaves = {};
+	struct kpt_walk walk = {
+		.leaf_fn = kpt_edge_record,
+		.priv = &leaves,
+	};
+	u64 k4 = ctx->min_pgsize, va[KPT_EDGE_MAX_LEAVES];
+	struct kpt_snap *before;
+	unsigned int s, j, n = 0;
+
+	for (s = 0; s != nspans; s++) {
+		va[n++] = spans[s].first;
+		va[n++] = spans[s].last - k4 + 1;
+	}
+	/* PA 1M apart, 1M + 4K from the top of the OA */
+	for (j = 0; j != n; j++)
+		kpt_map_ok(ctx, va[j], kpt_max(cfg->oasz_lg2) + 1 - (j + 1) *
+			   0x100000ULL - k4, k4,
+			   kpt_prots[j % ARRAY_SIZE(kpt_prots)]);
+
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ_MSG(test, leaves.n, n, "%s: leaves", cfg->name);
+	for (j = 0; j != min(n, leaves.n); j++) {
+		u64 pa = kpt_max(cfg->oasz_lg2) + 1 - (j + 1) * 0x100000ULL -
+			 k4;
+
+		/* The walk goes from the lowest IOVA up */
+		KUNIT_EXPECT_EQ_MSG(test, leaves.leaf[j].va, va[j], "%s",
+				    cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, leaves.leaf[j].oa, pa,
+				    "%s: va %llx", cfg->name, va[j]);
+		KUNIT_EXPECT_EQ_MSG(test, leaves.leaf[j].size_lg2,
+				    (unsigned int)__ffs64(k4), "%s: va %llx",
+				    cfg->name, va[j]);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va[j]), pa,
+				    "%s: va %llx", cfg->name, va[j]);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_phys(ctx, va[j] + k4 - 1),
+				    pa + k4 - 1, "%s: va %llx", cfg->name,
+				    va[j]);
+	}
+	for (s = 0; s != nspans; s++) {
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, spans[s].first + k4), 0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, spans[s].last - k4), 0);
+	}
+
+	before = kpt_snap_take(ctx);
+	/* Every hole, and above the last span */
+	for (s = 0; s != nspans; s++) {
+		if (s + 1 != nspans)
+			kpt_edge_gap(ctx, before, spans[s].last + 1,
+				     spans[s + 1].first - 1);
+		else if (spans[s].last != U64_MAX)
+			kpt_edge_gap(ctx, before, spans[s].last + 1, U64_MAX);
+	}
+	if (spans[0].first)
+		kpt_edge_gap(ctx, before, 0, spans[0].first - 1);
+
+	/* Ranges touching or crossing the ends of a span */
+	for (s = 0; s != nspans; s++) {
+		u64 last = spans[s].last;
+
+		if (last != U64_MAX) {
+			kpt_map_fails(ctx, before, last + 1 - 2 * k4, 0x10000,
+				      k4, 4, -ERANGE, -ERANGE,
+				      "across the end of a span");
+			kpt_map_fails(ctx, before, last + 1 - k4, 0x10000, k4,
+				      2, -ERANGE, -ERANGE,
+				      "from the last granule of a span");
+			kpt_map_fails(ctx, before, last + 1 - 2 * k4, 0x10000,
+				      k4, 3, -ERANGE, -ERANGE,
+				      "from a free granule across the end");
+			kpt_unmap_nothing(ctx, before, last + 1 - k4, 2 * k4,
+					  "unmap across the end of a span");
+		}
+		if (spans[s].first) {
+			u64 first = spans[s].first;
+
+			kpt_map_fails(ctx, before, first - k4, 0x10000, k4, 2,
+				      -ERANGE, -ERANGE,
+				      "across the start of a span");
+			kpt_map_fails(ctx, before, first - 2 * k4, 0x10000,
+				      k4, 2, -ERANGE, -ERANGE,
+				      "up to the start of a span");
+			kpt_unmap_nothing(ctx, before, first - k4, 2 * k4,
+					  "unmap across the start of a span");
+		}
+		/* From the top of this span to the bottom of the next */
+		if (s + 1 != nspans) {
+			u64 len = spans[s + 1].first - last + 2 * k4 - 1;
+
+			kpt_map_fails(ctx, before, last + 1 - k4, 0, k4,
+				      len / k4, -ERANGE, -ERANGE,
+				      "from one span to the next");
+			kpt_unmap_nothing(ctx, before, last + 1 - k4, len,
+					  "unmap from one span to the next");
+		}
+	}
+	kpt_snap_put(before);
+
+	/* Each ends where it was mapped, nothing more to unmap */
+	for (j = 0; j != n; j++)
+		KUNIT_EXPECT_EQ_MSG(test, kpt_unmap(ctx, va[j], k4), k4,
+				    "%s: va %llx", cfg->name, va[j]);
+	kpt_check_empty(ctx, "after unmapping the edges");
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_test_va_edges(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		kpt_va_edges(test, &kpt_cfgs[i]);
+}
+
 /* Random differential test against a list of mapped intervals */
 
 #define KPT_RND_MAX_IV 160
+/* Operations per configuration; a personality with many may use fewer */
+#ifndef KPT_RND_OPS
 #define KPT_RND_OPS 10000
+#endif
 #define KPT_RND_CHECK_EVERY 1000
 
 struct kpt_iv {
@@ -1606,7 +2003,7 @@ struct kpt_rnd {
 	unsigned int n;
 	unsigned int zone_lg2;
 	unsigned int nzones;
-	u64 zones[3];
+	u64 zones[3 * KPT_MAX_SPANS];
 	unsigned int bad_leaves;
 	/* What the run did, to show it did something */
 	unsigned int maps;
@@ -1727,8 +2124,7 @@ static void kpt_rnd_map(struct kpt_rnd *r)
 		va = iv->va + (kpt_rnd(r, 0, iv->last - iv->va) &
 			       ~(ctx->min_pgsize - 1));
 		pa = ctx->min_pgsize;
-		if (va + len - 1 < va ||
-		    (va + len - 1) > kpt_max(ctx->cfg->vasz_lg2))
+		if (kpt_span_of(ctx->cfg, va, va + len - 1) < 0)
 			return;
 	}
 	last = va + len - 1;
@@ -1760,7 +2156,7 @@ static void kpt_rnd_map(struct kpt_rnd *r)
 	r->iv[i].va = va;
 	r->iv[i].last = last;
 	r->iv[i].pa = pa;
-	r->iv[i].prot = prot & KPT_REF_PROT_MASK;
+	r->iv[i].prot = kpt_ref_prot_norm(prot);
 	r->n++;
 	r->max_n = max(r->max_n, r->n);
 }
@@ -1775,6 +2171,9 @@ static void kpt_rnd_unmap(struct kpt_rnd *r)
 		return;
 	i = kpt_rnd(r, 0, r->n - 1);
 	j = min_t(unsigned int, r->n - 1, i + kpt_rnd(r, 0, 2));
+	/* Not across a hole of the IOVA space */
+	while (kpt_span_of(r->ctx->cfg, r->iv[i].va, r->iv[j].last) < 0)
+		j--;
 	va = r->iv[i].va;
 	last = r->iv[j].last;
 	for (k = i; k <= j; k++)
@@ -1871,7 +2270,8 @@ static void kpt_rnd_run(struct kunit *test, const struct kpt_cfg *cfg,
 			u64 seed, unsigned int nops)
 {
 	struct kpt_rnd *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	unsigned int i;
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int i, nspans;
 	u64 total = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -1881,13 +2281,21 @@ static void kpt_rnd_run(struct kunit *test, const struct kpt_cfg *cfg,
 	r->seed = seed;
 	r->state = seed;
 
-	/* The bottom, across the top of the first levels, and the top */
-	r->zone_lg2 = min3(34U, cfg->vasz_lg2 - 2U, cfg->oasz_lg2 - 2U);
-	r->zones[r->nzones++] = 0;
-	if (cfg->vasz_lg2 > 40)
-		r->zones[r->nzones++] = BIT_ULL(39) - BIT_ULL(r->zone_lg2 - 1);
-	r->zones[r->nzones++] = kpt_max(cfg->vasz_lg2) -
-				kpt_max(r->zone_lg2);
+	/*
+	 * In every span: the bottom, across the top of the first levels, and
+	 * the top.
+	 */
+	nspans = kpt_ref_spans(cfg, spans);
+	r->zone_lg2 = min(34U, cfg->oasz_lg2 - 2U);
+	for (i = 0; i != nspans; i++)
+		r->zone_lg2 = min(r->zone_lg2, spans[i].lg2 - 2);
+	for (i = 0; i != nspans; i++) {
+		r->zones[r->nzones++] = spans[i].first;
+		if (spans[i].lg2 > 40)
+			r->zones[r->nzones++] = spans[i].first + BIT_ULL(39) -
+						BIT_ULL(r->zone_lg2 - 1);
+		r->zones[r->nzones++] = spans[i].last - kpt_max(r->zone_lg2);
+	}
 
 	for (r->op = 0; r->op != nops && !r->failed; r->op++) {
 		unsigned int roll = kpt_rnd(r, 0, 99);
@@ -1952,6 +2360,7 @@ static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_unmap_gather),
 	KUNIT_CASE(kpt_test_deinit),
 	KUNIT_CASE(kpt_test_dynamic_top),
+	KUNIT_CASE(kpt_test_va_edges),
 	KUNIT_CASE(kpt_test_random),
 	{}
 };

@@ -108,7 +108,8 @@ struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (WARN_ON(order > MAX_PAGE_ORDER))
 		return NULL;
-	if (posix_memalign(&mem, PAGE_SIZE, npages * PAGE_SIZE))
+	/* Naturally aligned, like the buddy allocator's (ARM 16K/64K tables) */
+	if (posix_memalign(&mem, npages * PAGE_SIZE, npages * PAGE_SIZE))
 		return NULL;
 	/* Pages the caller did not ask to be zeroed hold junk */
 	memset(mem, (gfp & __GFP_ZERO) ? 0 : 0x5a, npages * PAGE_SIZE);

@@ -312,7 +312,6 @@ int pt_iommu_x86_64_init(struct pt_iommu_x86_64 *table,
 void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
 			     struct pt_iommu_x86_64_hw_info *info);
 
-
 /**
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
  * @PT_FEAT_ARMV8_S2: A stage 2 table (S2AP, MemAttr, concatenated tops);

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suites of the x86-64 page table (VT-d first stage, AMD v2).
+ *
+ * The test personality below encodes and decodes entries from the Intel
+ * SDM, volume 3A, chapter "Paging", sections on 4-level and 5-level paging
+ * (the same facts as arch/x86/include/asm/pgtable_types.h and the AMD v2
+ * and VT-d first-stage drivers), not from fmt/x86_64.h, so that the suites
+ * check the engine against an independent reading of the format.
+ */
+#define PT_FMT x86_64
+
+#include "fmt/x86_64.h"
+#include "generic_pt/pt_iter.h"
+#include "kunit_common.h"
+
+/* Bits of a paging-structure entry, as the SDM numbers them */
+#define X86T_P BIT_ULL(0)	/* Present */
+#define X86T_RW BIT_ULL(1)	/* Read/write: writes allowed */
+#define X86T_US BIT_ULL(2)	/* User/supervisor: user accesses allowed */
+#define X86T_PWT BIT_ULL(3)	/* Page-level write-through */
+#define X86T_PCD BIT_ULL(4)	/* Page-level cache disable */
+#define X86T_A BIT_ULL(5)	/* Accessed */
+#define X86T_D BIT_ULL(6)	/* Dirty, in an entry that maps a page */
+#define X86T_PS BIT_ULL(7)	/* Page size, in a PDPTE or PDE: maps a page */
+#define X86T_PAT_PTE BIT_ULL(7)	/* PAT, in a PTE (the 4K page entry) */
+#define X86T_G BIT_ULL(8)	/* Global, in an entry that maps a page */
+#define X86T_PAT_LARGE BIT_ULL(12)	/* PAT, in a PDPTE or PDE with PS */
+#define X86T_XD BIT_ULL(63)	/* Execute disable */
+/* Physical address bits (up to MAXPHYADDR 52) */
+#define X86T_ADDR_4K GENMASK_ULL(51, 12)	/* PTE, and every table */
+#define X86T_ADDR_2M GENMASK_ULL(51, 21)	/* PDE with PS */
+#define X86T_ADDR_1G GENMASK_ULL(51, 30)	/* PDPTE with PS */
+
+/* 512 entries of 8 bytes; 4-level paging has 48-bit, 5-level 57-bit VAs */
+#define X86T_PAGE_LG2 12
+#define X86T_LEVEL_BITS 9
+#define X86T_VA_4LEVEL 48
+#define X86T_VA_5LEVEL 57
+
+/*
+ * Engine level 0 is the PT (4K pages), 1 the PD (2M pages with PS), 2 the
+ * PDPT (1G pages with PS, where the hardware has them), 3 the PML4 and 4 the
+ * PML5.
+ */
+#define KPT_REF_MAX_LEVEL 4
+#define KPT_REF_PROT_MASK \
+	(IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO)
+/*
+ * The IOMMU sets A and D as it walks; D is what a re-written entry must not
+ * lose (A is preset in every entry anyway).
+ */
+#define KPT_REF_HW_LEAF_BITS (X86T_A | X86T_D)
+#define KPT_REF_HW_KEPT_BITS X86T_D
+
+static unsigned int kpt_ref_item_lg2(unsigned int level)
+{
+	return X86T_PAGE_LG2 + X86T_LEVEL_BITS * level;
+}
+
+static unsigned int kpt_ref_items_lg2(unsigned int level)
+{
+	return X86T_LEVEL_BITS;
+}
+
+/* The address bits of a page mapped at @level */
+static u64 kpt_ref_page_addr_mask(unsigned int level)
+{
+	switch (level) {
+	case 0:
+		return X86T_ADDR_4K;
+	case 1:
+		return X86T_ADDR_2M;
+	default:
+		return X86T_ADDR_1G;
+	}
+}
+
+/* 4K in a PT, 2M in a PD, 1G in a PDPT if the hardware has 1G pages */
+static u64 kpt_ref_level_sizes(const struct kpt_cfg *cfg, unsigned int level)
+{
+	unsigned int size_lg2 = kpt_ref_item_lg2(level);
+
+	if (level > 2 ||
+	    (level == 2 && !(cfg->features & BIT(PT_FEAT_X86_64_1G_PAGES))) ||
+	    size_lg2 > cfg->oasz_lg2)
+		return 0;
+	return BIT_ULL(size_lg2);
+}
+
+/* 4-level paging for a 48-bit IOVA, 5-level paging for a 57-bit one */
+static unsigned int kpt_ref_levels(const struct kpt_cfg *cfg)
+{
+	switch (cfg->vasz_lg2) {
+	case X86T_VA_4LEVEL:
+		return 4;
+	case X86T_VA_5LEVEL:
+		return 5;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Canonical addresses: bits 63 down to the top bit of the VA all equal. The
+ * lower half is [0, 2^(vasz - 1)), the upper half the same size below 2^64.
+ */
+static unsigned int kpt_ref_spans(const struct kpt_cfg *cfg,
+				  struct kpt_span *spans)
+{
+	unsigned int half_lg2 = cfg->vasz_lg2 - 1;
+
+	spans[0].first = 0;
+	spans[0].last = kpt_max(half_lg2);
+	spans[0].lg2 = half_lg2;
+	spans[1].first = ~kpt_max(half_lg2);
+	spans[1].last = U64_MAX;
+	spans[1].lg2 = half_lg2;
+	return 2;
+}
+
+/* The walker sign extends the VA from its top bit */
+static u64 kpt_ref_va_of(const struct kpt_cfg *cfg, u64 va)
+{
+	u64 low = kpt_max(cfg->vasz_lg2);
+
+	va &= low;
+	if (va & BIT_ULL(cfg->vasz_lg2 - 1))
+		va |= ~low;
+	return va;
+}
+
+/* Attribute bits of a page, as the IOMMU drivers write them */
+static u64 kpt_ref_prot_bits(unsigned int prot)
+{
+	/* DMA is checked as a user access; A preset, nothing to write back */
+	u64 bits = X86T_US | X86T_A;
+
+	/* D preset too on a writable page */
+	if (prot & IOMMU_WRITE)
+		bits |= X86T_RW | X86T_D;
+	if (prot & IOMMU_NOEXEC)
+		bits |= X86T_XD;
+	/* PAT entry 3 (PCD, PWT), UC with the power-on PAT */
+	if (prot & IOMMU_MMIO)
+		bits |= X86T_PWT | X86T_PCD;
+	return bits;
+}
+
+/* A present entry can always be read: a page neither R nor W is refused */
+static int kpt_ref_prot_err(unsigned int prot)
+{
+	return prot & (IOMMU_READ | IOMMU_WRITE) ? 0 : -EINVAL;
+}
+
+static unsigned int kpt_ref_prot_norm(unsigned int prot)
+{
+	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO));
+}
+
+static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
+{
+	ent->type = KPT_REF_BAD;
+	ent->why = why;
+}
+
+/* Decode the entry at @index of a table of engine level @level */
+static void kpt_ref_decode(const void *table, unsigned int level,
+			   unsigned int index, struct kpt_ref_entry *ent)
+{
+	u64 word = kpt_word(table, index);
+	u64 allowed, addr;
+
+	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
+
+	if (!(word & X86T_P)) {
+		/* The engine clears entries to zero */
+		if (word)
+			return kpt_ref_bad(ent, "non-present entry not zero");
+		ent->type = KPT_REF_EMPTY;
+		return;
+	}
+
+	if (level && !(word & X86T_PS)) {
+		/* A PML5E, PML4E, PDPTE or PDE referencing a table */
+		addr = word & X86T_ADDR_4K;
+		if (word != (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
+			return kpt_ref_bad(ent, "table entry bits");
+		ent->type = KPT_REF_TABLE;
+		ent->oa = addr;
+		return;
+	}
+	if (level > 2)
+		return kpt_ref_bad(ent, "PS set in a PML4E or PML5E");
+
+	/*
+	 * A page: a PTE, or a PDE or PDPTE with PS. The engine never writes
+	 * PAT or G, and below the address of a large page there are only the
+	 * PAT bit and reserved bits.
+	 */
+	addr = word & kpt_ref_page_addr_mask(level);
+	allowed = X86T_P | X86T_RW | X86T_US | X86T_PWT | X86T_PCD | X86T_A |
+		  X86T_D | X86T_XD | addr;
+	if (level)
+		allowed |= X86T_PS;
+	if (word & ~allowed)
+		return kpt_ref_bad(ent, "page bits the engine never writes");
+	if (!(word & X86T_US) || !(word & X86T_A))
+		return kpt_ref_bad(ent, "page without US and A");
+	if (!(word & X86T_RW) != !(word & X86T_D))
+		return kpt_ref_bad(ent, "D not preset exactly on writable pages");
+	if (!(word & X86T_PWT) != !(word & X86T_PCD))
+		return kpt_ref_bad(ent, "cache bits neither WB nor UC");
+
+	ent->type = KPT_REF_LEAF;
+	ent->oa = addr;
+	ent->size_lg2 = kpt_ref_item_lg2(level);
+	ent->prot = IOMMU_READ;
+	if (word & X86T_RW)
+		ent->prot |= IOMMU_WRITE;
+	if (word & X86T_XD)
+		ent->prot |= IOMMU_NOEXEC;
+	if (word & X86T_PCD)
+		ent->prot |= IOMMU_MMIO;
+}
+
+/* The word a page of 2^size_lg2 bytes at @oa must be written as */
+static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
+			     unsigned int size_lg2, unsigned int prot)
+{
+	u64 word = X86T_P | kpt_ref_prot_bits(prot) | oa;
+
+	if (level)
+		word |= X86T_PS;
+	return word;
+}
+
+/*
+ * A table entry: rights are the intersection of every level, so it allows
+ * everything and the page decides; A preset.
+ */
+static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
+{
+	return X86T_P | X86T_RW | X86T_US | X86T_A | table_pa;
+}
+
+/* The cut suite: the dirty bit, and one word as the IOMMU reads it */
+#define KPT_REF_DIRTY X86T_D
+
+/*
+ * What the walker makes of the one entry it reads at a level while
+ * translating an IOVA. A table entry (PS clear above the PT) lets writes
+ * through with R/W set and nothing without U/S (DMA is a user access); its
+ * XD is not modelled, the engine never sets it and kpt_ref_decode() checks
+ * table entries bit for bit. A page: a PTE, or a PDE or PDPTE with PS, its
+ * address above its size (bit 12 of a large page is PAT). A and D allowed.
+ */
+static void kpt_ref_hw_decode(unsigned int level, u64 word,
+			      struct kpt_ref_entry *ent)
+{
+	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
+	if (!(word & X86T_P)) {
+		ent->type = KPT_REF_EMPTY;
+		return;
+	}
+	if (level && !(word & X86T_PS)) {
+		ent->type = KPT_REF_TABLE;
+		ent->oa = word & X86T_ADDR_4K;
+		ent->prot = IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO | IOMMU_CACHE;
+		if (word & X86T_RW)
+			ent->prot |= IOMMU_WRITE;
+		if (!(word & X86T_US))
+			ent->prot = 0;
+		return;
+	}
+	if (level > 2)
+		return kpt_ref_bad(ent, "PS set in a PML4E or PML5E");
+	ent->type = KPT_REF_LEAF;
+	ent->oa = word & kpt_ref_page_addr_mask(level);
+	ent->size_lg2 = kpt_ref_item_lg2(level);
+	ent->prot = IOMMU_READ;
+	if (word & X86T_RW)
+		ent->prot |= IOMMU_WRITE;
+	if (word & X86T_XD)
+		ent->prot |= IOMMU_NOEXEC;
+	if (word & X86T_PCD)
+		ent->prot |= IOMMU_MMIO;
+	if (!(word & X86T_US))
+		ent->prot = 0;
+}
+
+static int kpt_fmt_init(struct KPT_TABLE *table, const struct kpt_cfg *cfg,
+			const struct pt_iommu_driver_ops *ops)
+{
+	struct pt_iommu_x86_64_cfg x86_cfg = {
+		.common = {
+			.driver_ops = cfg->no_driver_ops ? NULL : ops,
+			.features = cfg->features,
+			.max_vasz_lg2 = cfg->vasz_lg2,
+			.max_oasz_lg2 = cfg->oasz_lg2,
+			.nid = NUMA_NO_NODE,
+		},
+	};
+
+	if (cfg->dyn_start_levels)
+		x86_cfg.common.features |= BIT(PT_FEAT_DYNAMIC_TOP);
+	return pt_iommu_x86_64_init(table, &x86_cfg, GFP_KERNEL);
+}
+
+/* The top from what the driver programs: root table and paging levels */
+static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
+		       unsigned int *top_level)
+{
+	struct pt_iommu_x86_64_hw_info info = {};
+
+	pt_iommu_x86_64_hw_info(table, &info);
+	if ((info.levels != 4 && info.levels != 5) ||
+	    (info.root_pa & ~X86T_ADDR_4K))
+		return -EINVAL;
+	*top_pa = info.root_pa;
+	*top_level = info.levels - 1;
+	return 0;
+}
+
+static const unsigned int kpt_fmt_prots[] = {
+	IOMMU_READ,
+	IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ | IOMMU_NOEXEC,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO,
+	IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE | IOMMU_PRIV,
+};
+
+static const unsigned int kpt_prots[] = {
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC,
+	IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO,
+	IOMMU_WRITE | IOMMU_MMIO,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+};
+
+#define KPT_X86_1G BIT(PT_FEAT_X86_64_1G_PAGES)
+
+static const struct kpt_cfg kpt_cfgs[] = {
+	{ .name = "4lvl-1g", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = KPT_X86_1G },
+	{ .name = "4lvl-oa46", .vasz_lg2 = 48, .oasz_lg2 = 46 },
+	{ .name = "5lvl-1g-oa40", .vasz_lg2 = 57, .oasz_lg2 = 40,
+	  .features = KPT_X86_1G },
+	{ .name = "5lvl", .vasz_lg2 = 57, .oasz_lg2 = 52 },
+};
+
+static const struct kpt_cfg kpt_bad_cfgs[] = {
+	{ .name = "va47", .vasz_lg2 = 47, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "va49", .vasz_lg2 = 49, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "va56", .vasz_lg2 = 56, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "va64", .vasz_lg2 = 64, .oasz_lg2 = 52, .err = -EINVAL },
+	{ .name = "oa31", .vasz_lg2 = 48, .oasz_lg2 = 31, .err = -EINVAL },
+	{ .name = "oa53", .vasz_lg2 = 57, .oasz_lg2 = 53, .err = -EINVAL },
+	{ .name = "dyn", .vasz_lg2 = 57, .oasz_lg2 = 52,
+	  .dyn_start_levels = 4, .err = -EOPNOTSUPP },
+	/* No contiguous pages to re-size in place */
+	{ .name = "oa-size-change", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = BIT(PT_FEAT_OA_SIZE_CHANGE), .err = -EOPNOTSUPP },
+};
+
+#include "kunit_fmt.h"
+#include "kunit_iommu.h"
+#include "kunit_driver.h"
+
+/*
+ * Canonical addresses written out: the indices the SDM takes from a VA
+ * (bits 56:48 for the PML5, 47:39 the PML4, 38:30 the PDPT, 29:21 the PD,
+ * 20:12 the PT) at the lowest and highest canonical addresses of each half,
+ * and what lies just outside them.
+ */
+struct kpt_x86_addr {
+	u64 va;
+	unsigned int index[5];
+};
+
+struct kpt_x86_paging {
+	const struct kpt_cfg *cfg;
+	u64 lower_last;
+	u64 upper_first;
+	struct kpt_x86_addr mapped[4];
+	u64 outside[4];
+};
+
+static const struct kpt_x86_paging kpt_x86_pagings[] = {
+	{
+		.cfg = &kpt_cfgs[0],
+		.lower_last = 0x00007fffffffffffULL,
+		.upper_first = 0xffff800000000000ULL,
+		/* Indices from the PT up to the PML4 */
+		.mapped = {
+			{ 0x0000000000000000ULL, { 0, 0, 0, 0 } },
+			{ 0x00007ffffffff000ULL, { 511, 511, 511, 255 } },
+			{ 0xffff800000000000ULL, { 0, 0, 0, 256 } },
+			{ 0xfffffffffffff000ULL, { 511, 511, 511, 511 } },
+		},
+		.outside = {
+			0x0000800000000000ULL, 0xffff7ffffffff000ULL,
+			0x8000000000000000ULL, 0x00ff000000000000ULL,
+		},
+	},
+	{
+		.cfg = &kpt_cfgs[3],
+		.lower_last = 0x00ffffffffffffffULL,
+		.upper_first = 0xff00000000000000ULL,
+		/* Indices from the PT up to the PML5 */
+		.mapped = {
+			{ 0x0000000000000000ULL, { 0, 0, 0, 0, 0 } },
+			{ 0x00fffffffffff000ULL, { 511, 511, 511, 511, 255 } },
+			{ 0xff00000000000000ULL, { 0, 0, 0, 0, 256 } },
+			{ 0xfffffffffffff000ULL, { 511, 511, 511, 511, 511 } },
+		},
+		.outside = {
+			0x0100000000000000ULL, 0xfefffffffffff000ULL,
+			0x8000000000000000ULL, 0x7ffffffffffff000ULL,
+		},
+	},
+};
+
+/* Follow the written-out indices from the root down to the 4K page */
+static void kpt_x86_follow(struct kpt_ctx *ctx, const struct kpt_x86_addr *a,
+			   u64 pa)
+{
+	struct kunit *test = ctx->test;
+	unsigned int level;
+	u64 table_pa, word;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_top(&ctx->table, &table_pa, &level), 0);
+	for (; level; level--) {
+		word = kpt_word(phys_to_virt(table_pa), a->index[level]);
+		KUNIT_EXPECT_EQ_MSG(test, word & (X86T_P | X86T_PS), X86T_P,
+				    "%s: va %llx level %u index %u: %016llx",
+				    ctx->cfg->name, a->va, level,
+				    a->index[level], word);
+		if ((word & (X86T_P | X86T_PS)) != X86T_P)
+			return;
+		table_pa = word & X86T_ADDR_4K;
+	}
+	word = kpt_word(phys_to_virt(table_pa), a->index[0]);
+	KUNIT_EXPECT_EQ_MSG(test, word & (X86T_P | X86T_ADDR_4K), X86T_P | pa,
+			    "%s: va %llx: PTE %016llx", ctx->cfg->name, a->va,
+			    word);
+}
+
+static void kpt_x86_test_canonical(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_x86_pagings); i++) {
+		const struct kpt_x86_paging *pg = &kpt_x86_pagings[i];
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_ctx *ctx;
+		struct kpt_snap *before;
+
+		/* The personality's spans are the canonical halves */
+		KUNIT_ASSERT_EQ(test, kpt_ref_spans(pg->cfg, spans), 2);
+		KUNIT_EXPECT_EQ(test, spans[0].first, 0);
+		KUNIT_EXPECT_EQ(test, spans[0].last, pg->lower_last);
+		KUNIT_EXPECT_EQ(test, spans[1].first, pg->upper_first);
+		KUNIT_EXPECT_EQ(test, spans[1].last, U64_MAX);
+
+		ctx = kpt_ctx_new(test, pg->cfg);
+		for (j = 0; j != ARRAY_SIZE(pg->mapped); j++)
+			kpt_map_ok(ctx, pg->mapped[j].va, 0x1000000 + j * 0x1000,
+				   KPT_SZ_4K, IOMMU_READ | IOMMU_WRITE);
+		for (j = 0; j != ARRAY_SIZE(pg->mapped); j++) {
+			kpt_x86_follow(ctx, &pg->mapped[j],
+				       0x1000000 + j * 0x1000);
+			KUNIT_EXPECT_EQ(test,
+					kpt_phys(ctx, pg->mapped[j].va + 0xabc),
+					0x1000abcULL + j * 0x1000);
+		}
+
+		before = kpt_snap_take(ctx);
+		for (j = 0; j != ARRAY_SIZE(pg->outside); j++) {
+			u64 va = pg->outside[j];
+
+			kpt_map_fails(ctx, before, va, 0x2000000, KPT_SZ_4K, 1,
+				      -ERANGE, -ERANGE, "non-canonical");
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va), 0);
+			kpt_unmap_nothing(ctx, before, va, KPT_SZ_4K,
+					  "unmap non-canonical");
+		}
+		/* Touching the hole from either side */
+		kpt_map_fails(ctx, before, pg->lower_last + 1 - KPT_SZ_4K,
+			      0x2000000, KPT_SZ_4K, 2, -ERANGE, -ERANGE,
+			      "lower half into the hole");
+		kpt_map_fails(ctx, before, pg->upper_first - KPT_SZ_4K,
+			      0x2000000, KPT_SZ_4K, 2, -ERANGE, -ERANGE,
+			      "hole into the upper half");
+		kpt_snap_put(before);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/*
+ * Bits the engine never writes but the SDM defines: the walker ignores bits
+ * 11:9 and 62:52 of every entry (software may use them), bit 7 of a PTE is
+ * PAT not PS, and bit 12 of a large page is PAT, not an address bit.
+ */
+static void kpt_x86_test_foreign_bits(struct kunit *test)
+{
+	static const u64 ignored = GENMASK_ULL(11, 9) | GENMASK_ULL(62, 52);
+	static const struct {
+		unsigned int level;
+		u64 word;
+		u64 oa;
+	} pages[] = {
+		{ 0, X86T_P | X86T_PAT_PTE | 0x123456789000ULL,
+		  0x123456789000ULL },
+		{ 1, X86T_P | X86T_PS | X86T_PAT_LARGE | 0x123456600000ULL,
+		  0x123456600000ULL },
+		{ 2, X86T_P | X86T_PS | X86T_PAT_LARGE | 0x000fffffc0000000ULL,
+		  0x000fffffc0000000ULL },
+	};
+	struct kpt_fmt fmt;
+	unsigned int i, level;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
+	for (i = 0; i != ARRAY_SIZE(pages); i++) {
+		((__le64 *)fmt.buf)[3] = cpu_to_le64(pages[i].word | ignored);
+		kpt_fmt_at(&fmt, pages[i].level, 3);
+		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt.pts),
+				    PT_ENTRY_OA, "level %u", pages[i].level);
+		KUNIT_EXPECT_EQ_MSG(test, pt_entry_oa(&fmt.pts), pages[i].oa,
+				    "level %u", pages[i].level);
+		KUNIT_EXPECT_EQ(test, pt_entry_oa_lg2sz(&fmt.pts),
+				kpt_ref_item_lg2(pages[i].level));
+	}
+	/* Ignored bits in a table entry do not move the table */
+	for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {
+		((__le64 *)fmt.buf)[5] = cpu_to_le64(X86T_P | X86T_RW |
+						     0x000ffffffffff000ULL |
+						     ignored);
+		kpt_fmt_at(&fmt, level, 5);
+		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt.pts),
+				    PT_ENTRY_TABLE, "level %u", level);
+		KUNIT_EXPECT_EQ_MSG(test, pt_table_pa(&fmt.pts),
+				    0x000ffffffffff000ULL, "level %u", level);
+	}
+	kfree(fmt.buf);
+}
+
+static struct kunit_case kpt_x86_cases[] = {
+	KUNIT_CASE(kpt_x86_test_canonical),
+	KUNIT_CASE(kpt_x86_test_foreign_bits),
+	{}
+};
+
+static struct kunit_suite kpt_x86_suite = {
+	.name = KPT_SUITE_NAME("canonical"),
+	.init = kpt_iommu_init,
+	.test_cases = kpt_x86_cases,
+};
+
+#include "kunit_cut.h"
+#include "kunit_incoherent.h"
+
+kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
+		  &kpt_x86_suite, &kpt_cut_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of the Generic PT x86-64 page table");
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
