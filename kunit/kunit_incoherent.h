@@ -414,6 +414,12 @@ static void kpt_inc_dma_map(struct pt_iommu_test_hooks *hooks, void *table,
 	t->state = KPT_INC_MAPPED;
 	t->reachable = false;
 	t->grown = false;
+	/*
+	 * A new table in memory freed earlier in the same operation (the
+	 * kernel's allocator hands the page straight back): its syncs count
+	 * afresh.
+	 */
+	t->op_syncs = 0;
 	t->op_maps++;
 }
 

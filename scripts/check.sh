@@ -57,6 +57,12 @@ else
 	echo "=== user: HOOK: no user/Makefile yet, user-space suites not run"
 fi
 
+# The concurrency suites race real threads: ThreadSanitizer in user space.
+if [ -f user/Makefile ]; then
+	step user-tsan "$MAKE" -C user run-tsan
+	args+=(--ktap "user-tsan:$LOGS/user-tsan.log:$status")
+fi
+
 for gate in checkpatch sparse kerneldoc; do
 	step "$gate" bash scripts/kernel.sh "$gate"
 	args+=(--gate "$gate:$status")
