@@ -163,6 +163,12 @@ static struct pt_table_p *__table_alloc(struct pt_iommu *iommu_table,
 
 	if (test && test->fail_alloc > 0 && --test->fail_alloc == 0)
 		return NULL;
+	/*
+	 * Tables larger than a page are compound, so the put_page() of the
+	 * driver's iommu_put_pages_list() releases all of one.
+	 */
+	if (table_mem_order(lg2sz))
+		gfp |= __GFP_COMP;
 	mem = iommu_alloc_pages_node(iommu_table->nid, gfp,
 				     table_mem_order(lg2sz));
 	if (!mem)
@@ -206,9 +212,17 @@ static void table_defer_free(struct pt_iommu *iommu_table,
 			     struct list_head *free_list,
 			     struct pt_table_p *table)
 {
+	struct page *page = virt_to_page(table);
+	unsigned int order = table_mem_order(PT_TABLEMEM_LG2SZ);
+
 	if (table_incoherent(iommu_table))
 		table_dma_unmap(iommu_table, table, PT_TABLEMEM_LG2SZ);
-	list_add_tail(&virt_to_page(table)->lru, free_list);
+	/* iommu_put_pages_list() un-accounts one page per entry of the list */
+	if (order) {
+		__iommu_free_account(page, order);
+		__iommu_alloc_account(page, 0);
+	}
+	list_add_tail(&page->lru, free_list);
 }
 
 /*
@@ -296,6 +310,20 @@ static bool range_within_top(const struct pt_range *range)
 		return true;
 	return range->max_vasz_lg2 >= 64 ||
 	       log2_div(range->last_va, range->max_vasz_lg2) == 0;
+}
+
+/*
+ * Nothing is mapped beyond the current top of a dynamic top table: clip the
+ * range to it. Return: false when none of the range is below the top.
+ */
+static bool range_clip_to_top(struct pt_range *range)
+{
+	if (range_within_top(range))
+		return true;
+	if (log2_div(range->va, range->max_vasz_lg2))
+		return false;
+	range->last_va = log2_to_max_int(range->max_vasz_lg2);
+	return true;
 }
 
 /* iova_to_phys */
@@ -742,12 +770,8 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
 	    make_range(&iommu_table->common, &range, iova, len))
 		return 0;
-	/* Nothing is mapped beyond the current top */
-	if (!range_within_top(&range)) {
-		if (log2_div(range.va, range.max_vasz_lg2))
-			return 0;
-		range.last_va = log2_to_max_int(range.max_vasz_lg2);
-	}
+	if (!range_clip_to_top(&range))
+		return 0;
 
 	/*
 	 * The flush covers everything the walk went over: a stop leaves
@@ -931,11 +955,8 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 	ret = make_range(&iommu_table->common, &range, iova, size);
 	if (ret)
 		return ret;
-	if (!range_within_top(&range)) {
-		if (log2_div(range.va, range.max_vasz_lg2))
-			return 0;
-		range.last_va = log2_to_max_int(range.max_vasz_lg2);
-	}
+	if (!range_clip_to_top(&range))
+		return 0;
 	args.first_va = range.va;
 	args.last_va = range.last_va;
 	return pt_walk_range(&range, __read_and_clear_dirty_walk, &args);

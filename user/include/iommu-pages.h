@@ -12,6 +12,15 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 
+/* The kernel keeps page statistics here; user space has none to keep */
+static inline void __iommu_alloc_account(struct page *page, int order)
+{
+}
+
+static inline void __iommu_free_account(struct page *page, int order)
+{
+}
+
 static inline struct page *__iommu_alloc_pages(gfp_t gfp, int order)
 {
 	return alloc_pages(gfp | __GFP_ZERO, order);
