@@ -670,7 +670,6 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_unmap_args *unmap = arg;
-	unsigned int table_lg2 = pt_table_lg2sz(&pts);
 	unsigned int oasz_lg2;
 	unsigned int nitems;
 	bool discard_lower;
@@ -682,8 +681,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	 * it: it only has to be walked to count the bytes and find the lower
 	 * tables, its entries can stay as they are until the IOTLB flush.
 	 */
-	discard = table != range->top_table && !log2_mod(range->va, table_lg2) &&
-		  range->last_va - range->va >= log2_to_max_int(table_lg2);
+	discard = table != range->top_table &&
+		  pt_range_covers(range, pt_table_lg2sz(&pts));
 
 	while (pts.index < pts.end_index) {
 		switch (pt_load_entry(&pts)) {

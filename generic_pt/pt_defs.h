@@ -113,7 +113,6 @@ static inline bool pts_feature(const struct pt_state *pts,
 #define log2_div(a, b_lg2) log2_div_t(a, b_lg2)
 #define log2_div_eq(a, b, c_lg2) log2_div_eq_t(a, b, c_lg2)
 #define log2_mod(a, b_lg2) log2_mod_t(a, b_lg2)
-#define log2_mod_eq_max(a, b_lg2) log2_mod_eq_max_t(a, b_lg2)
 #define log2_set_mod(a, val, b_lg2) log2_set_mod_t(a, val, b_lg2)
 #define log2_set_mod_max(a, b_lg2) log2_set_mod_max_t(a, b_lg2)
 #define vaffs(a) log2_ffs_t(a)
@@ -122,9 +121,7 @@ static inline bool pts_feature(const struct pt_state *pts,
 #define oalog2_to_int(a_lg2) log2_to_int_t(a_lg2)
 #define oalog2_to_max_int(a_lg2) log2_to_max_int_t(a_lg2)
 #define oalog2_div(a, b_lg2) log2_div_t(a, b_lg2)
-#define oalog2_mod(a, b_lg2) log2_mod_t(a, b_lg2)
 #define oalog2_set_mod(a, val, b_lg2) log2_set_mod_t(a, val, b_lg2)
-#define oaffs(a) log2_ffs_t(a)
 #define oaffz(a) log2_ffz_t(a)
 
 #if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)

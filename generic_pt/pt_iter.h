@@ -102,14 +102,18 @@ static inline bool pt_items_empty(const struct pt_state *pts,
 	return true;
 }
 
+/* true when the range from its position on covers a whole aligned 2^lg2 */
+static inline bool pt_range_covers(const struct pt_range *range,
+				   unsigned int lg2)
+{
+	return !log2_mod(range->va, lg2) &&
+	       range->last_va - range->va >= log2_to_max_int(lg2);
+}
+
 /* true when the range covers every IOVA of the item at pts->index */
 static inline bool pt_item_fully_covered(const struct pt_state *pts)
 {
-	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
-	pt_vaddr_t va = pts->range->va;
-
-	return !log2_mod(va, isz_lg2) &&
-	       pts->range->last_va - va >= log2_to_max_int(isz_lg2);
+	return pt_range_covers(pts->range, pt_table_item_lg2sz(pts));
 }
 
 /**

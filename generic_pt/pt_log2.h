@@ -46,12 +46,6 @@ static __always_inline u64 log2_mod_t(u64 a, unsigned int b_lg2)
 	return a & log2_to_max_int_t(b_lg2);
 }
 
-/* a % 2^b_lg2 == 2^b_lg2 - 1 */
-static __always_inline bool log2_mod_eq_max_t(u64 a, unsigned int b_lg2)
-{
-	return log2_mod_t(a, b_lg2) == log2_to_max_int_t(b_lg2);
-}
-
 /* a with its bits below b_lg2 replaced by val */
 static __always_inline u64 log2_set_mod_t(u64 a, u64 val, unsigned int b_lg2)
 {
