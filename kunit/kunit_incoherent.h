@@ -1366,13 +1366,9 @@ static void kpt_inc_test_cut(struct kunit *test)
  */
 static void kpt_inc_test_dynamic_top(struct kunit *test)
 {
-	unsigned int i, level, ndyn = 0;
+	unsigned int i, level;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
-		if (kpt_cfgs[i].dyn_start_levels)
-			ndyn++;
-	if (!ndyn)
-		kunit_skip(test, "no configuration with a dynamic top");
+	kpt_skip_without_dynamic_top(test);
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
