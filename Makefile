@@ -6,7 +6,8 @@
 
 USER_TARGET ?= run
 
-.PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean
+.PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean bench \
+	bench-user
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -17,6 +18,11 @@ help:
 	@echo '                 (QEMU_ARCHES= for a subset)'
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
 	@echo 'make checkpatch | sparse | kerneldoc   one gate'
+	@echo 'make bench       benchmark on UML against io-pgtable-arm and the'
+	@echo '                 AMD v1 io_pgtable: table, CSV and chart in'
+	@echo '                 ~/.cache/generic-pt/bench (BENCH_OUT=)'
+	@echo 'make bench-user  instruction counts of the same operations'
+	@echo '                 (ours) in user space under callgrind'
 	@echo 'make clean       remove the UML build and the user-space build'
 
 kunit:
@@ -41,6 +47,12 @@ user:
 	else \
 		echo 'user: no user/Makefile yet (user-space harness not added)'; \
 	fi
+
+bench:
+	@bash scripts/kernel.sh bench $(KUNIT_ARGS)
+
+bench-user:
+	@$(MAKE) -C user bench
 
 checkpatch sparse kerneldoc:
 	@bash scripts/kernel.sh $@

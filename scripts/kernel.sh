@@ -6,7 +6,7 @@
 #
 # Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
-#                          checkpatch|kerneldoc|clean
+#                          checkpatch|kerneldoc|clean|bench [kunit.py args]
 #
 # Environment:
 #   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
@@ -17,6 +17,7 @@
 #   JOBS              parallel make jobs (default: nproc)
 #   KTAP_LOG          kunit: copy the raw kernel log (KTAP) to this file
 #   KDOC_FLAGS        kerneldoc: extra scripts/kernel-doc flags, e.g. -Wall
+#   BENCH_OUT         bench: report directory (default $CACHE/bench)
 #
 # The project is copied into the tree with rsync, not symlinked: through a
 # symlink, "../x.h" included from a header of ours would resolve against the
@@ -407,13 +408,46 @@ cmd_clean()
 	rm -rf "$BUILD_DIR" "$CACHE/check"
 }
 
-[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|qemu ARCH|sparse|checkpatch|kerneldoc|clean"
+# bench [kunit.py args]: the benchmark suite (kunit/bench.c) on UML, in its
+# own build directory with kunit/bench.kunitconfig, then its report: a
+# table on the console, CSV and a gnuplot chart in BENCH_OUT (default
+# $CACHE/bench). KUnit asserts inside the benchmark make it fail if the
+# compared tables disagree.
+cmd_bench()
+{
+	local out=${BENCH_OUT:-$CACHE/bench} rc=0
+
+	lock
+	cmd_prepare
+	cmd_graft
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-bench}
+	set_build_dir
+	rm -f "$BUILD_DIR/test.log"
+	(cd "$KDIR" && python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig="$ROOT/kunit/bench.kunitconfig" \
+		--build_dir="$BUILD_DIR" --jobs="$JOBS" "$@" 'iommu_pt_bench') \
+		2>&1 | tee "$BUILD_DIR/kunit.out" | unmap_paths || rc=$?
+	note "raw kernel log: $BUILD_DIR/test.log"
+	[ -f "$BUILD_DIR/test.log" ] || die "no kernel log"
+	if [ -n "${KTAP_LOG:-}" ]; then
+		cp "$BUILD_DIR/test.log" "$KTAP_LOG"
+	fi
+	mkdir -p "$out"
+	cp "$BUILD_DIR/test.log" "$out/bench.log"
+	ensure_pkgs gnuplot-nox
+	python3 "$ROOT/scripts/bench_report.py" --out "$out" \
+		"$out/bench.log" || rc=1
+	return $rc
+}
+
+[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|qemu ARCH|sparse|checkpatch|kerneldoc|clean|bench"
 cmd=$1
 shift
 case "$cmd" in
 prepare)	lock; cmd_prepare ;;
 graft)		lock; cmd_prepare; cmd_graft ;;
 kunit)		cmd_kunit "$@" ;;
+bench)		cmd_bench "$@" ;;
 qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
 		cmd_qemu "$@" ;;
 sparse)		cmd_sparse ;;

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Benchmark of Generic PT against the kernel tree's own page tables, run as
+ * a KUnit suite on UML, where kernel code runs natively on the host CPU:
+ *
+ *  - armv8_4k (ARM LPAE stage 1, 4K granule) against io-pgtable-arm
+ *    ARM_64_LPAE_S1;
+ *  - amdv1 against the AMD v1 io_pgtable.c (kunit/bench_amd_v612.c);
+ *  - a memset64() of as many 64-bit entries as the map writes, the floor.
+ *
+ * Every side is driven as the iommu core drives a domain (kunit/bench.h).
+ * The sides take turns inside every repetition, in a rotating order, so the
+ * noise of the machine falls on all of them alike; the medians and the 10th
+ * and 90th percentiles are printed as "iommu_pt_bench:" lines that
+ * scripts/bench_report.py turns into a table, a CSV file and a chart.
+ *
+ * After every map both sides must translate the mapped ranges to the same
+ * physical addresses, and after every unmap to nothing; anything else fails
+ * the test, so a broken path is never timed.
+ */
+#include <kunit/test.h>
+#include <linux/io-pgtable.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/generic_pt/iommu.h>
+
+#include "../../iommu-pages.h"
+#include "bench.h"
+#include "bench_ours.h"
+#include "bench_ref.h"
+
+static unsigned int reps = 41;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "Repetitions of every row (the median is reported)");
+
+#define BENCH_LOOKUPS 1024
+/* The floor's memset64() is repeated this many times more than the batch */
+#define BENCH_FLOOR_REPEAT 16
+
+/*
+ * The clock. UML's clocksource counts in units of 256 ns, too coarse for
+ * single operations: on an x86 host the TSC is read directly and converted
+ * with a calibration against ktime at the start.
+ */
+#ifdef CONFIG_UML_X86
+static u64 bench_tsc_cal_cycles, bench_tsc_cal_ns;
+
+static inline u64 bench_clock(void)
+{
+	u32 lo, hi;
+
+	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static void bench_clock_calibrate(void)
+{
+	u64 c0, c1, t0, t1;
+
+	t0 = ktime_get_ns();
+	c0 = bench_clock();
+	do {
+		t1 = ktime_get_ns();
+	} while (t1 - t0 < 20 * NSEC_PER_MSEC);
+	c1 = bench_clock();
+	bench_tsc_cal_cycles = c1 - c0;
+	bench_tsc_cal_ns = t1 - t0;
+	pr_info("iommu_pt_bench: clocksource,tsc,%llu cycles in %llu ns\n",
+		bench_tsc_cal_cycles, bench_tsc_cal_ns);
+}
+
+/* Picoseconds of a clock interval */
+static u64 bench_clock_ps(u64 delta)
+{
+	return div64_u64(delta * bench_tsc_cal_ns * 1000,
+			 bench_tsc_cal_cycles);
+}
+#else
+static inline u64 bench_clock(void)
+{
+	return ktime_get_ns();
+}
+
+static void bench_clock_calibrate(void)
+{
+	pr_info("iommu_pt_bench: clocksource,ktime,1 ns\n");
+}
+
+static u64 bench_clock_ps(u64 delta)
+{
+	return delta * 1000;
+}
+#endif
+#define BENCH_PROT (IOMMU_READ | IOMMU_WRITE)
+
+enum { BENCH_OURS, BENCH_THEIRS, BENCH_FLOOR, BENCH_NSIDES };
+static const char *const bench_side_names[] = { "ours", "theirs", "floor" };
+
+/* io-pgtable-arm, set up as arm-smmu-v3 sets up a stage 1 domain */
+struct bench_arm {
+	struct io_pgtable_cfg cfg;
+	struct io_pgtable_ops *ops;
+};
+
+static struct bench_arm *bench_arm(struct bench_side *side)
+{
+	return side->priv;
+}
+
+static void bench_arm_tlb_flush_all(void *cookie)
+{
+}
+
+static void bench_arm_tlb_flush_walk(unsigned long iova, size_t size,
+				     size_t granule, void *cookie)
+{
+}
+
+/* arm-smmu-v3 only records the page in the gather here */
+static void bench_arm_tlb_add_page(struct iommu_iotlb_gather *gather,
+				   unsigned long iova, size_t granule,
+				   void *cookie)
+{
+	iommu_iotlb_gather_add_range(gather, iova, granule);
+}
+
+static const struct iommu_flush_ops bench_arm_flush_ops = {
+	.tlb_flush_all = bench_arm_tlb_flush_all,
+	.tlb_flush_walk = bench_arm_tlb_flush_walk,
+	.tlb_add_page = bench_arm_tlb_add_page,
+};
+
+static int bench_arm_map_pages(struct bench_side *side, unsigned long iova,
+			       phys_addr_t paddr, size_t pgsize,
+			       size_t pgcount, int prot, gfp_t gfp,
+			       size_t *mapped)
+{
+	struct io_pgtable_ops *ops = bench_arm(side)->ops;
+
+	return ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, gfp,
+			      mapped);
+}
+
+static size_t bench_arm_unmap_pages(struct bench_side *side,
+				    unsigned long iova, size_t pgsize,
+				    size_t pgcount,
+				    struct iommu_iotlb_gather *gather)
+{
+	struct io_pgtable_ops *ops = bench_arm(side)->ops;
+
+	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
+}
+
+static phys_addr_t bench_arm_iova_to_phys(struct bench_side *side,
+					  unsigned long iova)
+{
+	struct io_pgtable_ops *ops = bench_arm(side)->ops;
+
+	return ops->iova_to_phys(ops, iova);
+}
+
+/* io-pgtable-arm frees its tables during the unmap itself */
+static void bench_arm_iotlb_sync(struct bench_side *side,
+				 struct iommu_iotlb_gather *gather)
+{
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static int bench_arm_init(struct bench_side *side)
+{
+	struct bench_arm *arm;
+
+	arm = kzalloc(sizeof(*arm), GFP_KERNEL);
+	if (!arm)
+		return -ENOMEM;
+	arm->cfg = (struct io_pgtable_cfg) {
+		.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G,
+		.ias = 48,
+		.oas = 48,
+		.coherent_walk = true,
+		.tlb = &bench_arm_flush_ops,
+	};
+	arm->ops = alloc_io_pgtable_ops(ARM_64_LPAE_S1, &arm->cfg, arm);
+	if (!arm->ops) {
+		kfree(arm);
+		return -ENOMEM;
+	}
+	side->name = "theirs";
+	side->priv = arm;
+	side->pgsize_bitmap = arm->cfg.pgsize_bitmap;
+	side->map_pages = bench_arm_map_pages;
+	side->unmap_pages = bench_arm_unmap_pages;
+	side->iova_to_phys = bench_arm_iova_to_phys;
+	side->iotlb_sync = bench_arm_iotlb_sync;
+	return 0;
+}
+
+static void bench_arm_deinit(struct bench_side *side)
+{
+	free_io_pgtable_ops(bench_arm(side)->ops);
+	kfree(bench_arm(side));
+}
+
+/*
+ * Count the tables of an LPAE stage 1 4K-granule walk from lookup level
+ * @lvl (0 to 3), decoding descriptors from the ARM ARM rather than with
+ * io-pgtable-arm: bits 1:0 = 0b11 below level 3 point at a table whose
+ * address is bits 47:12.
+ */
+static size_t bench_arm_count_tables(const u64 *table, unsigned int lvl)
+{
+	size_t n = 1;
+	unsigned int i;
+
+	if (lvl == 3)
+		return n;
+	for (i = 0; i != 512; i++) {
+		u64 d = READ_ONCE(table[i]);
+
+		if ((d & 3) == 3)
+			n += bench_arm_count_tables(phys_to_virt(d & GENMASK_ULL(47, 12)),
+						    lvl + 1);
+	}
+	return n;
+}
+
+/* 48-bit IAS with 4K granule: the walk starts at level 0, TTBR0 */
+static size_t bench_arm_table_bytes(struct bench_side *side)
+{
+	u64 ttbr = bench_arm(side)->cfg.arm_lpae_s1_cfg.ttbr;
+
+	return bench_arm_count_tables(phys_to_virt(ttbr & GENMASK_ULL(47, 12)),
+				      0) * SZ_4K;
+}
+
+/* Bytes of table memory of one side, counted by its own means */
+typedef size_t (*bench_bytes_fn)(struct bench_side *side);
+
+struct bench_fmt {
+	const char *name;
+	bool amd;
+	struct bench_side sides[2];
+	bench_bytes_fn table_bytes[2];
+};
+
+struct bench_ctx {
+	struct kunit *test;
+	struct bench_fmt *fmt;
+	u64 *floor;
+	/* per repetition, picoseconds per operation */
+	u64 *samples[BENCH_NSIDES][4];
+	unsigned long *lookups;
+};
+
+/* Sample slots of a row: map, unmap, iova_to_phys, map precheck */
+enum { BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK };
+static const char *const bench_op_names[] = { "map", "unmap", "iova_to_phys",
+					      "precheck" };
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench_print(struct bench_ctx *ctx, const struct bench_row *row,
+			unsigned int op, unsigned int side, size_t entries)
+{
+	u64 *s = ctx->samples[side][op];
+	u64 med, lo, hi;
+
+	sort(s, reps, sizeof(*s), bench_cmp_u64, NULL);
+	med = s[reps / 2];
+	lo = s[reps / 10];
+	hi = s[reps - 1 - reps / 10];
+	pr_info("iommu_pt_bench: time,%s,%s,%s,%s,%zu,%llu.%03llu,%llu.%03llu,%llu.%03llu,%u\n",
+		ctx->fmt->name, row->name, bench_op_names[op],
+		bench_side_names[side], entries, med / 1000, med % 1000,
+		lo / 1000, lo % 1000, hi / 1000, hi % 1000, reps);
+}
+
+/* Picoseconds per operation of a batch that took @delta clock units */
+static u64 bench_ps(u64 delta, unsigned int nops)
+{
+	return div_u64(bench_clock_ps(delta), nops);
+}
+
+static u64 bench_time_map(struct bench_ctx *ctx, unsigned int r,
+			  unsigned int side)
+{
+	const struct bench_row *row = &bench_rows[r];
+	size_t entries = bench_row_entries(row);
+	u64 pattern = bench_row_paddr(r, 0) | 0x403;
+	unsigned int i, n = row->batch;
+	u64 t0, t1;
+	int ret = 0;
+
+	if (side == BENCH_FLOOR)
+		n *= BENCH_FLOOR_REPEAT;
+	t0 = bench_clock();
+	for (i = 0; i != n; i++) {
+		if (side == BENCH_FLOOR)
+			memset64(ctx->floor, pattern, entries);
+		else
+			ret |= bench_map(&ctx->fmt->sides[side],
+					 bench_row_iova(r, i),
+					 bench_row_paddr(r, i),
+					 bench_row_len(row), BENCH_PROT);
+	}
+	t1 = bench_clock();
+	KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0, "%s %s: map failed",
+			    ctx->fmt->name, row->name);
+	return bench_ps(t1 - t0, n);
+}
+
+static u64 bench_time_unmap(struct bench_ctx *ctx, unsigned int r,
+			    unsigned int side)
+{
+	const struct bench_row *row = &bench_rows[r];
+	size_t entries = bench_row_entries(row);
+	bool short_unmap = false;
+	unsigned int i, n = row->batch;
+	u64 t0, t1;
+
+	if (side == BENCH_FLOOR)
+		n *= BENCH_FLOOR_REPEAT;
+	t0 = bench_clock();
+	for (i = 0; i != n; i++) {
+		if (side == BENCH_FLOOR)
+			memset64(ctx->floor, 0, entries);
+		else
+			short_unmap |= bench_unmap(&ctx->fmt->sides[side],
+						   bench_row_iova(r, i),
+						   bench_row_len(row)) !=
+				       bench_row_len(row);
+	}
+	t1 = bench_clock();
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, short_unmap, "%s %s: short unmap",
+			       ctx->fmt->name, row->name);
+	return bench_ps(t1 - t0, n);
+}
+
+/*
+ * The cost of map's read-only walk that refuses an overlap before writing:
+ * a map of the whole range with only its last page mapped walks all of it
+ * and fails with -EADDRINUSE, having written nothing.
+ */
+static u64 bench_time_precheck(struct bench_ctx *ctx, unsigned int r)
+{
+	const struct bench_row *row = &bench_rows[r];
+	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
+	u64 len = bench_row_len(row), pgsz = 1ULL << row->pgsz_lg2;
+	unsigned long iova = bench_row_iova(r, 0);
+	phys_addr_t pa = bench_row_paddr(r, 0);
+	u64 t0, t1;
+	int ret;
+
+	KUNIT_EXPECT_EQ(ctx->test,
+			bench_map(ours, iova + len - pgsz, pa + len - pgsz,
+				  pgsz, BENCH_PROT), 0);
+	t0 = bench_clock();
+	ret = bench_map(ours, iova, pa, len, BENCH_PROT);
+	t1 = bench_clock();
+	KUNIT_EXPECT_EQ(ctx->test, ret, -EADDRINUSE);
+	KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, iova + len - pgsz, pgsz),
+			pgsz);
+	return bench_clock_ps(t1 - t0);
+}
+
+static u64 bench_time_lookups(struct bench_ctx *ctx, unsigned int side)
+{
+	struct bench_side *s = &ctx->fmt->sides[side];
+	phys_addr_t sum = 0;
+	unsigned int i;
+	u64 t0, t1;
+
+	t0 = bench_clock();
+	for (i = 0; i != BENCH_LOOKUPS; i++)
+		sum += s->iova_to_phys(s, ctx->lookups[i]);
+	t1 = bench_clock();
+	KUNIT_EXPECT_NE(ctx->test, sum, 0);
+	return bench_ps(t1 - t0, BENCH_LOOKUPS);
+}
+
+/*
+ * Both sides translate the first, last and a middle page of every range of
+ * the batch to the expected address, or nothing when @mapped is false.
+ */
+static bool bench_check(struct bench_ctx *ctx, unsigned int r, bool mapped)
+{
+	const struct bench_row *row = &bench_rows[r];
+	u64 pgsz = 1ULL << row->pgsz_lg2;
+	unsigned int i, side, k;
+
+	for (i = 0; i != row->batch; i++) {
+		u64 offs[] = { 0, (row->count / 2) * pgsz + pgsz / 2 + 8,
+			       bench_row_len(row) - 1 };
+
+		for (k = 0; k != ARRAY_SIZE(offs); k++) {
+			unsigned long iova = bench_row_iova(r, i) + offs[k];
+			phys_addr_t want = mapped ?
+				bench_row_paddr(r, i) + offs[k] : 0;
+
+			for (side = BENCH_OURS; side <= BENCH_THEIRS; side++) {
+				struct bench_side *s = &ctx->fmt->sides[side];
+				phys_addr_t got = s->iova_to_phys(s, iova);
+
+				if (got == want)
+					continue;
+				KUNIT_FAIL(ctx->test,
+					   "%s %s: %s translates %#lx to %pa, not %pa",
+					   ctx->fmt->name, row->name, s->name,
+					   iova, &got, &want);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void bench_mem(struct bench_ctx *ctx, const struct bench_row *row,
+		      const char *when)
+{
+	struct bench_fmt *fmt = ctx->fmt;
+
+	pr_info("iommu_pt_bench: mem,%s,%s,%s,%zu,%zu\n", fmt->name,
+		row->name, when,
+		fmt->table_bytes[BENCH_OURS](&fmt->sides[BENCH_OURS]),
+		fmt->table_bytes[BENCH_THEIRS](&fmt->sides[BENCH_THEIRS]));
+}
+
+static void bench_row(struct bench_ctx *ctx, unsigned int r)
+{
+	const struct bench_row *row = &bench_rows[r];
+	bool lookups = r == BENCH_ROW_1G_4K;
+	bool precheck = row->count > 1;
+	unsigned int rep, k, side;
+
+	bench_mem(ctx, row, "before");
+	/* One repetition more, the first, to warm up and not counted */
+	for (rep = 0; rep <= reps; rep++) {
+		unsigned int slot = rep ? rep - 1 : 0;
+
+		for (k = 0; k != BENCH_NSIDES; k++) {
+			side = (k + rep) % BENCH_NSIDES;
+			ctx->samples[side][BENCH_MAP][slot] =
+				bench_time_map(ctx, r, side);
+		}
+		if (!bench_check(ctx, r, true))
+			return;
+		if (!rep)
+			bench_mem(ctx, row, "mapped");
+		for (k = 0; lookups && k != 2; k++) {
+			side = (k + rep) % 2;
+			ctx->samples[side][BENCH_LOOKUP][slot] =
+				bench_time_lookups(ctx, side);
+		}
+		for (k = 0; k != BENCH_NSIDES; k++) {
+			side = (k + rep) % BENCH_NSIDES;
+			ctx->samples[side][BENCH_UNMAP][slot] =
+				bench_time_unmap(ctx, r, side);
+		}
+		if (!bench_check(ctx, r, false))
+			return;
+		if (!rep)
+			bench_mem(ctx, row, "unmapped");
+		if (precheck)
+			ctx->samples[BENCH_OURS][BENCH_PRECHECK][slot] =
+				bench_time_precheck(ctx, r);
+	}
+
+	for (side = 0; side != BENCH_NSIDES; side++) {
+		bench_print(ctx, row, BENCH_MAP, side, bench_row_entries(row));
+		bench_print(ctx, row, BENCH_UNMAP, side,
+			    bench_row_entries(row));
+	}
+	if (lookups) {
+		bench_print(ctx, row, BENCH_LOOKUP, BENCH_OURS, 1);
+		bench_print(ctx, row, BENCH_LOOKUP, BENCH_THEIRS, 1);
+	}
+	if (precheck)
+		bench_print(ctx, row, BENCH_PRECHECK, BENCH_OURS,
+			    bench_row_entries(row));
+}
+
+static void bench_run(struct kunit *test, struct bench_fmt *fmt)
+{
+	struct bench_ctx ctx = { .test = test, .fmt = fmt };
+	struct rnd_state rnd;
+	unsigned int r, side, op, i;
+	u64 t0, t1;
+
+	KUNIT_ASSERT_GE(test, reps, 1);
+	ctx.floor = kunit_kzalloc(test, sizeof(u64) *
+				  bench_row_entries(&bench_rows[BENCH_ROW_1G_4K]),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx.floor);
+	for (side = 0; side != BENCH_NSIDES; side++) {
+		for (op = 0; op != ARRAY_SIZE(ctx.samples[0]); op++) {
+			ctx.samples[side][op] =
+				kunit_kcalloc(test, reps, sizeof(u64),
+					      GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, ctx.samples[side][op]);
+		}
+	}
+
+	/* Random 4K-aligned IOVAs and offsets inside the 1 GiB 4K mapping */
+	ctx.lookups = kunit_kcalloc(test, BENCH_LOOKUPS, sizeof(*ctx.lookups),
+				    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx.lookups);
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i != BENCH_LOOKUPS; i++)
+		ctx.lookups[i] = bench_row_iova(BENCH_ROW_1G_4K, 0) +
+				 (prandom_u32_state(&rnd) % SZ_1G);
+
+	/* What reading the clock twice costs, to read small rows with */
+	bench_clock_calibrate();
+	t0 = bench_clock();
+	t1 = bench_clock();
+	pr_info("iommu_pt_bench: clock,%s,%llu\n", fmt->name,
+		div_u64(bench_clock_ps(t1 - t0), 1000));
+
+	for (r = 0; r != ARRAY_SIZE(bench_rows); r++) {
+		if (!fmt->amd && !bench_row_in_arm(r))
+			continue;
+		bench_row(&ctx, r);
+	}
+}
+
+static void bench_armv8_4k(struct kunit *test)
+{
+	struct bench_fmt fmt = {
+		.name = "armv8_4k",
+		.table_bytes = { bench_ours_table_bytes, bench_arm_table_bytes },
+	};
+
+	KUNIT_ASSERT_EQ(test, bench_ours_init(&fmt.sides[BENCH_OURS], false),
+			0);
+	if (bench_arm_init(&fmt.sides[BENCH_THEIRS])) {
+		bench_ours_deinit(&fmt.sides[BENCH_OURS], false);
+		KUNIT_FAIL(test, "io-pgtable-arm allocation failed");
+		return;
+	}
+	bench_run(test, &fmt);
+	bench_arm_deinit(&fmt.sides[BENCH_THEIRS]);
+	bench_ours_deinit(&fmt.sides[BENCH_OURS], false);
+}
+
+static void bench_amdv1(struct kunit *test)
+{
+	struct bench_fmt fmt = {
+		.name = "amdv1",
+		.amd = true,
+		.table_bytes = { bench_ours_table_bytes,
+				 bench_amd_v612_table_bytes },
+	};
+
+	KUNIT_ASSERT_EQ(test, bench_ours_init(&fmt.sides[BENCH_OURS], true), 0);
+	if (bench_amd_v612_init(&fmt.sides[BENCH_THEIRS])) {
+		bench_ours_deinit(&fmt.sides[BENCH_OURS], true);
+		KUNIT_FAIL(test, "AMD v1 io_pgtable allocation failed");
+		return;
+	}
+	bench_run(test, &fmt);
+	bench_amd_v612_deinit(&fmt.sides[BENCH_THEIRS]);
+	bench_ours_deinit(&fmt.sides[BENCH_OURS], true);
+}
+
+static struct kunit_case bench_cases[] = {
+	KUNIT_CASE_SLOW(bench_armv8_4k),
+	KUNIT_CASE_SLOW(bench_amdv1),
+	{}
+};
+
+static struct kunit_suite bench_suite = {
+	.name = "iommu_pt_bench",
+	.test_cases = bench_cases,
+};
+
+kunit_test_suite(bench_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Generic PT benchmark against io-pgtable-arm and AMD v1");
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The operations of the page table benchmark, shared by the in-kernel
+ * benchmark (kunit/bench.c, timed on UML) and the user-space one
+ * (user/bench/bench_user.c, instruction counts under callgrind).
+ *
+ * A page table is driven the way the iommu core drives a domain: a map or an
+ * unmap of a range is split into calls of one page size and a count, chosen
+ * from the table's page size bitmap and the alignment of the addresses, as
+ * iommu_map() and iommu_unmap() do.
+ */
+#ifndef __GENERIC_PT_KUNIT_BENCH_H
+#define __GENERIC_PT_KUNIT_BENCH_H
+
+#include <linux/bitops.h>
+#include <linux/iommu.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+/**
+ * struct bench_side - One page table implementation under test
+ * @name: Short name for the reports ("ours", "theirs").
+ * @priv: The implementation's own state.
+ * @pgsize_bitmap: The page sizes its domain advertises to the iommu core.
+ * @map_pages: &iommu_domain_ops.map_pages, as the core calls it.
+ * @unmap_pages: &iommu_domain_ops.unmap_pages, as the core calls it.
+ * @iova_to_phys: &iommu_domain_ops.iova_to_phys.
+ * @iotlb_sync: What the driver does after an unmap: flush (nothing here)
+ *	and free the tables on the gather's free list.
+ */
+struct bench_side {
+	const char *name;
+	void *priv;
+	unsigned long pgsize_bitmap;
+	int (*map_pages)(struct bench_side *side, unsigned long iova,
+			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			 int prot, gfp_t gfp, size_t *mapped);
+	size_t (*unmap_pages)(struct bench_side *side, unsigned long iova,
+			      size_t pgsize, size_t pgcount,
+			      struct iommu_iotlb_gather *gather);
+	phys_addr_t (*iova_to_phys)(struct bench_side *side,
+				    unsigned long iova);
+	void (*iotlb_sync)(struct bench_side *side,
+			   struct iommu_iotlb_gather *gather);
+};
+
+/*
+ * The page size and count of the next call for [iova, iova + size) at
+ * paddr: the largest size of the bitmap the alignment of both addresses and
+ * the length allow, and as many of them as fit before a larger size would
+ * become possible. This is the rule of the iommu core's iommu_pgsize().
+ */
+static inline size_t bench_pgsize(unsigned long bitmap, unsigned long iova,
+				  phys_addr_t paddr, size_t size,
+				  size_t *count)
+{
+	unsigned long align = iova | (unsigned long)paddr;
+	unsigned long sizes = bitmap & GENMASK(__fls(size), 0);
+	unsigned long larger, next;
+	unsigned int lg2;
+
+	if (align)
+		sizes &= GENMASK(__ffs(align), 0);
+	lg2 = __fls(sizes);
+
+	larger = bitmap & ~GENMASK(lg2, 0);
+	if (larger) {
+		next = BIT(__ffs(larger));
+		/* Stop where both addresses reach the next size's alignment */
+		if (!((iova ^ (unsigned long)paddr) & (next - 1))) {
+			unsigned long to_next = next - (align & (next - 1));
+
+			if (to_next + next <= size)
+				size = to_next;
+		}
+	}
+	*count = size >> lg2;
+	return BIT(lg2);
+}
+
+/*
+ * iommu_map(): map [iova, iova + size) at paddr, calling again from where
+ * the previous call stopped. Return: 0 or an errno
+ */
+static inline int bench_map(struct bench_side *side, unsigned long iova,
+			    phys_addr_t paddr, size_t size, int prot)
+{
+	while (size) {
+		size_t count, pgsize, mapped = 0;
+		int ret;
+
+		pgsize = bench_pgsize(side->pgsize_bitmap, iova, paddr, size,
+				      &count);
+		ret = side->map_pages(side, iova, paddr, pgsize, count, prot,
+				      GFP_KERNEL, &mapped);
+		if (ret)
+			return ret;
+		/* A table may map less than asked (up to a table's end) */
+		if (!mapped)
+			return -EIO;
+		iova += mapped;
+		paddr += mapped;
+		size -= mapped;
+	}
+	return 0;
+}
+
+/*
+ * iommu_unmap(): unmap [iova, iova + size), the page sizes chosen from the
+ * IOVA alone, then the driver's iotlb_sync. Return: bytes unmapped.
+ */
+static inline size_t bench_unmap(struct bench_side *side, unsigned long iova,
+				 size_t size)
+{
+	struct iommu_iotlb_gather gather;
+	size_t unmapped = 0;
+
+	iommu_iotlb_gather_init(&gather);
+	while (unmapped < size) {
+		size_t count, pgsize, done;
+
+		pgsize = bench_pgsize(side->pgsize_bitmap, iova, iova,
+				      size - unmapped, &count);
+		done = side->unmap_pages(side, iova, pgsize, count, &gather);
+		if (!done)
+			break;
+		iova += done;
+		unmapped += done;
+	}
+	side->iotlb_sync(side, &gather);
+	return unmapped;
+}
+
+/**
+ * struct bench_row - One benchmarked operation
+ * @name: Row name in the reports.
+ * @pgsz_lg2: log2 of the page size the range is made of.
+ * @count: Number of pages mapped by one map call (one iommu_map()).
+ * @batch: Independent calls timed together, each on its own range, to
+ *	measure operations shorter than the clock's resolution.
+ * @leaf_lg2: log2 of the size of one table item holding such a page, for
+ *	the number of entries the floor writes.
+ */
+struct bench_row {
+	const char *name;
+	u8 pgsz_lg2;
+	u32 count;
+	u16 batch;
+	u8 leaf_lg2;
+};
+
+/*
+ * The rows of both formats. Every range is mapped at a physical address that
+ * is an odd multiple of the page size, so that neither the core's split nor
+ * the table can use a larger page or a contiguous run: "256 x 4K" stores 256
+ * 4K leaves on every side.
+ */
+#define BENCH_ROW_1G_4K 6
+static const struct bench_row bench_rows[] = {
+	{ "1 x 4K", 12, 1, 64, 12 },
+	{ "1 x 64K", 16, 1, 64, 12 },
+	{ "1 x 2M", 21, 1, 64, 21 },
+	{ "1 x 1G", 30, 1, 16, 30 },
+	{ "256 x 4K", 12, 256, 4, 12 },
+	{ "256 x 2M", 21, 256, 4, 21 },
+	{ "1G in 4K", 12, 262144, 1, 12 },
+};
+
+/* Rows of the ARM format: io-pgtable-arm has no 64K page (no contig hint) */
+static inline bool bench_row_in_arm(unsigned int row)
+{
+	return bench_rows[row].pgsz_lg2 != 16;
+}
+
+/* Each row uses its own 64 GiB window of IOVA, below 512 GiB (3 levels) */
+#define BENCH_WINDOW_LG2 36
+
+/* Bytes one call of the row maps */
+static inline u64 bench_row_len(const struct bench_row *row)
+{
+	return (u64)row->count << row->pgsz_lg2;
+}
+
+/* The IOVA of call @i of a batch of row @row */
+static inline unsigned long bench_row_iova(unsigned int row, unsigned int i)
+{
+	return ((unsigned long)row << BENCH_WINDOW_LG2) +
+	       i * 2 * bench_row_len(&bench_rows[row]);
+}
+
+/* Its physical address: an odd multiple of the page size */
+static inline phys_addr_t bench_row_paddr(unsigned int row, unsigned int i)
+{
+	return ((phys_addr_t)1 << 40) + bench_row_iova(row, i) +
+	       ((phys_addr_t)1 << bench_rows[row].pgsz_lg2);
+}
+
+/* Table entries a call of the row writes: the floor's memset64() length */
+static inline size_t bench_row_entries(const struct bench_row *row)
+{
+	return (size_t)row->count << (row->pgsz_lg2 - row->leaf_lg2);
+}
+
+#endif
