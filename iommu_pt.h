@@ -383,7 +383,21 @@ struct pt_iommu_map_args {
 	pt_oaddr_t oa;
 	/* Building a private sub-tree, pushed whole once it is complete */
 	bool private_build;
+	/*
+	 * Mapping without the read-only walk first: every level checks its
+	 * items before writing, see map_check_level().
+	 */
+	bool optimistic;
 };
+
+/* The optimistic map found something: redo it with the read-only walk */
+#define PT_MAP_RECHECK 1
+
+/* Only level 0 is known to hold no table entry in every format */
+static __always_inline bool level_can_have_tables(const struct pt_state *pts)
+{
+	return pts->level != 0;
+}
 
 /* Fail with -EADDRINUSE if anything in the range is mapped */
 static __always_inline int __check_empty(struct pt_range *range, void *arg,
@@ -393,6 +407,17 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	int ret;
+
+	/* A leaf table holds no table: only its items need a look */
+	if (level == 0) {
+		struct pt_state item = pts;
+
+		for (; item.index < item.end_index; item.index++)
+			if (pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
+				return -EADDRINUSE;
+		pt_advance(&pts, pts.end_index - pts.index);
+		return 0;
+	}
 
 	while (pts.index < pts.end_index) {
 		switch (pt_load_entry(&pts)) {
@@ -414,9 +439,82 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 
 PT_MAKE_LEVELS(__check_empty_walk, __check_empty);
 
+/*
+ * An optimistic map skips the read-only walk. That is safe as long as it
+ * cannot find a mapped item after it wrote something: a level whose items in
+ * the range are all empty only leads into new tables, where nothing is
+ * mapped, and one whose range is a single table item is only passed
+ * through. Anything else (a leaf, or tables among several items) ends the
+ * optimistic map here, before anything was written, and the map starts over
+ * with the read-only walk.
+ */
+static __always_inline int map_check_level(const struct pt_state *pts,
+					   struct pt_iommu_map_args *map)
+{
+	struct pt_state item = *pts;
+
+	for (; item.index < item.end_index; item.index++) {
+		switch (pt_load_entry_raw(&item)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_TABLE:
+			if (pts->end_index - pts->index == 1)
+				return 0;
+			fallthrough;
+		default:
+			return PT_MAP_RECHECK;
+		}
+	}
+	/* Everything below is new: no need to look again */
+	map->optimistic = false;
+	return 0;
+}
+
+/*
+ * Install leaves of one item each from pts->index on, for as long as that
+ * stays the best size: up to the end of the range in this table, and short
+ * of where a larger size (a contiguous run) could start. The first item is
+ * empty; the run stops early at an item that is not, which only a table can
+ * be, above the leaf level.
+ */
+static __always_inline void map_item_run(struct pt_state *pts,
+					 struct pt_iommu_map_args *map,
+					 struct pt_written *written)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	u64 larger = pt_possible_sizes(pts) & ~log2_to_max_int(isz_lg2 + 1);
+	pt_vaddr_t va = pts->range->va;
+	unsigned int first = pts->index;
+	unsigned int end = first + pt_range_items(pts);
+	pt_oaddr_t oa = map->oa;
+
+	if (larger) {
+		unsigned int next_lg2 = vaffs(larger);
+
+		/* Same offset in that size: it fits at its next boundary */
+		if (!log2_mod(va ^ oa, next_lg2))
+			end = min_t(unsigned int, end,
+				    first + log2_div(log2_to_int(next_lg2) -
+							     log2_mod(va, next_lg2),
+						     isz_lg2));
+	}
+	for (; pts->index != end; pts->index++) {
+		if (level_can_have_tables(pts) &&
+		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+			break;
+		pt_table_write(pts->table, pts->index,
+			       pt_leaf_item_word(pts, oa, isz_lg2, &map->attrs,
+						 0));
+		oa += oalog2_to_int(isz_lg2);
+	}
+	pt_note_written(written, first, pts->index - first);
+	map->oa = oa;
+	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
+}
+
 /* Install a new empty table at an empty entry, or use the one a racer put */
-static int pt_iommu_new_table(struct pt_state *pts,
-			      struct pt_iommu_map_args *map)
+static __always_inline int pt_iommu_new_table(struct pt_state *pts,
+					      struct pt_iommu_map_args *map)
 {
 	struct pt_table_p *table_mem;
 
@@ -445,6 +543,20 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	struct pt_iommu_map_args *map = arg;
 	int ret = 0;
 
+	/*
+	 * The range is inside one item and smaller than it: no leaf can go
+	 * here, pass through to the table below.
+	 */
+	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
+	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
+		return pt_descend(&pts, arg, descend_fn);
+
+	if (map->optimistic) {
+		ret = map_check_level(&pts, map);
+		if (ret)
+			return ret;
+	}
+
 	while (pts.index < pts.end_index) {
 		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, map->oa);
 
@@ -463,7 +575,11 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 				sizes &= GENMASK_ULL(pgsz_lg2 - 1, 0);
 				pgsz_lg2 = sizes ? fls64(sizes) - 1 : 0;
 			}
-			if (pgsz_lg2 >= isz_lg2) {
+			if (pgsz_lg2 == isz_lg2) {
+				map_item_run(&pts, map, &written);
+				continue;
+			}
+			if (pgsz_lg2 > isz_lg2) {
 				unsigned int nitems = 1U << (pgsz_lg2 - isz_lg2);
 
 				pt_install_leaf_entry(&pts, map->oa, pgsz_lg2,
@@ -618,8 +734,20 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	if (ret)
 		return ret;
 
-	/* Refuse an overlap before writing anything */
+	/*
+	 * Refuse an overlap before writing anything: with a walk that checks
+	 * each level before writing to it when that is enough, else with a
+	 * read-only walk of the whole range first.
+	 */
 	if (range_within_top(&range)) {
+		map.optimistic = true;
+		ret = pt_walk_range(&range, __map_range_walk, &map);
+		if (ret != PT_MAP_RECHECK) {
+			*mapped += map.oa - paddr;
+			return ret;
+		}
+		map.optimistic = false;
+		range.va = iova;
 		ret = pt_walk_range(&range, __check_empty_walk, NULL);
 		if (ret)
 			return ret;
@@ -662,6 +790,45 @@ struct pt_unmap_args {
 /* Returned when a leaf reaches outside the range: unmap stops there */
 #define PT_UNMAP_STOP 1
 
+/*
+ * Unmap the leaves of one item from pts->index on, skipping empty items, up
+ * to the end of the range in this table or the first item that is something
+ * else. pts->index is such a leaf, wholly inside the range. With @discard
+ * the table is freed by the caller and its items are left as they are.
+ */
+static __always_inline void unmap_item_run(struct pt_state *pts,
+					   struct pt_unmap_args *unmap,
+					   struct pt_written *written,
+					   bool discard)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	pt_vaddr_t va = pts->range->va;
+	unsigned int first = pts->index;
+	unsigned int end = first + pt_range_items(pts);
+	unsigned int leaves = 0;
+
+	for (; pts->index != end; pts->index++) {
+		switch (pt_load_entry_raw(pts)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_OA:
+			if (!pt_entry_num_contig_lg2(pts))
+				break;
+			fallthrough;
+		default:
+			goto out;
+		}
+		if (!discard)
+			pt_clear_entries(pts, 0);
+		leaves++;
+	}
+out:
+	if (!discard)
+		pt_note_written(written, first, pts->index - first);
+	unmap->unmapped += (pt_vaddr_t)leaves << isz_lg2;
+	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
+}
+
 static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 					 unsigned int level,
 					 struct pt_table_p *table,
@@ -681,6 +848,11 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	 * it: it only has to be walked to count the bytes and find the lower
 	 * tables, its entries can stay as they are until the IOTLB flush.
 	 */
+	/* Inside one item and smaller than it: only a table is walked */
+	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
+	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
+		return pt_descend(&pts, arg, descend_fn);
+
 	discard = table != range->top_table &&
 		  pt_range_covers(range, pt_table_lg2sz(&pts));
 
@@ -710,6 +882,13 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			pts.index++;
 			break;
 		default:
+			/* Leaves of one item: a tight loop over all of them */
+			if (!pt_entry_num_contig_lg2(&pts) &&
+			    !log2_mod(range->va, pt_table_item_lg2sz(&pts)) &&
+			    pt_range_items(&pts)) {
+				unmap_item_run(&pts, unmap, &written, discard);
+				break;
+			}
 			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
 			/* Never split a leaf, stop at one not inside */
 			if (log2_mod(range->va, oasz_lg2) ||

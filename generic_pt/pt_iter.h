@@ -89,6 +89,22 @@ static inline void pt_advance(struct pt_state *pts, unsigned int nitems)
 	pts->index += nitems;
 }
 
+/*
+ * Number of whole items of pts->level the range holds from its position,
+ * which is at the start of an item, up to the end of this table.
+ */
+static inline unsigned int pt_range_items(const struct pt_state *pts)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	pt_vaddr_t span = pts->range->last_va - pts->range->va;
+	pt_vaddr_t items = log2_div(span, isz_lg2);
+
+	/* The last item counts when the range ends at its last byte */
+	if (log2_mod(span, isz_lg2) == log2_to_max_int(isz_lg2))
+		items++;
+	return min_t(pt_vaddr_t, items, pts->end_index - pts->index);
+}
+
 /* true when items [index, index + 2^num_contig_lg2) are all empty */
 static inline bool pt_items_empty(const struct pt_state *pts,
 				  unsigned int num_contig_lg2)
