@@ -399,6 +399,23 @@ static __always_inline bool level_can_have_tables(const struct pt_state *pts)
 	return pts->level != 0;
 }
 
+/*
+ * true when the items of a leaf table in the range are all zero, which is
+ * empty in every format; cheaper than classifying each. Other levels answer
+ * false and are looked at item by item.
+ */
+static __always_inline bool level_items_all_zero(const struct pt_state *pts)
+{
+	unsigned int i;
+	u64 any = 0;
+
+	if (level_can_have_tables(pts))
+		return false;
+	for (i = pts->index; i < pts->end_index; i++)
+		any |= pt_table_read(pts->table, i);
+	return !any;
+}
+
 /* Fail with -EADDRINUSE if anything in the range is mapped */
 static __always_inline int __check_empty(struct pt_range *range, void *arg,
 					 unsigned int level,
@@ -412,6 +429,8 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 	if (level == 0) {
 		struct pt_state item = pts;
 
+		if (level_items_all_zero(&pts))
+			item.index = item.end_index;
 		for (; item.index < item.end_index; item.index++)
 			if (pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
 				return -EADDRINUSE;
@@ -453,6 +472,10 @@ static __always_inline int map_check_level(const struct pt_state *pts,
 {
 	struct pt_state item = *pts;
 
+	if (level_items_all_zero(pts)) {
+		map->optimistic = false;
+		return 0;
+	}
 	for (; item.index < item.end_index; item.index++) {
 		switch (pt_load_entry_raw(&item)) {
 		case PT_ENTRY_EMPTY:
@@ -483,6 +506,8 @@ static __always_inline void map_item_run(struct pt_state *pts,
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	u64 larger = pt_possible_sizes(pts) & ~log2_to_max_int(isz_lg2 + 1);
+	/* A copy the stores into table memory cannot alias */
+	struct pt_write_attrs attrs = map->attrs;
 	pt_vaddr_t va = pts->range->va;
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
@@ -503,8 +528,7 @@ static __always_inline void map_item_run(struct pt_state *pts,
 		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
 			break;
 		pt_table_write(pts->table, pts->index,
-			       pt_leaf_item_word(pts, oa, isz_lg2, &map->attrs,
-						 0));
+			       pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0));
 		oa += oalog2_to_int(isz_lg2);
 	}
 	pt_note_written(written, first, pts->index - first);
@@ -806,6 +830,17 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
 	unsigned int leaves = 0;
+
+	/*
+	 * A leaf table the caller frees whole: every item is inside the
+	 * range, contiguous runs included, so only the mapped items are
+	 * counted.
+	 */
+	if (discard && !level_can_have_tables(pts)) {
+		for (; pts->index != end; pts->index++)
+			leaves += pt_load_entry_raw(pts) != PT_ENTRY_EMPTY;
+		goto out;
+	}
 
 	for (; pts->index != end; pts->index++) {
 		switch (pt_load_entry_raw(pts)) {
