@@ -400,17 +400,14 @@ static __always_inline bool level_can_have_tables(const struct pt_state *pts)
 }
 
 /*
- * true when the items of a leaf table in the range are all zero, which is
- * empty in every format; cheaper than classifying each. Other levels answer
- * false and are looked at item by item.
+ * true when the items of the table in the range are all zero, which is empty
+ * in every format; cheaper than classifying each.
  */
 static __always_inline bool level_items_all_zero(const struct pt_state *pts)
 {
 	unsigned int i;
 	u64 any = 0;
 
-	if (level_can_have_tables(pts))
-		return false;
 	for (i = pts->index; i < pts->end_index; i++)
 		any |= pt_table_read(pts->table, i);
 	return !any;
@@ -425,12 +422,15 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 	struct pt_state pts = pt_init(range, level, table);
 	int ret;
 
-	/* A leaf table holds no table: only its items need a look */
+	/* All zero is all empty */
+	if (level_items_all_zero(&pts)) {
+		pt_advance(&pts, pts.end_index - pts.index);
+		return 0;
+	}
+	/* A leaf table holds no table to descend into */
 	if (level == 0) {
 		struct pt_state item = pts;
 
-		if (level_items_all_zero(&pts))
-			item.index = item.end_index;
 		for (; item.index < item.end_index; item.index++)
 			if (pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
 				return -EADDRINUSE;
@@ -841,7 +841,6 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 			leaves += pt_load_entry_raw(pts) != PT_ENTRY_EMPTY;
 		goto out;
 	}
-
 	for (; pts->index != end; pts->index++) {
 		switch (pt_load_entry_raw(pts)) {
 		case PT_ENTRY_EMPTY:

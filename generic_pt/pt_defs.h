@@ -74,8 +74,8 @@ struct pt_state {
 	struct pt_table_p *table_lower;
 	u64 entry;
 	enum pt_entry_type type;
-	unsigned short index;
-	unsigned short end_index;
+	unsigned int index;
+	unsigned int end_index;
 	u8 level;
 };
 

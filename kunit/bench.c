@@ -254,14 +254,17 @@ struct bench_ctx {
 	struct bench_fmt *fmt;
 	u64 *floor;
 	/* per repetition, picoseconds per operation */
-	u64 *samples[BENCH_NSIDES][4];
+	u64 *samples[BENCH_NSIDES][5];
 	unsigned long *lookups;
 };
 
-/* Sample slots of a row: map, unmap, iova_to_phys, map precheck */
-enum { BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK };
+/*
+ * Sample slots of a row: map, unmap, iova_to_phys, map's read-only walk
+ * alone and a map that needs it (see bench_time_walk())
+ */
+enum { BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK, BENCH_MAP_WALK };
 static const char *const bench_op_names[] = { "map", "unmap", "iova_to_phys",
-					      "precheck" };
+					      "walk", "map+walk" };
 
 static int bench_cmp_u64(const void *a, const void *b)
 {
@@ -348,30 +351,86 @@ static u64 bench_time_unmap(struct bench_ctx *ctx, unsigned int r,
 }
 
 /*
- * The cost of map's read-only walk that refuses an overlap before writing:
- * a map of the whole range with only its last page mapped walks all of it
- * and fails with -EADDRINUSE, having written nothing.
+ * The cost of map's read-only walk, which refuses an overlap before anything
+ * is written. A map checks each level before writing to it instead when that
+ * is enough (one table item passed through, or all items empty); a range
+ * across two existing leaf tables needs the walk. On such a range, with
+ * pages mapped just outside it to keep both tables:
+ *  - "map+walk": a map that needs the walk, then maps;
+ *  - "walk": the same with its last page mapped: the walk covers the whole
+ *    range and refuses it with -EADDRINUSE, having written nothing.
  */
-static u64 bench_time_precheck(struct bench_ctx *ctx, unsigned int r)
+struct bench_walk {
+	unsigned long iova;
+	unsigned long guard[2];
+	u64 len;
+	u64 pgsz;
+};
+
+static phys_addr_t bench_walk_pa(unsigned long iova, u64 pgsz)
+{
+	return ((phys_addr_t)1 << 40) + iova + pgsz;
+}
+
+static void bench_walk_setup(struct bench_ctx *ctx, unsigned int r,
+			     struct bench_walk *w)
 {
 	const struct bench_row *row = &bench_rows[r];
 	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
-	u64 len = bench_row_len(row), pgsz = 1ULL << row->pgsz_lg2;
-	unsigned long iova = bench_row_iova(r, 0);
-	phys_addr_t pa = bench_row_paddr(r, 0);
+	/* The IOVA span of the table holding such pages: 512 of them */
+	u64 span = 512ULL << row->pgsz_lg2;
+	unsigned long base = bench_row_iova(r, row->batch);
+	unsigned int i;
+
+	w->pgsz = 1ULL << row->pgsz_lg2;
+	w->len = bench_row_len(row);
+	w->iova = base + span - w->len / 2;
+	w->guard[0] = base;
+	w->guard[1] = base + 2 * span - w->pgsz;
+	for (i = 0; i != ARRAY_SIZE(w->guard); i++)
+		KUNIT_EXPECT_EQ(ctx->test,
+				bench_map(ours, w->guard[i],
+					  bench_walk_pa(w->guard[i], w->pgsz),
+					  w->pgsz, BENCH_PROT), 0);
+}
+
+static void bench_walk_teardown(struct bench_ctx *ctx, struct bench_walk *w)
+{
+	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(w->guard); i++)
+		KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, w->guard[i], w->pgsz),
+				w->pgsz);
+}
+
+static void bench_time_walk(struct bench_ctx *ctx, struct bench_walk *w,
+			    unsigned int slot)
+{
+	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
+	unsigned long last = w->iova + w->len - w->pgsz;
+	phys_addr_t pa = bench_walk_pa(w->iova, w->pgsz);
 	u64 t0, t1;
 	int ret;
 
 	KUNIT_EXPECT_EQ(ctx->test,
-			bench_map(ours, iova + len - pgsz, pa + len - pgsz,
-				  pgsz, BENCH_PROT), 0);
+			bench_map(ours, last, pa + w->len - w->pgsz, w->pgsz,
+				  BENCH_PROT), 0);
 	t0 = bench_clock();
-	ret = bench_map(ours, iova, pa, len, BENCH_PROT);
+	ret = bench_map(ours, w->iova, pa, w->len, BENCH_PROT);
 	t1 = bench_clock();
 	KUNIT_EXPECT_EQ(ctx->test, ret, -EADDRINUSE);
-	KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, iova + len - pgsz, pgsz),
-			pgsz);
-	return bench_clock_ps(t1 - t0);
+	ctx->samples[BENCH_OURS][BENCH_PRECHECK][slot] = bench_clock_ps(t1 - t0);
+	KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, last, w->pgsz), w->pgsz);
+
+	t0 = bench_clock();
+	ret = bench_map(ours, w->iova, pa, w->len, BENCH_PROT);
+	t1 = bench_clock();
+	KUNIT_EXPECT_EQ(ctx->test, ret, 0);
+	ctx->samples[BENCH_OURS][BENCH_MAP_WALK][slot] = bench_clock_ps(t1 - t0);
+	KUNIT_EXPECT_EQ(ctx->test, ours->iova_to_phys(ours, last + 8),
+			pa + w->len - w->pgsz + 8);
+	KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, w->iova, w->len), w->len);
 }
 
 static u64 bench_time_lookups(struct bench_ctx *ctx, unsigned int side)
@@ -440,9 +499,12 @@ static void bench_row(struct bench_ctx *ctx, unsigned int r)
 {
 	const struct bench_row *row = &bench_rows[r];
 	bool lookups = r == BENCH_ROW_1G_4K;
-	bool precheck = row->count > 1;
+	bool precheck = row->count > 1 && row->count <= 256;
+	struct bench_walk walk;
 	unsigned int rep, k, side;
 
+	if (precheck)
+		bench_walk_setup(ctx, r, &walk);
 	bench_mem(ctx, row, "before");
 	/* One repetition more, the first, to warm up and not counted */
 	for (rep = 0; rep <= reps; rep++) {
@@ -472,9 +534,10 @@ static void bench_row(struct bench_ctx *ctx, unsigned int r)
 		if (!rep)
 			bench_mem(ctx, row, "unmapped");
 		if (precheck)
-			ctx->samples[BENCH_OURS][BENCH_PRECHECK][slot] =
-				bench_time_precheck(ctx, r);
+			bench_time_walk(ctx, &walk, slot);
 	}
+	if (precheck)
+		bench_walk_teardown(ctx, &walk);
 
 	for (side = 0; side != BENCH_NSIDES; side++) {
 		bench_print(ctx, row, BENCH_MAP, side, bench_row_entries(row));
@@ -485,9 +548,12 @@ static void bench_row(struct bench_ctx *ctx, unsigned int r)
 		bench_print(ctx, row, BENCH_LOOKUP, BENCH_OURS, 1);
 		bench_print(ctx, row, BENCH_LOOKUP, BENCH_THEIRS, 1);
 	}
-	if (precheck)
+	if (precheck) {
+		bench_print(ctx, row, BENCH_MAP_WALK, BENCH_OURS,
+			    bench_row_entries(row));
 		bench_print(ctx, row, BENCH_PRECHECK, BENCH_OURS,
 			    bench_row_entries(row));
+	}
 }
 
 static void bench_run(struct kunit *test, struct bench_fmt *fmt)

@@ -23,7 +23,7 @@ import sys
 
 LINE_RE = re.compile(r'iommu_pt_bench: (.*?)\s*$')
 SIDES = ('ours', 'theirs', 'floor')
-OPS = ('map', 'unmap', 'iova_to_phys', 'precheck')
+OPS = ('map', 'unmap', 'iova_to_phys', 'map+walk', 'walk')
 FMT_TITLE = {
     'armv8_4k': 'ARM LPAE S1 4K: armv8_4k vs io-pgtable-arm (6.12)',
     'amdv1': 'AMD v1: amdv1 vs drivers/iommu/amd/io_pgtable.c (6.12)',
@@ -116,9 +116,11 @@ def table(times, order, mem, clock):
             out.append('  '.join(str(c).ljust(widths[i])
                                  for i, c in enumerate(r)).rstrip())
         if fmt in clock:
-            out.append('(one ktime_get_ns() pair: %d ns; precheck: map of '
-                       'the range with its last page mapped, failing with '
-                       '-EADDRINUSE after the read-only walk)' % clock[fmt])
+            out.append('(reading the clock twice: %d ns. map+walk: a map '
+                       'across two existing leaf tables, which needs the '
+                       'read-only walk first; walk: that walk alone, the '
+                       'same map refused with -EADDRINUSE at its last page)'
+                       % clock[fmt])
     if mem:
         out.append('')
         out.append('== Table memory (bytes) a row adds: after its first map, '
