@@ -376,32 +376,37 @@ static void bench_walk_setup(struct bench_ctx *ctx, unsigned int r,
 			     struct bench_walk *w)
 {
 	const struct bench_row *row = &bench_rows[r];
-	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
 	/* The IOVA span of the table holding such pages: 512 of them */
 	u64 span = 512ULL << row->pgsz_lg2;
 	unsigned long base = bench_row_iova(r, row->batch);
-	unsigned int i;
+	unsigned int i, side;
 
 	w->pgsz = 1ULL << row->pgsz_lg2;
 	w->len = bench_row_len(row);
 	w->iova = base + span - w->len / 2;
 	w->guard[0] = base;
 	w->guard[1] = base + 2 * span - w->pgsz;
-	for (i = 0; i != ARRAY_SIZE(w->guard); i++)
-		KUNIT_EXPECT_EQ(ctx->test,
-				bench_map(ours, w->guard[i],
-					  bench_walk_pa(w->guard[i], w->pgsz),
-					  w->pgsz, BENCH_PROT), 0);
+	/* On both sides, so that their table memory compares like for like */
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		for (i = 0; i != ARRAY_SIZE(w->guard); i++)
+			KUNIT_EXPECT_EQ(ctx->test,
+					bench_map(&ctx->fmt->sides[side],
+						  w->guard[i],
+						  bench_walk_pa(w->guard[i],
+								w->pgsz),
+						  w->pgsz, BENCH_PROT), 0);
 }
 
 static void bench_walk_teardown(struct bench_ctx *ctx, struct bench_walk *w)
 {
-	struct bench_side *ours = &ctx->fmt->sides[BENCH_OURS];
-	unsigned int i;
+	unsigned int i, side;
 
-	for (i = 0; i != ARRAY_SIZE(w->guard); i++)
-		KUNIT_EXPECT_EQ(ctx->test, bench_unmap(ours, w->guard[i], w->pgsz),
-				w->pgsz);
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		for (i = 0; i != ARRAY_SIZE(w->guard); i++)
+			KUNIT_EXPECT_EQ(ctx->test,
+					bench_unmap(&ctx->fmt->sides[side],
+						    w->guard[i], w->pgsz),
+					w->pgsz);
 }
 
 static void bench_time_walk(struct bench_ctx *ctx, struct bench_walk *w,

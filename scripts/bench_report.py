@@ -181,7 +181,7 @@ def chart(outdir, times, order):
     for fmt in fmts:
         dat = os.path.join(outdir, 'bench_%s.dat' % fmt)
         with open(dat, 'w') as f:
-            f.write('row ours_map theirs_map ours_unmap theirs_unmap '
+            f.write('# row ours_map theirs_map ours_unmap theirs_unmap '
                     'floor_map\n')
             rows = []
             for key in order:
@@ -200,16 +200,17 @@ def chart(outdir, times, order):
     gp = ['set terminal pngcairo size 1100,%d font "sans,10"' %
           (380 * len(plots)),
           'set output "%s"' % png,
+          'set termoption noenhanced',
           'set multiplot layout %d,1' % len(plots),
           'set style data histogram',
           'set style histogram cluster gap 1',
           'set style fill solid 0.85 border -1',
           'set boxwidth 0.9',
           'set logscale y',
-          'set format y "10^{%L}"',
+          'set format y "%.0f"',
           'set ylabel "ns per call (median)"',
           'set grid ytics',
-          'set key top left',
+          'set key outside right top vertical',
           'set datafile missing "?"',
           'set xtics nomirror']
     for fmt, dat in plots:
