@@ -877,16 +877,16 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	bool discard;
 	int ret = 0;
 
-	/*
-	 * When the range covers this whole (non-top) table the parent frees
-	 * it: it only has to be walked to count the bytes and find the lower
-	 * tables, its entries can stay as they are until the IOTLB flush.
-	 */
 	/* Inside one item and smaller than it: only a table is walked */
 	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
 	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
 		return pt_descend(&pts, arg, descend_fn);
 
+	/*
+	 * When the range covers this whole (non-top) table the parent frees
+	 * it: it only has to be walked to count the bytes and find the lower
+	 * tables, its entries can stay as they are until the IOTLB flush.
+	 */
 	discard = table != range->top_table &&
 		  pt_range_covers(range, pt_table_lg2sz(&pts));
 
