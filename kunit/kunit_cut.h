@@ -927,6 +927,7 @@ static bool kpt_cut_watch_update(struct kpt_cut_watch *w, const void *table,
 	return visible;
 }
 
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
 /* The dirty bit of the item the walker uses for inject_va */
 static void kpt_cut_inject(struct kpt_cut_watch *w)
 {
@@ -946,7 +947,6 @@ static void kpt_cut_inject(struct kpt_cut_watch *w)
 	kpt_cut_watch_update(w, table, index);
 }
 
-#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
 /* Runs after every store of the engine: reads memory, never calls it */
 static void kpt_cut_store_hook(void *priv, struct pt_table_p *table,
 			       unsigned int index)
