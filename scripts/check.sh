@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # `make check`: the KUnit suites on UML, in QEMU (x86_64, arm64, s390) and in
-# user space, then checkpatch, sparse and kernel-doc. Every step runs even if
-# an earlier one failed; the last line printed is "N passed, N failed" (see
-# scripts/ktap_count.py for what is counted) and the exit status is non-zero
-# if anything failed.
+# user space, a quick run of the benchmark (UML), then checkpatch, sparse and
+# kernel-doc. Every step runs even if an earlier one failed; the last line
+# printed is "N passed, N failed" (see scripts/ktap_count.py for what is
+# counted) and the exit status is non-zero if anything failed.
 #
 # Environment: USER_TARGET (default "run"), the user/Makefile target that
 # builds the user-space suites and prints their KTAP; QEMU_ARCHES (default
@@ -62,6 +62,13 @@ if [ -f user/Makefile ]; then
 	step user-tsan "$MAKE" -C user run-tsan
 	args+=(--ktap "user-tsan:$LOGS/user-tsan.log:$status")
 fi
+
+# The benchmark in a quick mode (3 repetitions, no chart): its checks that
+# both page tables translate alike keep it from rotting; the timings of a
+# quick run mean nothing.
+step bench-quick env KTAP_LOG="$LOGS/bench.ktap" BENCH_REPS=3 BENCH_CHART=0 \
+	BENCH_OUT="$LOGS/bench" bash scripts/kernel.sh bench
+args+=(--ktap "bench-quick:$LOGS/bench.ktap:$status")
 
 for gate in checkpatch sparse kerneldoc; do
 	step "$gate" bash scripts/kernel.sh "$gate"

@@ -412,11 +412,14 @@ cmd_clean()
 # own build directory with kunit/bench.kunitconfig, then its report: a
 # table on the console, CSV and a gnuplot chart in BENCH_OUT (default
 # $CACHE/bench). KUnit asserts inside the benchmark make it fail if the
-# compared tables disagree.
+# compared tables disagree. BENCH_REPS sets the repetitions (default 41);
+# BENCH_CHART=0 skips the chart (and gnuplot).
 cmd_bench()
 {
-	local out=${BENCH_OUT:-$CACHE/bench} rc=0
+	local out=${BENCH_OUT:-$CACHE/bench} rc=0 args=() report=()
 
+	[ -z "${BENCH_REPS:-}" ] ||
+		args+=(--kernel_args="iommu_pt_bench.reps=$BENCH_REPS")
 	lock
 	cmd_prepare
 	cmd_graft
@@ -425,7 +428,8 @@ cmd_bench()
 	rm -f "$BUILD_DIR/test.log"
 	(cd "$KDIR" && python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig="$ROOT/kunit/bench.kunitconfig" \
-		--build_dir="$BUILD_DIR" --jobs="$JOBS" "$@" 'iommu_pt_bench') \
+		--build_dir="$BUILD_DIR" --jobs="$JOBS" "${args[@]}" "$@" \
+		'iommu_pt_bench') \
 		2>&1 | tee "$BUILD_DIR/kunit.out" | unmap_paths || rc=$?
 	note "raw kernel log: $BUILD_DIR/test.log"
 	[ -f "$BUILD_DIR/test.log" ] || die "no kernel log"
@@ -434,8 +438,12 @@ cmd_bench()
 	fi
 	mkdir -p "$out"
 	cp "$BUILD_DIR/test.log" "$out/bench.log"
-	ensure_pkgs gnuplot-nox
-	python3 "$ROOT/scripts/bench_report.py" --out "$out" \
+	if [ "${BENCH_CHART:-1}" = 0 ]; then
+		report+=(--no-chart)
+	else
+		ensure_pkgs gnuplot-nox
+	fi
+	python3 "$ROOT/scripts/bench_report.py" "${report[@]}" --out "$out" \
 		"$out/bench.log" || rc=1
 	return $rc
 }
