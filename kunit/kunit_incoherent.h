@@ -1455,7 +1455,7 @@ static void kpt_inc_test_dirty(struct kunit *test)
 		struct iommu_dirty_bitmap dirty = { .gather = &gather };
 		struct kpt_span spans[KPT_MAX_SPANS];
 		__le64 *set[16], *shadow[16];
-		unsigned int nset = 0, k;
+		unsigned int nset = 0, nleaves, k;
 		u64 va, pa, len, mid, near;
 		int ret;
 
@@ -1466,9 +1466,8 @@ static void kpt_inc_test_dirty(struct kunit *test)
 		/* The walker sets D in the last item of some leaves */
 		inc->nleaves[0] = 0;
 		kpt_walk(&inc->ctx, &walk);
-		for (j = 0; j < min(inc->nleaves[0], KPT_INC_MAX_LEAVES) &&
-			    nset != ARRAY_SIZE(set);
-		     j += 3) {
+		nleaves = min(inc->nleaves[0], KPT_INC_MAX_LEAVES);
+		for (j = 0; j < nleaves && nset != ARRAY_SIZE(set); j += 3) {
 			const struct kpt_leaf *leaf = &inc->leaves[0][j];
 			u64 end = leaf->va + kpt_max(leaf->size_lg2);
 			struct kpt_inc_hit hit;
