@@ -2,7 +2,8 @@
 /*
  * Cross-check of the ARM VMSAv8-64 formats against the code they replace:
  * 6.12's io-pgtable-arm (ARM_64_LPAE_S1 and ARM_64_LPAE_S2), built where the
- * kernel has CONFIG_IOMMU_IO_PGTABLE_LPAE.
+ * kernel has CONFIG_IOMMU_IO_PGTABLE_LPAE: arm64, and x86_64 and s390 with
+ * COMPILE_TEST (kunit/configs/<arch>.kunitconfig).
  *
  * For each granule, stage and a few input / output sizes, both tables get
  * the same maps with the same prot, called the way the iommu core calls
@@ -139,7 +140,13 @@ struct xc_top {
 	u64 pa;
 	unsigned int start;
 	unsigned int ias;
-	/* Table memory is little-endian (ours) or CPU-endian (io-pgtable) */
+	/*
+	 * Table memory is little-endian (ours) or in CPU order (io-pgtable).
+	 * Intended difference, seen on s390: io-pgtable-arm stores CPU order
+	 * and arm-smmu-v3 sets CD.ENDI / STE.S2ENDI on a big-endian kernel;
+	 * the format always stores little-endian, so a driver using it leaves
+	 * them clear.
+	 */
 	bool le;
 };
 
