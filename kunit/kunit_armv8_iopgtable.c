@@ -537,7 +537,7 @@ static void xc_check_sizes(struct xc_ctx *ctx)
 				    "%s: 4T blocks", cfg->name);
 }
 
-static int xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
+static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 {
 	const struct xc_cfg *cfg = test->param_value;
 	struct pt_iommu_armv8_cfg ours_cfg = {};
@@ -596,7 +596,6 @@ static int xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 
 	xc_check_regs(ctx);
 	xc_check_sizes(ctx);
-	return 0;
 }
 
 static void xc_ctx_free(struct xc_ctx *ctx)
