@@ -1150,7 +1150,15 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * The &iommu_dirty_ops.read_and_clear_dirty signature. A dirty leaf is
  * reported as a whole, clipped to the range.
  *
- * Return: 0, or -EINVAL / -EOVERFLOW / -ERANGE for a bad range.
+ * A table with PT_FEAT_DMA_INCOHERENT is refused: the walker's dirty bit
+ * would be written to memory behind the CPU's cached copy of the table,
+ * which is mapped for DMA_TO_DEVICE only, so the CPU could read a stale
+ * clean entry and clearing it could overwrite the walker's store. Walkers
+ * that update dirty bits snoop the CPU caches (SMMUv3 requires coherent
+ * walks for HTTU; the AMD IOMMU is always coherent).
+ *
+ * Return: 0, -EOPNOTSUPP for an incoherent table, or -EINVAL / -EOVERFLOW
+ * / -ERANGE for a bad range.
  */
 int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 			     size_t size, unsigned long flags,
@@ -1164,6 +1172,8 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_range range;
 	int ret;
 
+	if (pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT))
+		return -EOPNOTSUPP;
 	ret = make_range(&iommu_table->common, &range, iova, size);
 	if (ret)
 		return ret;

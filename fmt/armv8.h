@@ -10,9 +10,10 @@
  * Descriptors: bit 0 valid; bits 1:0 are 0b11 for a table at levels 1-3 and
  * for a page at level 0, 0b01 for a block. Output address bits 47 down to the
  * leaf size; with the 64K granule and a 52-bit output address, OA bits 51:48
- * are in descriptor bits 15:12. Bit 52 is the contiguous hint: a run of 16,
- * 32 or 128 aligned entries (by granule and level) mapping one aligned
- * output range, each entry still holding its own address.
+ * are in descriptor bits 15:12, and lookup level 1 has 4T blocks (FEAT_LPA).
+ * Bit 52 is the contiguous hint: a run of 16, 32 or 128 aligned entries (by
+ * granule and level) mapping one aligned output range, each entry still
+ * holding its own address.
  */
 #ifndef __GENERIC_PT_FMT_ARMV8_H
 #define __GENERIC_PT_FMT_ARMV8_H
@@ -61,7 +62,12 @@ enum {
 #define ARMV8PT_FMT_S2_MEMATTR GENMASK_ULL(5, 2)
 #define ARMV8PT_FMT_S2_AP_READ BIT_ULL(6)
 #define ARMV8PT_FMT_S2_AP_WRITE BIT_ULL(7)
-#define ARMV8PT_FMT_S2_XN GENMASK_ULL(54, 53)
+/*
+ * XN[1] alone: execute-never at every EL. With FEAT_XNX, XN[1:0] = 0b11
+ * (what io-pgtable-arm writes) would let EL1 execute; without it XN[0] is
+ * RES0. KVM's stage 2 (KVM_PTE_LEAF_ATTR_HI_S2_XN) also uses bit 54 only.
+ */
+#define ARMV8PT_FMT_S2_XN BIT_ULL(54)
 
 /* Shareability and the MAIR indexes / stage 2 memory types used */
 #define ARMV8PT_SH_OS 2
@@ -97,21 +103,37 @@ static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
 
 #define pt_num_items_lg2 armv8pt_num_items_lg2
 
-/* Block levels without FEAT_LPA2: 4K 2M and 1G, 16K 32M, 64K 512M */
+/*
+ * Block levels without FEAT_LPA2: 4K 2M and 1G, 16K 32M, 64K 512M. With the
+ * 64K granule, FEAT_LPA adds 4T blocks at lookup level 1 (our level 2). A
+ * configuration with a 52-bit output address is how the caller says the
+ * SMMU has FEAT_LPA, as 6.12's io-pgtable-arm offers 4T only when oas > 48.
+ */
 static inline bool armv8pt_can_have_leaf(const struct pt_state *pts)
 {
 	if (pts->level == 0)
 		return true;
 	if (PT_GRANULE_LG2SZ == 12)
 		return pts->level <= 2;
+	if (PT_GRANULE_LG2SZ == 16 && pts->level == 2)
+		return pts->range->common->max_oasz_lg2 > 48;
 	return pts->level == 1;
 }
 
 #define pt_can_have_leaf armv8pt_can_have_leaf
 
-/* log2 of the entries of a contiguous run at a level */
+/* log2 of the entries of a contiguous run at a level, 0 for none */
 static inline unsigned int armv8pt_contig_lg2(unsigned int level)
 {
+	/*
+	 * No run of 4T blocks: the kernel tree (io-pgtable-arm, the arm64 MMU
+	 * and KVM code) has contiguous sizes for the 64K granule at lookup
+	 * levels 2 and 3 only, and nothing there establishes a Contiguous bit
+	 * for the FEAT_LPA level 1 blocks. Never set, the hint is also ignored
+	 * when read back at this level.
+	 */
+	if (PT_GRANULE_LG2SZ == 16 && level == 2)
+		return 0;
 	/* 4K: 16 entries; 16K: 128 pages or 32 blocks; 64K: 32 entries */
 	if (PT_GRANULE_LG2SZ == 12)
 		return 4;
@@ -123,7 +145,7 @@ static inline unsigned int armv8pt_contig_lg2(unsigned int level)
 static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = armv8pt_table_item_lg2sz(pts);
-	unsigned int csz_lg2 = isz_lg2 + armv8pt_contig_lg2(pts->level);
+	unsigned int contig_lg2 = armv8pt_contig_lg2(pts->level);
 	unsigned int oasz_lg2 = pts->range->common->max_oasz_lg2;
 	u64 sizes = 0;
 
@@ -131,8 +153,8 @@ static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 		return 0;
 	if (isz_lg2 <= oasz_lg2)
 		sizes |= BIT_ULL(isz_lg2);
-	if (csz_lg2 <= oasz_lg2)
-		sizes |= BIT_ULL(csz_lg2);
+	if (contig_lg2 && isz_lg2 + contig_lg2 <= oasz_lg2)
+		sizes |= BIT_ULL(isz_lg2 + contig_lg2);
 	return sizes;
 }
 

@@ -14,10 +14,12 @@
  * and memory attributes, concatenated stage 2 tables; and from the TCR_EL1,
  * VTCR_EL2 and MAIR_EL1 descriptions (the same fields are in the SMMUv3
  * context and stream table entries). It does not use fmt/armv8.h. Where the
- * architecture leaves the choice to software (the MAIR indexes, shareability,
- * the XN encoding at stage 2) it follows 6.12's io-pgtable-arm.c, which the
- * format replaces; kpt_arm_test_io_pgtable() checks those choices against
- * the descriptors arm_lpae_prot_to_pte() builds.
+ * architecture leaves the choice to software (the MAIR indexes, shareability)
+ * it follows 6.12's io-pgtable-arm.c, which the format replaces;
+ * kpt_arm_test_io_pgtable() checks those choices against the descriptors
+ * arm_lpae_prot_to_pte() builds. The one place it departs from it is the
+ * stage 2 XN encoding (see ARMT_S2_XN1); kunit_armv8_iopgtable.c compares
+ * whole tables with io-pgtable-arm's where the kernel has it.
  */
 #ifndef __GENERIC_PT_KUNIT_ARMV8_H
 #define __GENERIC_PT_KUNIT_ARMV8_H
@@ -73,7 +75,15 @@
 #define ARMT_S2_MEMATTR GENMASK_ULL(5, 2)
 #define ARMT_S2AP_R BIT_ULL(6)	/* S2AP[0]: reads allowed */
 #define ARMT_S2AP_W BIT_ULL(7)	/* S2AP[1]: writes allowed */
-#define ARMT_S2_XN GENMASK_ULL(54, 53)	/* XN[1:0] (FEAT_XNX) */
+/*
+ * XN[1:0]. Without FEAT_XNX only XN[1] exists (XN[0] is RES0) and means
+ * execute-never. With FEAT_XNX, 0b10 is still execute-never at every EL,
+ * while 0b01 and 0b11 allow execution at one of EL0 / EL1 only. The engine
+ * writes 0b10 for IOMMU_NOEXEC, as KVM's stage 2 does
+ * (KVM_PTE_LEAF_ATTR_HI_S2_XN is bit 54); io-pgtable-arm writes 0b11.
+ */
+#define ARMT_S2_XN0 BIT_ULL(53)
+#define ARMT_S2_XN1 BIT_ULL(54)
 
 /* SH[1:0]: outer and inner shareable */
 #define ARMT_SH_OS 2
@@ -174,8 +184,12 @@ static const u64 kpt_arm_table_pas[] = {
  * contiguous runs, without FEAT_LPA2 (D8.3, and D8.6.1 "The Contiguous
  * bit"): 4K pages, 2M and 1G blocks, runs of 16 entries at every level;
  * 16K pages and 32M blocks, runs of 128 pages and of 32 blocks; 64K pages
- * and 512M blocks, runs of 32 entries. (The 4T blocks of lookup level 1
- * that FEAT_LPA allows with the 64K granule and a 52-bit OA are not used.)
+ * and 512M blocks, runs of 32 entries; and with FEAT_LPA, 64K only, 4T
+ * blocks at lookup level 1, with no run (nothing in the kernel tree gives a
+ * Contiguous bit there, so the engine never sets it). kpt_ref_level_sizes()
+ * has the 4T blocks only with a 52-bit OA, how a configuration says the
+ * SMMU has FEAT_LPA; the decoders accept them always, as the architecture
+ * does with FEAT_LPA.
  */
 static const u8 kpt_arm_leaf_lg2[KPT_REF_MAX_LEVEL + 1][2] = {
 #if KPT_ARM_GRANULE_LG2 == 12
@@ -183,9 +197,13 @@ static const u8 kpt_arm_leaf_lg2[KPT_REF_MAX_LEVEL + 1][2] = {
 #elif KPT_ARM_GRANULE_LG2 == 14
 	{ 14, 21 }, { 25, 30 }, { 0, 0 }, { 0, 0 },
 #else
-	{ 16, 21 }, { 29, 34 }, { 0, 0 }, { 0, 0 },
+	{ 16, 21 }, { 29, 34 }, { 42, 0 }, { 0, 0 },
 #endif
 };
+
+/* The 64K granule's FEAT_LPA blocks: lookup level 1, engine level 2 */
+#define KPT_ARM_LPA_LEVEL 2
+#define KPT_ARM_LPA_OASZ 52
 
 /* TG0 (TCR and VTCR): 4K 0b00, 64K 0b01, 16K 0b10 */
 #define ARMT_TG0 \
@@ -223,6 +241,9 @@ static u64 kpt_ref_level_sizes(const struct kpt_cfg *cfg, unsigned int level)
 	for (i = 0; i != 2; i++) {
 		unsigned int lg2 = kpt_arm_leaf_lg2[level][i];
 
+		if (KPT_ARM_GRANULE_LG2 == 16 && level == KPT_ARM_LPA_LEVEL &&
+		    cfg->oasz_lg2 < KPT_ARM_LPA_OASZ)
+			continue;
 		if (lg2 && lg2 <= cfg->oasz_lg2)
 			sizes |= BIT_ULL(lg2);
 	}
@@ -323,10 +344,10 @@ static unsigned int kpt_arm_attr_index(u8 attr)
 /*
  * Leaf attributes for IOMMU prot flags, as io-pgtable-arm chooses them:
  * AF preset; MMIO is Device-nGnRE, else CACHE Normal write-back, else
- * Normal non-cacheable; inner shareable with CACHE, outer shareable without;
- * NOEXEC sets both execute-never bits. Stage 1: not global (per ASID),
- * read-only without WRITE (a page is always readable), EL0 access unless
- * PRIV. Stage 2: S2AP read and write as asked.
+ * Normal non-cacheable; inner shareable with CACHE, outer shareable without.
+ * Stage 1: not global (per ASID), read-only without WRITE (a page is always
+ * readable), EL0 access unless PRIV, NOEXEC sets PXN and UXN. Stage 2: S2AP
+ * read and write as asked, NOEXEC sets XN[1] alone (ARMT_S2_XN1).
  */
 static u64 kpt_ref_prot_bits(unsigned int prot)
 {
@@ -343,7 +364,7 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 				   prot & IOMMU_MMIO ? ARMT_S2_DEV :
 				   cache ? ARMT_S2_WB : ARMT_S2_NC);
 		if (prot & IOMMU_NOEXEC)
-			bits |= ARMT_S2_XN;
+			bits |= ARMT_S2_XN1;
 		return bits;
 	}
 	bits |= ARMT_S1_NG |
@@ -401,10 +422,10 @@ static const char *kpt_arm_leaf_prot(u64 word, unsigned int *prot)
 			*prot |= IOMMU_WRITE;
 		if (!*prot)
 			return "S2AP allows no access";
-		if ((word & ARMT_S2_XN) == ARMT_S2_XN)
+		if (word & ARMT_S2_XN0)
+			return "XN[0] set: with FEAT_XNX, executable at one EL";
+		if (word & ARMT_S2_XN1)
 			*prot |= IOMMU_NOEXEC;
-		else if (word & ARMT_S2_XN)
-			return "XN[1:0] neither 0b00 nor 0b11";
 		switch (FIELD_GET(ARMT_S2_MEMATTR, word)) {
 		case ARMT_S2_DEV:
 			type = ARMT_MAIR_DEV;
@@ -454,7 +475,7 @@ static const char *kpt_arm_leaf_prot(u64 word, unsigned int *prot)
 #define ARMT_LEAF_BITS                                                  \
 	(ARMT_VALID | ARMT_TYPE | ARMT_SH | ARMT_AF | ARMT_CONTIG |     \
 	 (KPT_ARM_S2 ? ARMT_S2_MEMATTR | ARMT_S2AP_R | ARMT_S2AP_W |    \
-			       ARMT_S2_XN :                             \
+			       ARMT_S2_XN1 :                            \
 		       ARMT_S1_ATTRINDX | ARMT_S1_AP1 | ARMT_S1_AP2 |   \
 			       ARMT_S1_NG | ARMT_S1_PXN | ARMT_S1_UXN))
 
@@ -1206,7 +1227,9 @@ static void kpt_arm_test_le_words(struct kunit *test)
 /*
  * The leaf attributes arm_lpae_prot_to_pte() of 6.12's io-pgtable-arm.c
  * writes (ARM_64_LPAE_S1 and _S2, no quirks), worked out by hand from its
- * ARM_LPAE_PTE_* values: the format must agree, and so must the reference.
+ * ARM_LPAE_PTE_* values: the format must agree, and so must the reference,
+ * except in XN[0] at stage 2 (io-pgtable-arm's XN is 0b11, the format
+ * writes 0b10, see ARMT_S2_XN1).
  */
 static const struct {
 	unsigned int prot;
@@ -1239,6 +1262,13 @@ static void kpt_arm_test_io_pgtable(struct kunit *test)
 		unsigned int prot = kpt_arm_io_pgtable[i].prot;
 		u64 bits = KPT_ARM_S2 ? kpt_arm_io_pgtable[i].s2 :
 					kpt_arm_io_pgtable[i].s1;
+
+		if (KPT_ARM_S2 && (prot & IOMMU_NOEXEC)) {
+			/* The one intended difference: io-pgtable's 0b11 */
+			KUNIT_EXPECT_EQ(test, bits & (ARMT_S2_XN0 | ARMT_S2_XN1),
+					ARMT_S2_XN0 | ARMT_S2_XN1);
+			bits &= ~ARMT_S2_XN0;
+		}
 
 		KUNIT_EXPECT_EQ_MSG(test, kpt_ref_prot_bits(prot), bits,
 				    "reference, prot %x", prot);
@@ -1376,16 +1406,20 @@ static void kpt_arm_test_cut(struct kunit *test)
 
 	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
 		unsigned int isz_lg2 = kpt_ref_item_lg2(level);
+		bool run = kpt_arm_leaf_lg2[level][1];
+		unsigned int max_lg2 = kpt_arm_leaf_lg2[level][run];
 
-		if (!kpt_arm_leaf_lg2[level][0] ||
-		    kpt_arm_leaf_lg2[level][1] + 3 > cfg->vasz_lg2 ||
-		    kpt_arm_leaf_lg2[level][1] + 3 > cfg->oasz_lg2)
+		if (!(kpt_ref_level_sizes(cfg, level) & BIT_ULL(isz_lg2)) ||
+		    max_lg2 + 3 > cfg->vasz_lg2 || max_lg2 + 3 > cfg->oasz_lg2)
 			continue;
 		for (bbml2 = 0; bbml2 != 2; bbml2++) {
 			/* A block into a table: inside its first granule */
 			if (level)
 				kpt_arm_cut_one(test, cfg, level, false, bbml2,
 						g);
+			/* The 4T blocks have no run */
+			if (!run)
+				continue;
 			/* A run at an entry boundary, and inside an entry */
 			kpt_arm_cut_one(test, cfg, level, true, bbml2,
 					3 * BIT_ULL(isz_lg2));
@@ -1396,6 +1430,95 @@ static void kpt_arm_test_cut(struct kunit *test)
 	}
 }
 
+#if KPT_ARM_GRANULE_LG2 == 16
+/*
+ * 4T blocks (64K granule, FEAT_LPA): with a 52-bit OA a 4T aligned map is
+ * one block descriptor at lookup level 1, its address bits 51:48 in bits
+ * 15:12, and a map call with a 4T pgsize is accepted; with a smaller OA the
+ * same map is made of smaller leaves and a 4T pgsize is refused.
+ */
+static void kpt_arm_lpa_one(struct kunit *test, const struct kpt_cfg *cfg)
+{
+	unsigned int level = KPT_ARM_LPA_LEVEL, size_lg2 = 42, index;
+	bool lpa = kpt_ref_level_sizes(cfg, level) & BIT_ULL(size_lg2);
+	unsigned int prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	u64 size = BIT_ULL(size_lg2), va = 2 * size, pa, word;
+	struct kpt_walk walk = {};
+	struct kpt_ctx *ctx;
+	size_t mapped = 0;
+	const void *table;
+
+	pa = 0x000a5a5a5a5a5a5aULL & kpt_max(cfg->oasz_lg2) & ~(size - 1);
+	ctx = kpt_ctx_new(test, cfg);
+	KUNIT_EXPECT_EQ_MSG(test, !!(kpt_domain(ctx)->pgsize_bitmap & size),
+			    lpa, "%s: 4T in the page size bitmap", cfg->name);
+	kpt_map_ok(ctx, va, pa, size, prot);
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ_MSG(test, walk.by_size[size_lg2], lpa ? 1 : 0, "%s",
+			    cfg->name);
+	KUNIT_EXPECT_EQ(test, walk.leaf_bytes, size);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va), pa);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + 0x123456789a0ULL),
+			pa + 0x123456789a0ULL);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1), pa + size - 1);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size), 0);
+	if (lpa) {
+		table = kpt_arm_table_of(ctx, va, level, &index);
+		KUNIT_ASSERT_NOT_NULL(test, table);
+		word = kpt_word(table, index);
+		KUNIT_EXPECT_EQ_MSG(test, word,
+				    kpt_ref_leaf_word(level, pa, size_lg2, prot),
+				    "%s", cfg->name);
+		KUNIT_EXPECT_EQ(test, FIELD_GET(ARMT_TYPE, word),
+				ARMT_TYPE_BLOCK);
+		KUNIT_EXPECT_EQ(test, FIELD_GET(ARMT_ADDR_51_48, word),
+				pa >> 48);
+		KUNIT_EXPECT_FALSE(test, word & ARMT_CONTIG);
+	}
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+	kpt_check_empty(ctx, "after the 4T map");
+
+	/* One 4T page in one call, as the iommu core would ask for it */
+	KUNIT_EXPECT_EQ_MSG(test,
+			    kpt_map(ctx, va, pa, size, 1, prot, &mapped),
+			    lpa ? 0 : -EINVAL, "%s: map_pages(pgsize 4T)",
+			    cfg->name);
+	KUNIT_EXPECT_EQ(test, mapped, lpa ? size : 0);
+	if (lpa) {
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1),
+				pa + size - 1);
+		/* A 4T block is never split by unmap */
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size / 2), 0);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+	}
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_arm_test_lpa_blocks(struct kunit *test)
+{
+	unsigned int i, lpa = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+
+		/* Room for a 4T block at 8T */
+		if (cfg->vasz_lg2 < 44 || cfg->oasz_lg2 < 44)
+			continue;
+		kpt_arm_lpa_one(test, cfg);
+		if (cfg->oasz_lg2 >= KPT_ARM_LPA_OASZ) {
+			struct kpt_cfg c = *cfg;
+
+			/* The same without FEAT_LPA */
+			c.oasz_lg2 = 48;
+			kpt_arm_lpa_one(test, &c);
+			lpa++;
+		}
+	}
+	/* At least one configuration has them */
+	KUNIT_EXPECT_GT(test, lpa, 0);
+}
+#endif
+
 static struct kunit_case kpt_arm_cases[] = {
 	KUNIT_CASE(kpt_arm_test_hw_info),
 	KUNIT_CASE(kpt_arm_test_top),
@@ -1404,6 +1527,9 @@ static struct kunit_case kpt_arm_cases[] = {
 	KUNIT_CASE(kpt_arm_test_io_pgtable),
 	KUNIT_CASE(kpt_arm_test_foreign_bits),
 	KUNIT_CASE(kpt_arm_test_cut),
+#if KPT_ARM_GRANULE_LG2 == 16
+	KUNIT_CASE(kpt_arm_test_lpa_blocks),
+#endif
 	{}
 };
 

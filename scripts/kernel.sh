@@ -232,10 +232,19 @@ unmap_paths()
 		"$KDIR" "$ROOT"
 }
 
+# Extra kunitconfig fragments (absolute paths) for this run, after
+# .kunitconfig: cmd_qemu adds kunit/configs/<arch>.kunitconfig if there is one.
+EXTRA_KUNITCONFIGS=()
+
 kunit_py()
 {
+	local configs=(--kunitconfig="$ROOT/.kunitconfig") f
+
+	for f in "${EXTRA_KUNITCONFIGS[@]}"; do
+		configs+=(--kunitconfig="$f")
+	done
 	(cd "$KDIR" && python3 tools/testing/kunit/kunit.py "$@" \
-		--kunitconfig="$ROOT/.kunitconfig" --build_dir="$BUILD_DIR")
+		"${configs[@]}" --build_dir="$BUILD_DIR")
 }
 
 cmd_kunit()
@@ -294,6 +303,9 @@ cmd_qemu()
 	qemu_arch_params "$arch"
 	ensure_pkgs "${QEMU_PKGS[@]}"
 	[ -z "$QEMU_CROSS" ] || args+=(--cross_compile="$QEMU_CROSS")
+	# For instance the io-pgtable-arm cross-check on arm64
+	[ ! -f "$ROOT/kunit/configs/$arch.kunitconfig" ] ||
+		EXTRA_KUNITCONFIGS+=("$ROOT/kunit/configs/$arch.kunitconfig")
 	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$arch}
 	cmd_kunit "${args[@]}" "$@"
 }

@@ -171,7 +171,9 @@ struct pt_iommu_info {
  * &iommu_dirty_ops.read_and_clear_dirty signature, for formats whose walker
  * sets a dirty bit (AMD v1). Every leaf in the range with the dirty bit set
  * (in any item of a contiguous leaf) is reported whole, clipped to the range,
- * and its dirty bits are cleared unless IOMMU_DIRTY_NO_CLEAR.
+ * and its dirty bits are cleared unless IOMMU_DIRTY_NO_CLEAR. A table with
+ * PT_FEAT_DMA_INCOHERENT gets -EOPNOTSUPP (dirty-setting walkers are
+ * coherent; the CPU could read a stale copy of an incoherent table).
  *
  * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
  *
