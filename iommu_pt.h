@@ -765,7 +765,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	 */
 	if (range_within_top(&range)) {
 		map.optimistic = true;
-		ret = pt_walk_range(&range, __map_range_walk, &map);
+		ret = pt_walk_range_below(&range, __map_range_walk, &map);
 		if (ret != PT_MAP_RECHECK) {
 			*mapped += map.oa - paddr;
 			return ret;
@@ -797,7 +797,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	}
 
 	range.va = iova;
-	ret = pt_walk_range(&range, __map_range_walk, &map);
+	ret = pt_walk_range_below(&range, __map_range_walk, &map);
 	*mapped += map.oa - paddr;
 	return ret;
 }
@@ -990,7 +990,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * range.va at the leaf it stopped at. Holes between leaves are
 	 * flushed too, which is cheaper than tracking them.
 	 */
-	if (pt_walk_range(&range, __unmap_range_walk, &unmap))
+	if (pt_walk_range_below(&range, __unmap_range_walk, &unmap))
 		flush_last = range.va - 1;
 	else
 		flush_last = range.last_va;

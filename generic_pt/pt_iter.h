@@ -267,4 +267,48 @@ static inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
 	return fn(range, arg, range->top_level, range->top_table);
 }
 
+/**
+ * pt_walk_range_below() - Run a PT_MAKE_LEVELS() function from the lowest
+ *	table the range needs
+ * @range: The range, inside the current top
+ * @fn: The dispatch function
+ * @arg: Passed through
+ *
+ * For a walk whose level function only passes through an item that holds
+ * the whole range without covering it all, when that item is a table: those
+ * levels are stepped over here in a loop, reading one entry each, and @fn
+ * starts at the first level that holds anything else. The level function
+ * must still handle the pass-through case itself, the loop stops early
+ * whenever it is not sure.
+ *
+ * Return: what @fn returns.
+ */
+static __always_inline int pt_walk_range_below(struct pt_range *range,
+					       pt_level_fn_t fn, void *arg)
+{
+	struct pt_state pts = {
+		.range = range,
+		.table = range->top_table,
+		.level = range->top_level,
+	};
+	pt_vaddr_t va = range->va;
+	pt_vaddr_t span = range->last_va - va;
+
+	while (pts.level != 0) {
+		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
+
+		/* Both ends in one item, the range smaller than it */
+		if (!log2_div_eq(va, range->last_va, isz_lg2) ||
+		    span == log2_to_max_int(isz_lg2))
+			break;
+		pts.index = log2_mod(log2_div(va, isz_lg2),
+				     pt_num_items_lg2(&pts));
+		if (pt_load_entry_raw(&pts) != PT_ENTRY_TABLE)
+			break;
+		pts.table = phys_to_virt(pt_table_pa(&pts));
+		pts.level--;
+	}
+	return fn(range, arg, pts.level, pts.table);
+}
+
 #endif
