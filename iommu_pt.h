@@ -575,6 +575,32 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
 		return pt_descend(&pts, arg, descend_fn);
 
+	/*
+	 * The range is exactly one empty item, both addresses aligned to it
+	 * and a leaf of that size allowed here: no contiguous run can fit and
+	 * nothing can be mapped below, write the leaf directly.
+	 */
+	if (pts.end_index - pts.index == 1) {
+		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
+
+		if (range->last_va - range->va == log2_to_max_int(isz_lg2) &&
+		    !log2_mod(range->va | map->oa, isz_lg2) &&
+		    (pt_possible_sizes(&pts) & BIT_ULL(isz_lg2)) &&
+		    pt_load_entry_raw(&pts) == PT_ENTRY_EMPTY) {
+			pt_table_write(pts.table, pts.index,
+				       pt_leaf_item_word(&pts, map->oa, isz_lg2,
+							 &map->attrs, 0));
+			map->optimistic = false;
+			map->oa += oalog2_to_int(isz_lg2);
+			pt_advance(&pts, 1);
+			if (!map->private_build)
+				pt_sync_written(&pts, &(struct pt_written){
+					.first = pts.index - 1,
+					.end = pts.index });
+			return 0;
+		}
+	}
+
 	if (map->optimistic) {
 		ret = map_check_level(&pts, map);
 		if (ret)
@@ -881,6 +907,24 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
 	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
 		return pt_descend(&pts, arg, descend_fn);
+
+	/*
+	 * The range is exactly one item of a table with more than one, so the
+	 * table stays: a leaf of that one item is cleared directly.
+	 */
+	if (pts.end_index - pts.index == 1 && pt_num_items_lg2(&pts) &&
+	    pt_item_fully_covered(&pts) &&
+	    range->last_va - range->va ==
+		    log2_to_max_int(pt_table_item_lg2sz(&pts)) &&
+	    pt_load_entry_raw(&pts) == PT_ENTRY_OA &&
+	    !pt_entry_num_contig_lg2(&pts)) {
+		pt_clear_entries(&pts, 0);
+		unmap->unmapped += log2_to_int(pt_table_item_lg2sz(&pts));
+		pt_advance(&pts, 1);
+		pt_sync_written(&pts, &(struct pt_written){
+			.first = pts.index - 1, .end = pts.index });
+		return 0;
+	}
 
 	/*
 	 * When the range covers this whole (non-top) table the parent frees
