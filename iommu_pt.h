@@ -523,13 +523,32 @@ static __always_inline void map_item_run(struct pt_state *pts,
 							     log2_mod(va, next_lg2),
 						     isz_lg2));
 	}
-	for (; pts->index != end; pts->index++) {
-		if (level_can_have_tables(pts) &&
-		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
-			break;
-		pt_table_write(pts->table, pts->index,
-			       pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0));
-		oa += oalog2_to_int(isz_lg2);
+	if (end - first > 1 &&
+	    pt_leaf_oa_linear(oa, oa + ((pt_oaddr_t)(end - first) << isz_lg2) -
+					  1)) {
+		/* store; word += stride */
+		u64 word = pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0);
+		u64 stride = pt_leaf_item_word(pts, oa + oalog2_to_int(isz_lg2),
+					       isz_lg2, &attrs, 0) -
+			     word;
+
+		for (; pts->index != end; pts->index++, word += stride) {
+			if (level_can_have_tables(pts) &&
+			    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+				break;
+			pt_table_write(pts->table, pts->index, word);
+		}
+		oa += (pt_oaddr_t)(pts->index - first) << isz_lg2;
+	} else {
+		for (; pts->index != end; pts->index++) {
+			if (level_can_have_tables(pts) &&
+			    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+				break;
+			pt_table_write(pts->table, pts->index,
+				       pt_leaf_item_word(pts, oa, isz_lg2,
+							 &attrs, 0));
+			oa += oalog2_to_int(isz_lg2);
+		}
 	}
 	pt_note_written(written, first, pts->index - first);
 	map->oa = oa;

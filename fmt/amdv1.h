@@ -170,6 +170,9 @@ static inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
 
 #define pt_leaf_item_word amdv1pt_leaf_item_word
 
+/* The OA is in place; the items of a contiguous run are all the same */
+#define PT_LEAF_OA_LINEAR_LG2 64
+
 static inline bool amdv1pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)

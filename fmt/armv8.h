@@ -240,6 +240,12 @@ static inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
 
 #define pt_leaf_item_word armv8pt_leaf_item_word
 
+/*
+ * The OA field is the OA in place, except that the 64K granule moves OA bits
+ * 51:48 down to bits 15:12: linear only below each 2^48 boundary there.
+ */
+#define PT_LEAF_OA_LINEAR_LG2 (PT_GRANULE_LG2SZ == 16 ? 48 : 64)
+
 static inline bool armv8pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)

@@ -103,6 +103,9 @@ static inline u64 x86_64pt_leaf_item_word(const struct pt_state *pts,
 
 #define pt_leaf_item_word x86_64pt_leaf_item_word
 
+/* The OA is in place */
+#define PT_LEAF_OA_LINEAR_LG2 64
+
 static inline bool x86_64pt_install_table(struct pt_state *pts,
 					  pt_oaddr_t table_pa,
 					  const struct pt_write_attrs *attrs)

@@ -37,6 +37,16 @@
  *			   struct pt_write_attrs *attrs, unsigned int prot)
  *	IOMMU_READ / IOMMU_WRITE / ... to descriptor bits
  *
+ * Encoding (optional, default below):
+ *   PT_LEAF_OA_LINEAR_LG2	the leaf words are linear in the output
+ *	address inside every aligned 2^PT_LEAF_OA_LINEAR_LG2 block of output
+ *	addresses: for items of one size at one level whose output addresses
+ *	all lie in one such block, the word of the k-th is
+ *	word(oa) + k * (word(oa + 2^isz) - word(oa)), and likewise item i of a
+ *	contiguous run is item 0 plus i times (item 1 - item 0). 64 when that
+ *	holds for every output address, 0 (the default) when it never does:
+ *	every word is then computed through pt_leaf_item_word().
+ *
  * Geometry (optional, defaults below):
  *   pt_table_item_lg2sz(pts)	log2 of the IOVA span of one item
  *   pt_num_items_lg2(pts)	log2 of the number of items of the table
@@ -97,6 +107,22 @@ static inline u64 pt_possible_sizes(const struct pt_state *pts)
 }
 #endif
 
+#ifndef PT_LEAF_OA_LINEAR_LG2
+#define PT_LEAF_OA_LINEAR_LG2 0
+#endif
+
+/*
+ * true when the words of leaves from @oa to @last_oa follow each other by a
+ * constant stride, see PT_LEAF_OA_LINEAR_LG2
+ */
+static inline bool pt_leaf_oa_linear(pt_oaddr_t oa, pt_oaddr_t last_oa)
+{
+	if (PT_LEAF_OA_LINEAR_LG2 == 0)
+		return false;
+	return PT_LEAF_OA_LINEAR_LG2 >= 64 ||
+	       log2_div_eq_t(oa, last_oa, PT_LEAF_OA_LINEAR_LG2);
+}
+
 #ifndef pt_install_leaf_entry
 /* Write a leaf of 2^oasz_lg2 bytes at pts->index, every item of a run */
 static inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
@@ -106,6 +132,17 @@ static inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 	unsigned int nitems = 1U << (oasz_lg2 - pt_table_item_lg2sz(pts));
 	unsigned int i;
 
+	/* A run is aligned to its size: linear if the block is not smaller */
+	if (pt_leaf_oa_linear(oa, oa + oalog2_to_max_int(oasz_lg2))) {
+		u64 word = pt_leaf_item_word(pts, oa, oasz_lg2, attrs, 0);
+		u64 stride = pt_leaf_item_word(pts, oa, oasz_lg2, attrs, 1) -
+			     word;
+
+		pts->entry = word;
+		for (i = 0; i != nitems; i++, word += stride)
+			pt_table_write(pts->table, pts->index + i, word);
+		return;
+	}
 	for (i = 0; i != nitems; i++)
 		pt_table_write(pts->table, pts->index + i,
 			       pt_leaf_item_word(pts, oa, oasz_lg2, attrs, i));
