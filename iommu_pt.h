@@ -427,17 +427,6 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 		pt_advance(&pts, pts.end_index - pts.index);
 		return 0;
 	}
-	/* A leaf table holds no table to descend into */
-	if (level == 0) {
-		struct pt_state item = pts;
-
-		for (; item.index < item.end_index; item.index++)
-			if (pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
-				return -EADDRINUSE;
-		pt_advance(&pts, pts.end_index - pts.index);
-		return 0;
-	}
-
 	while (pts.index < pts.end_index) {
 		switch (pt_load_entry(&pts)) {
 		case PT_ENTRY_EMPTY:
@@ -512,6 +501,7 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
 	pt_oaddr_t oa = map->oa;
+	u64 word, stride;
 
 	if (larger) {
 		unsigned int next_lg2 = vaffs(larger);
@@ -523,33 +513,19 @@ static __always_inline void map_item_run(struct pt_state *pts,
 							     log2_mod(va, next_lg2),
 						     isz_lg2));
 	}
-	if (end - first > 1 &&
-	    pt_leaf_oa_linear(oa, oa + ((pt_oaddr_t)(end - first) << isz_lg2) -
-					  1)) {
-		/* store; word += stride */
-		u64 word = pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0);
-		u64 stride = pt_leaf_item_word(pts, oa + oalog2_to_int(isz_lg2),
-					       isz_lg2, &attrs, 0) -
-			     word;
-
-		for (; pts->index != end; pts->index++, word += stride) {
-			if (level_can_have_tables(pts) &&
-			    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
-				break;
-			pt_table_write(pts->table, pts->index, word);
-		}
-		oa += (pt_oaddr_t)(pts->index - first) << isz_lg2;
-	} else {
-		for (; pts->index != end; pts->index++) {
-			if (level_can_have_tables(pts) &&
-			    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
-				break;
-			pt_table_write(pts->table, pts->index,
-				       pt_leaf_item_word(pts, oa, isz_lg2,
-							 &attrs, 0));
-			oa += oalog2_to_int(isz_lg2);
-		}
+	/* Stop where the leaf words stop following by one stride */
+	if (pt_leaf_linear_items(oa, isz_lg2) < end - first)
+		end = first + pt_leaf_linear_items(oa, isz_lg2);
+	word = pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0);
+	stride = pt_leaf_item_word(pts, oa + oalog2_to_int(isz_lg2), isz_lg2,
+				   &attrs, 0) - word;
+	for (; pts->index != end; pts->index++, word += stride) {
+		if (level_can_have_tables(pts) &&
+		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+			break;
+		pt_table_write(pts->table, pts->index, word);
 	}
+	oa += (pt_oaddr_t)(pts->index - first) << isz_lg2;
 	pt_note_written(written, first, pts->index - first);
 	map->oa = oa;
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
@@ -586,12 +562,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	struct pt_iommu_map_args *map = arg;
 	int ret = 0;
 
-	/*
-	 * The range is inside one item and smaller than it: no leaf can go
-	 * here, pass through to the table below.
-	 */
-	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
-	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
+	if (pt_load_pass_through(&pts))
 		return pt_descend(&pts, arg, descend_fn);
 
 	/*
@@ -922,9 +893,7 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	bool discard;
 	int ret = 0;
 
-	/* Inside one item and smaller than it: only a table is walked */
-	if (pts.end_index - pts.index == 1 && !pt_item_fully_covered(&pts) &&
-	    pt_load_entry(&pts) == PT_ENTRY_TABLE)
+	if (pt_load_pass_through(&pts))
 		return pt_descend(&pts, arg, descend_fn);
 
 	/*

@@ -112,15 +112,19 @@ static inline u64 pt_possible_sizes(const struct pt_state *pts)
 #endif
 
 /*
- * true when the words of leaves from @oa to @last_oa follow each other by a
- * constant stride, see PT_LEAF_OA_LINEAR_LG2
+ * How many items of 2^isz_lg2 bytes from @oa (aligned to that) on have leaf
+ * words that follow each other by a constant stride, see
+ * PT_LEAF_OA_LINEAR_LG2; at least 1.
  */
-static inline bool pt_leaf_oa_linear(pt_oaddr_t oa, pt_oaddr_t last_oa)
+static inline u64 pt_leaf_linear_items(pt_oaddr_t oa, unsigned int isz_lg2)
 {
 	if (PT_LEAF_OA_LINEAR_LG2 == 0)
-		return false;
-	return PT_LEAF_OA_LINEAR_LG2 >= 64 ||
-	       log2_div_eq_t(oa, last_oa, PT_LEAF_OA_LINEAR_LG2);
+		return 1;
+	if (PT_LEAF_OA_LINEAR_LG2 >= 64)
+		return U64_MAX;
+	return log2_div(log2_to_int(PT_LEAF_OA_LINEAR_LG2) -
+				log2_mod(oa, PT_LEAF_OA_LINEAR_LG2),
+			isz_lg2);
 }
 
 #ifndef pt_install_leaf_entry
@@ -132,8 +136,7 @@ static inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 	unsigned int nitems = 1U << (oasz_lg2 - pt_table_item_lg2sz(pts));
 	unsigned int i;
 
-	/* A run is aligned to its size: linear if the block is not smaller */
-	if (pt_leaf_oa_linear(oa, oa + oalog2_to_max_int(oasz_lg2))) {
+	if (pt_leaf_linear_items(oa, pt_table_item_lg2sz(pts)) >= nitems) {
 		u64 word = pt_leaf_item_word(pts, oa, oasz_lg2, attrs, 0);
 		u64 stride = pt_leaf_item_word(pts, oa, oasz_lg2, attrs, 1) -
 			     word;

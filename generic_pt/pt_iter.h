@@ -132,6 +132,18 @@ static inline bool pt_item_fully_covered(const struct pt_state *pts)
 	return pt_range_covers(pts->range, pt_table_item_lg2sz(pts));
 }
 
+/*
+ * true when the range lies inside the item at pts->index without covering
+ * all of it and that item is a table (loaded): a walk only passes through
+ * this level, no leaf can go here.
+ */
+static inline bool pt_load_pass_through(struct pt_state *pts)
+{
+	return pts->end_index - pts->index == 1 &&
+	       !pt_item_fully_covered(pts) &&
+	       pt_load_entry(pts) == PT_ENTRY_TABLE;
+}
+
 /**
  * pt_compute_best_pgsize() - Largest leaf to install at the current position
  * @pts: The position; the leaf would start at @pts->range->va
