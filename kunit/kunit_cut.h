@@ -169,6 +169,22 @@ static bool kpt_cut_setup(struct kpt_cut *c, struct kunit *test,
 	return kpt_cut_setup_span(c, test, cfg, 0, size_lg2, prot);
 }
 
+/*
+ * Set up a cut of a leaf of 2^size_lg2 with a new table, when that size is
+ * one the cut suites test: false to skip the size.
+ */
+static bool kpt_cut_start(struct kpt_cut *c, struct kunit *test,
+			  const struct kpt_cfg *cfg, unsigned int size_lg2,
+			  unsigned int prot)
+{
+	if (!kpt_cut_size_tested(cfg, size_lg2) ||
+	    !kpt_cut_setup(c, test, cfg, size_lg2, prot))
+		return false;
+	c->ctx = kpt_ctx_new(test, cfg);
+	c->granule = c->ctx->min_pgsize;
+	return true;
+}
+
 /* Whether the table can map @iova at all */
 static bool kpt_cut_valid(const struct kpt_cut *c, u64 iova)
 {
@@ -575,12 +591,9 @@ static void kpt_cut_test_sizes(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, pts);
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
-		if (!kpt_cut_size_tested(cfg, size_lg2) ||
-		    !kpt_cut_setup(&c, test, cfg, size_lg2,
+		if (!kpt_cut_start(&c, test, cfg, size_lg2,
 				   kpt_prots[size_lg2 % ARRAY_SIZE(kpt_prots)]))
 			continue;
-		c.ctx = kpt_ctx_new(test, cfg);
-		c.granule = c.ctx->min_pgsize;
 		n = kpt_cut_points(&c, pts);
 		for (i = 0; i != n; i++, cuts++) {
 			kpt_cut_at(&c, pts[i]);
@@ -783,11 +796,8 @@ static void kpt_cut_test_enomem(struct kunit *test)
 	struct kpt_cut c;
 
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
-		if (!kpt_cut_size_tested(cfg, size_lg2) ||
-		    !kpt_cut_setup(&c, test, cfg, size_lg2, IOMMU_READ))
+		if (!kpt_cut_start(&c, test, cfg, size_lg2, IOMMU_READ))
 			continue;
-		c.ctx = kpt_ctx_new(test, cfg);
-		c.granule = c.ctx->min_pgsize;
 		n = kpt_cut_few_points(&c, pts);
 		for (i = 0; i != n; i++) {
 			struct kpt_snap *before, *after;
@@ -1100,12 +1110,9 @@ static void kpt_cut_test_hitless(struct kunit *test)
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
-		if (!kpt_cut_size_tested(cfg, size_lg2) ||
-		    !kpt_cut_setup(&c, test, cfg, size_lg2,
+		if (!kpt_cut_start(&c, test, cfg, size_lg2,
 				   kpt_prots[size_lg2 % ARRAY_SIZE(kpt_prots)]))
 			continue;
-		c.ctx = kpt_ctx_new(test, cfg);
-		c.granule = c.ctx->min_pgsize;
 		n = kpt_cut_few_points(&c, pts);
 		for (i = 0; i != n; i++, cuts++) {
 			int tables;
@@ -1354,11 +1361,8 @@ static void kpt_cut_test_dirty(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
 		/* Read-only: no format presets the dirty bit then */
-		if (!kpt_cut_size_tested(cfg, size_lg2) ||
-		    !kpt_cut_setup(&c, test, cfg, size_lg2, IOMMU_READ))
+		if (!kpt_cut_start(&c, test, cfg, size_lg2, IOMMU_READ))
 			continue;
-		c.ctx = kpt_ctx_new(test, cfg);
-		c.granule = c.ctx->min_pgsize;
 		n = kpt_cut_few_points(&c, pts);
 		for (i = 0; i != n; i++) {
 			kpt_cut_at(&c, pts[i]);
@@ -1421,11 +1425,8 @@ static void kpt_cut_test_dirty_race(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	/* A few failures tell enough */
 	for (size_lg2 = 0; size_lg2 != 64 && failed < 3; size_lg2++) {
-		if (!kpt_cut_size_tested(cfg, size_lg2) ||
-		    !kpt_cut_setup(&c, test, cfg, size_lg2, IOMMU_READ))
+		if (!kpt_cut_start(&c, test, cfg, size_lg2, IOMMU_READ))
 			continue;
-		c.ctx = kpt_ctx_new(test, cfg);
-		c.granule = c.ctx->min_pgsize;
 		isz_lg2 = kpt_ref_item_lg2(c.level);
 
 		/*
