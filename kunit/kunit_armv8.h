@@ -1517,6 +1517,59 @@ static void kpt_arm_test_lpa_blocks(struct kunit *test)
 	/* At least one configuration has them */
 	KUNIT_EXPECT_GT(test, lpa, 0);
 }
+
+/*
+ * Leaves of one item at @level whose output addresses cross 2^48: with a
+ * 52-bit OA, OA bits 51:48 move to descriptor bits 15:12 there, so the
+ * words on the two sides do not follow by one stride. Every word is checked
+ * against the reference encoding and every page translated.
+ */
+static void kpt_arm_oa48_one(struct kunit *test, const struct kpt_cfg *cfg,
+			     unsigned int level)
+{
+	unsigned int size_lg2 = kpt_ref_item_lg2(level), i, index;
+	unsigned int prot = IOMMU_READ | IOMMU_WRITE;
+	u64 size = BIT_ULL(size_lg2);
+	/* No contiguous run: va and pa differ modulo 16 items */
+	u64 va = BIT_ULL(cfg->vasz_lg2 - 1) + size;
+	u64 pa = BIT_ULL(48) - 3 * size;
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+	const void *table;
+
+	kpt_map_ok(ctx, va, pa, 6 * size, prot);
+	for (i = 0; i != 6; i++) {
+		u64 ia = va + i * size, oa = pa + i * size;
+
+		table = kpt_arm_table_of(ctx, ia, level, &index);
+		KUNIT_ASSERT_NOT_NULL(test, table);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_word(table, index),
+				    kpt_ref_leaf_word(level, oa, size_lg2,
+						      prot),
+				    "%s: level %u item %u", cfg->name, level,
+				    i);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, ia + size - 1),
+				oa + size - 1);
+	}
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, 6 * size), 6 * size);
+	kpt_check_empty(ctx, "after the map across 2^48");
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_arm_test_oa48_runs(struct kunit *test)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+
+		if (cfg->oasz_lg2 <= 48)
+			continue;
+		kpt_arm_oa48_one(test, cfg, 0);
+		kpt_arm_oa48_one(test, cfg, 1);
+		n++;
+	}
+	KUNIT_EXPECT_GT(test, n, 0);
+}
 #endif
 
 static struct kunit_case kpt_arm_cases[] = {
@@ -1529,6 +1582,7 @@ static struct kunit_case kpt_arm_cases[] = {
 	KUNIT_CASE(kpt_arm_test_cut),
 #if KPT_ARM_GRANULE_LG2 == 16
 	KUNIT_CASE(kpt_arm_test_lpa_blocks),
+	KUNIT_CASE(kpt_arm_test_oa48_runs),
 #endif
 	{}
 };
