@@ -137,7 +137,7 @@ static inline bool pt_item_fully_covered(const struct pt_state *pts)
  * all of it and that item is a table (loaded): a walk only passes through
  * this level, no leaf can go here.
  */
-static inline bool pt_load_pass_through(struct pt_state *pts)
+static __always_inline bool pt_load_pass_through(struct pt_state *pts)
 {
 	return pts->end_index - pts->index == 1 &&
 	       !pt_item_fully_covered(pts) &&
