@@ -253,6 +253,29 @@ static inline void pt_sync_written(const struct pt_state *pts,
 
 #define PT_WRITTEN_INIT { .first = UINT_MAX, .end = 0 }
 
+/*
+ * PT_TABLE_FULL_BIT on the loaded table entry: every IOVA of its span is
+ * mapped. Map sets it where one successful map covered a whole lower table
+ * (which it can only do if all of it was empty), unmap clears it before it
+ * removes anything below. Clear means not known, so a format without the bit
+ * and every path that does not set it stay correct.
+ */
+static __always_inline bool pt_entry_is_full(const struct pt_state *pts)
+{
+	return PT_TABLE_FULL_BIT && (pts->entry & PT_TABLE_FULL_BIT);
+}
+
+/* Unmap is about to remove something below the loaded table entry */
+static __always_inline void pt_entry_clear_full(struct pt_state *pts)
+{
+	if (!pt_entry_is_full(pts))
+		return;
+	pt_table_clear_bits(pts->table, pts->index, PT_TABLE_FULL_BIT);
+	pts->entry &= ~PT_TABLE_FULL_BIT;
+	pt_sync_written(pts, &(struct pt_written){ .first = pts->index,
+						   .end = pts->index + 1 });
+}
+
 /* Read the top and its level, published together in one word */
 static void pt_read_top(struct pt_common *common, struct pt_range *range)
 {
@@ -574,6 +597,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_iommu_map_args *map = arg;
+	bool full;
 	int ret = 0;
 
 	if (pt_load_pass_through(&pts))
@@ -654,9 +678,16 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 			ret = -EADDRINUSE;
 			break;
 		}
+		/* Covering all of it, a successful map leaves it full */
+		full = PT_TABLE_FULL_BIT && pt_item_fully_covered(&pts);
 		ret = pt_descend(&pts, arg, descend_fn);
 		if (ret)
 			break;
+		if (full) {
+			pt_table_set_bits(pts.table, pts.index,
+					  PT_TABLE_FULL_BIT);
+			pt_note_written(&written, pts.index, 1);
+		}
 		pts.index++;
 	}
 	/* The lower tables were pushed before this one points at them */
@@ -893,6 +924,27 @@ out:
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
+/*
+ * The range covers a table entry with PT_TABLE_FULL_BIT: all of its span is
+ * unmapped. A leaf table below is not read at all, a higher one only to find
+ * the tables to free.
+ */
+static __always_inline int unmap_full_table(struct pt_state *pts,
+					    struct pt_unmap_args *unmap,
+					    pt_level_fn_t descend_fn)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	pt_vaddr_t unmapped = unmap->unmapped + log2_to_int(isz_lg2);
+	int ret = 0;
+
+	if (pts->level == 1)
+		pts->range->va = pt_item_va(pts) + log2_to_int(isz_lg2);
+	else
+		ret = pt_descend(pts, unmap, descend_fn);
+	unmap->unmapped = unmapped;
+	return ret;
+}
+
 static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 					 unsigned int level,
 					 struct pt_table_p *table,
@@ -907,8 +959,10 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	bool discard;
 	int ret = 0;
 
-	if (pt_load_pass_through(&pts))
+	if (pt_load_pass_through(&pts)) {
+		pt_entry_clear_full(&pts);
 		return pt_descend(&pts, arg, descend_fn);
+	}
 
 	/*
 	 * The range is exactly one item of a table with more than one, so the
@@ -943,7 +997,12 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			break;
 		case PT_ENTRY_TABLE:
 			discard_lower = pt_item_fully_covered(&pts);
-			ret = pt_descend(&pts, arg, descend_fn);
+			if (!discard_lower)
+				pt_entry_clear_full(&pts);
+			if (discard_lower && pt_entry_is_full(&pts))
+				ret = unmap_full_table(&pts, unmap, descend_fn);
+			else
+				ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
 				goto out;
 			/*

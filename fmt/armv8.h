@@ -261,6 +261,13 @@ static inline bool armv8pt_install_table(struct pt_state *pts,
 
 #define pt_install_table armv8pt_install_table
 
+/*
+ * Bits 58:51 of a table descriptor are ignored by the walker at both stages;
+ * io-pgtable-arm keeps its own software flag in bit 55 of table descriptors
+ * too (ARM_LPAE_PTE_SW_SYNC).
+ */
+#define PT_TABLE_FULL_BIT BIT_ULL(55)
+
 static inline void armv8pt_attr_from_entry(const struct pt_state *pts,
 					   struct pt_write_attrs *attrs)
 {

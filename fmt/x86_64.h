@@ -126,6 +126,13 @@ static inline bool x86_64pt_install_table(struct pt_state *pts,
 
 #define pt_install_table x86_64pt_install_table
 
+/*
+ * Bit 9 of an entry that references a table is ignored by the walker (one of
+ * the bits x86 leaves to software in every paging-structure entry; VT-d's
+ * first stage ignores it as well).
+ */
+#define PT_TABLE_FULL_BIT BIT_ULL(9)
+
 static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
 					    struct pt_write_attrs *attrs)
 {

@@ -183,6 +183,16 @@ static inline bool pt_table_cmpxchg(struct pt_table_p *table,
 	return true;
 }
 
+/* Set @bits of the word at @index atomically; the walker may set others */
+static inline void pt_table_set_bits(struct pt_table_p *table,
+				     unsigned int index, u64 bits)
+{
+	u64 old = pt_table_read(table, index);
+
+	while (!pt_table_cmpxchg(table, index, old, old | bits))
+		old = pt_table_read(table, index);
+}
+
 /* Clear @bits of the word at @index atomically; the walker may set others */
 static inline void pt_table_clear_bits(struct pt_table_p *table,
 				       unsigned int index, u64 bits)

@@ -47,6 +47,15 @@
  *	holds for every output address, 0 (the default) when it never does:
  *	every word is then computed through pt_leaf_item_word().
  *
+ * Table hint (optional, default below):
+ *   PT_TABLE_FULL_BIT	a bit of a table entry that the walker ignores and
+ *	leaves to software, or 0 (the default) for none. The engine sets it
+ *	on an entry when every IOVA of the entry's span is known to be mapped,
+ *	and clears it before it unmaps anything below; an unmap that covers
+ *	such an entry counts its span and frees the tables below without
+ *	reading their leaves. pt_table_pa() and pt_load_entry_raw() must
+ *	ignore it.
+ *
  * Geometry (optional, defaults below):
  *   pt_table_item_lg2sz(pts)	log2 of the IOVA span of one item
  *   pt_num_items_lg2(pts)	log2 of the number of items of the table
@@ -105,6 +114,10 @@ static inline u64 pt_possible_sizes(const struct pt_state *pts)
 		return 0;
 	return BIT_ULL(isz_lg2);
 }
+#endif
+
+#ifndef PT_TABLE_FULL_BIT
+#define PT_TABLE_FULL_BIT 0ULL
 #endif
 
 #ifndef PT_LEAF_OA_LINEAR_LG2

@@ -289,9 +289,9 @@ static inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
  * For a walk whose level function only passes through an item that holds
  * the whole range without covering it all, when that item is a table: those
  * levels are stepped over here in a loop, reading one entry each, and @fn
- * starts at the first level that holds anything else. The level function
- * must still handle the pass-through case itself, the loop stops early
- * whenever it is not sure.
+ * starts at the first level that holds anything else, or at a table entry
+ * with PT_TABLE_FULL_BIT. The level function must still handle the
+ * pass-through case itself, the loop stops early whenever it is not sure.
  *
  * Return: what @fn returns.
  */
@@ -315,7 +315,12 @@ static __always_inline int pt_walk_range_below(struct pt_range *range,
 			break;
 		pts.index = log2_mod(log2_div(va, isz_lg2),
 				     pt_num_items_lg2(&pts));
-		if (pt_load_entry_raw(&pts) != PT_ENTRY_TABLE)
+		/*
+		 * An entry with PT_TABLE_FULL_BIT is left to @fn, which
+		 * clears the bit before unmapping below it.
+		 */
+		if (pt_load_entry_raw(&pts) != PT_ENTRY_TABLE ||
+		    (pts.entry & PT_TABLE_FULL_BIT))
 			break;
 		pts.table = phys_to_virt(pt_table_pa(&pts));
 		pts.level--;

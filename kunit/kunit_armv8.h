@@ -61,6 +61,12 @@
 /* 64K granule, 52-bit addresses (FEAT_LPA): address bits 51:48 are here */
 #define ARMT_ADDR_51_48 GENMASK_ULL(15, 12)
 #define ARMT_CONTIG BIT_ULL(52)
+/*
+ * Table descriptor bit 55, ignored by the walker: the engine's note that
+ * everything below is mapped (PT_TABLE_FULL_BIT)
+ */
+#define ARMT_TABLE_SW_FULL BIT_ULL(55)
+#define KPT_REF_HAS_TABLE_FULL 1
 /* Both stages */
 #define ARMT_SH GENMASK_ULL(9, 8)
 #define ARMT_AF BIT_ULL(10)
@@ -575,10 +581,12 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return;
 	}
 	if (level && FIELD_GET(ARMT_TYPE, word) == ARMT_TYPE_TABLE_PAGE) {
-		if (word != kpt_ref_table_word(level, addr))
+		if ((word & ~ARMT_TABLE_SW_FULL) !=
+		    kpt_ref_table_word(level, addr))
 			return kpt_ref_bad(ent, "table descriptor bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
+		ent->full = word & ARMT_TABLE_SW_FULL;
 		return;
 	}
 

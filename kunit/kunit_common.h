@@ -137,6 +137,7 @@ enum kpt_ref_type {
  * @nitems: Items the entry occupies (a contiguous leaf is replicated)
  * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / ... flags it grants
  * @why: KPT_REF_BAD: what is wrong with it
+ * @full: Table: the software bit saying every IOVA below is mapped is set
  */
 struct kpt_ref_entry {
 	enum kpt_ref_type type;
@@ -146,6 +147,7 @@ struct kpt_ref_entry {
 	unsigned int nitems;
 	unsigned int prot;
 	const char *why;
+	bool full;
 };
 
 /* Raw word @index of a table, in CPU byte order */

@@ -20,6 +20,14 @@
 #include "../../iommu-pages.h"
 
 /* Seed of the random differential test; override with -DKPT_SEED= */
+/*
+ * The personality's decoder reports the engine's "all mapped below" mark of
+ * table entries (PT_TABLE_FULL_BIT), which the format may not have
+ */
+#ifndef KPT_REF_HAS_TABLE_FULL
+#define KPT_REF_HAS_TABLE_FULL 0
+#endif
+
 #ifndef KPT_SEED
 #define KPT_SEED 0x47656e6572696350ULL
 #endif
@@ -300,6 +308,7 @@ struct kpt_walk {
 	unsigned int ntables;
 	unsigned int nleaves;
 	unsigned int nbad;
+	unsigned int nfull;
 	unsigned int by_size[64];
 	u64 leaf_bytes;
 };
@@ -381,7 +390,17 @@ static void kpt_walk_table(struct kpt_walk *walk, unsigned int level, u64 pa,
 			continue;
 		}
 		if (ent.type == KPT_REF_TABLE) {
+			u64 bytes = walk->leaf_bytes;
+
 			kpt_walk_table(walk, level - 1, ent.oa, item_va);
+			/* The note that all of it is mapped must be true */
+			if (ent.full) {
+				walk->nfull++;
+				if (walk->leaf_bytes - bytes != BIT_ULL(isz_lg2))
+					kpt_walk_bad(walk, level, i, item_va,
+						     ent.raw,
+						     "marked full, has holes");
+			}
 			continue;
 		}
 
@@ -1556,6 +1575,123 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
 }
 
 /*
+ * Map [va, va + len) in pages of the smallest size from a physical address
+ * that is an odd multiple of it (nothing larger fits); return how many table
+ * entries the walk found marked full, after it checked every mark is true.
+ */
+static unsigned int kpt_full_map(struct kpt_ctx *ctx, u64 va, u64 len)
+{
+	struct kpt_walk walk = {};
+
+	kpt_map_ok(ctx, va, ctx->min_pgsize, len, IOMMU_READ | IOMMU_WRITE);
+	kpt_walk(ctx, &walk);
+	return walk.nfull;
+}
+
+static unsigned int kpt_full_count(struct kpt_ctx *ctx)
+{
+	struct kpt_walk walk = {};
+
+	kpt_walk(ctx, &walk);
+	return walk.nfull;
+}
+
+/* One unmap, expecting @expect bytes */
+static void kpt_full_unmap(struct kpt_ctx *ctx, u64 va, u64 len, u64 expect,
+			   const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(ctx->test, kpt_unmap(ctx, va, len), expect,
+			    "%s: %s: unmap %llx+%llx", ctx->cfg->name, what, va,
+			    len);
+}
+
+/*
+ * A table that one map filled is marked full (where the format has the
+ * mark) and an unmap covering it counts its span without reading it. Any
+ * unmap of part of it must drop the mark on every level above, whichever way
+ * the unmap reaches it, or the next unmap of the whole would count the
+ * holes: the exact byte counts below catch that, and every walk checks that
+ * each mark is true.
+ */
+static void kpt_test_unmap_full(struct kunit *test)
+{
+	unsigned int per = KPT_REF_HAS_TABLE_FULL ? 1 : 0;
+	bool upper_done = false;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int t1 = kpt_ref_item_lg2(1);
+		unsigned int t2 = kpt_ref_item_lg2(2);
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_ctx *ctx;
+		u64 va, tbl, pg, big;
+
+		kpt_ref_spans(cfg, spans);
+		if (kpt_ref_levels(cfg) < 2 || spans[0].lg2 < t1 + 2)
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		va = spans[0].first;
+		tbl = BIT_ULL(t1);
+		pg = ctx->min_pgsize;
+
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, tbl), per,
+				    "%s: one leaf table mapped", cfg->name);
+		kpt_full_unmap(ctx, va, tbl, tbl, "whole");
+		kpt_check_empty(ctx, "after the whole unmap");
+
+		/* One page: the walk passes through one item per level */
+		kpt_full_map(ctx, va, tbl);
+		kpt_full_unmap(ctx, va + tbl / 2, pg, pg, "one page");
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx), 0,
+				    "%s: after one page", cfg->name);
+		kpt_full_unmap(ctx, va, tbl, tbl - pg, "rest after one page");
+		kpt_check_empty(ctx, "after the rest");
+
+		/* Two pages across two tables: neither item is covered */
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, 2 * tbl),
+				    2 * per, "%s: two leaf tables", cfg->name);
+		kpt_full_unmap(ctx, va + tbl - pg, 2 * pg, 2 * pg,
+			       "across the boundary");
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx), 0,
+				    "%s: after the boundary", cfg->name);
+		kpt_full_unmap(ctx, va, 2 * tbl, 2 * tbl - 2 * pg,
+			       "rest after the boundary");
+		kpt_check_empty(ctx, "after the two tables");
+
+		/*
+		 * A level above, once (at most 2^18 pages): the mark on the
+		 * upper entry and on every leaf table under it.
+		 */
+		big = BIT_ULL(t2);
+		if (!upper_done && kpt_ref_levels(cfg) >= 3 &&
+		    t2 - ilog2(pg) <= 18 && spans[0].lg2 > t2) {
+			upper_done = true;
+			KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, big),
+					    per * (1 + BIT(t2 - t1)),
+					    "%s: a level 2 item", cfg->name);
+			kpt_full_unmap(ctx, va, big, big, "level 2 whole");
+			kpt_check_empty(ctx, "after level 2 whole");
+
+			kpt_full_map(ctx, va, big);
+			kpt_full_unmap(ctx, va + big - pg, pg, pg,
+				       "level 2 last page");
+			KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx),
+					    per * (BIT(t2 - t1) - 1),
+					    "%s: level 2 after one page",
+					    cfg->name);
+			kpt_full_unmap(ctx, va, big, big - pg,
+				       "level 2 rest");
+			kpt_check_empty(ctx, "after level 2");
+		}
+		kpt_ctx_free(ctx);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, upper_done ||
+				    kpt_ref_item_lg2(2) - kpt_ref_item_lg2(0) > 18,
+			      "no configuration for the level 2 case");
+}
+
+/*
  * The gather range covers every leaf unmapped, also after a hole, and the
  * span of every table freed, also when no leaf was left in it.
  */
@@ -2364,6 +2500,7 @@ static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_map_enomem),
 	KUNIT_CASE(kpt_test_unmap),
 	KUNIT_CASE(kpt_test_unmap_free_tables),
+	KUNIT_CASE(kpt_test_unmap_full),
 	KUNIT_CASE(kpt_test_unmap_gather),
 	KUNIT_CASE(kpt_test_deinit),
 	KUNIT_CASE(kpt_test_dynamic_top),

@@ -25,6 +25,9 @@
 #define X86T_PS BIT_ULL(7)	/* Page size, in a PDPTE or PDE: maps a page */
 #define X86T_PAT_PTE BIT_ULL(7)	/* PAT, in a PTE (the 4K page entry) */
 #define X86T_G BIT_ULL(8)	/* Global, in an entry that maps a page */
+/* Ignored by the walker: the engine's "everything below is mapped" note */
+#define X86T_TABLE_SW_FULL BIT_ULL(9)
+#define KPT_REF_HAS_TABLE_FULL 1
 #define X86T_PAT_LARGE BIT_ULL(12)	/* PAT, in a PDPTE or PDE with PS */
 #define X86T_XD BIT_ULL(63)	/* Execute disable */
 /* Physical address bits (up to MAXPHYADDR 52) */
@@ -184,10 +187,12 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	if (level && !(word & X86T_PS)) {
 		/* A PML5E, PML4E, PDPTE or PDE referencing a table */
 		addr = word & X86T_ADDR_4K;
-		if (word != (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
+		if ((word & ~X86T_TABLE_SW_FULL) !=
+		    (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
 			return kpt_ref_bad(ent, "table entry bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
+		ent->full = word & X86T_TABLE_SW_FULL;
 		return;
 	}
 	if (level > 2)
