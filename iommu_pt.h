@@ -272,8 +272,8 @@ static __always_inline void pt_entry_clear_full(struct pt_state *pts)
 		return;
 	pt_table_clear_bits(pts->table, pts->index, PT_TABLE_FULL_BIT);
 	pts->entry &= ~PT_TABLE_FULL_BIT;
-	pt_sync_written(pts, &(struct pt_written){ .first = pts->index,
-						   .end = pts->index + 1 });
+	pt_sync_written(pts, &(struct pt_written){
+		.first = pts->index, .end = pts->index + 1 });
 }
 
 /* Read the top and its level, published together in one word */
