@@ -234,14 +234,14 @@ struct pt_written {
 	unsigned int end;
 };
 
-static inline void pt_note_written(struct pt_written *written,
+static __always_inline void pt_note_written(struct pt_written *written,
 				   unsigned int first, unsigned int nitems)
 {
 	written->first = min(written->first, first);
 	written->end = max(written->end, first + nitems);
 }
 
-static inline void pt_sync_written(const struct pt_state *pts,
+static __always_inline void pt_sync_written(const struct pt_state *pts,
 				   const struct pt_written *written)
 {
 	struct pt_common *common = pts->range->common;
@@ -538,6 +538,7 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
 	pt_oaddr_t oa = map->oa;
+	struct pt_state item;
 	u64 word, stride;
 
 	if (larger) {
@@ -556,12 +557,18 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	word = pt_leaf_item_word(pts, oa, isz_lg2, &attrs, 0);
 	stride = pt_leaf_item_word(pts, oa + oalog2_to_int(isz_lg2), isz_lg2,
 				   &attrs, 0) - word;
-	for (; pts->index != end; pts->index++, word += stride) {
-		if (level_can_have_tables(pts) &&
-		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+	/*
+	 * The loop runs on a local copy: the stores into table memory could
+	 * alias *pts, and would reload its index from memory every item.
+	 */
+	item = *pts;
+	for (; item.index != end; item.index++, word += stride) {
+		if (level_can_have_tables(&item) &&
+		    pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
 			break;
-		pt_table_write(pts->table, pts->index, word);
+		pt_table_write(item.table, item.index, word);
 	}
+	pts->index = item.index;
 	oa += (pt_oaddr_t)(pts->index - first) << isz_lg2;
 	pt_note_written(written, first, pts->index - first);
 	map->oa = oa;
@@ -891,33 +898,38 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
 	unsigned int leaves = 0;
+	struct pt_state item;
 
 	/*
 	 * A leaf table the caller frees whole: every item is inside the
 	 * range, contiguous runs included, so only the mapped items are
 	 * counted.
 	 */
+	item = *pts;
 	if (discard && !level_can_have_tables(pts)) {
-		for (; pts->index != end; pts->index++)
-			leaves += pt_load_entry_raw(pts) != PT_ENTRY_EMPTY;
-		goto out;
+		for (; item.index != end; item.index++)
+			leaves += pt_load_entry_raw(&item) != PT_ENTRY_EMPTY;
+		goto stop;
 	}
-	for (; pts->index != end; pts->index++) {
-		switch (pt_load_entry_raw(pts)) {
+	/* On a local copy, as in map_item_run() */
+	for (; item.index != end; item.index++) {
+		switch (pt_load_entry_raw(&item)) {
 		case PT_ENTRY_EMPTY:
 			continue;
 		case PT_ENTRY_OA:
-			if (!pt_entry_num_contig_lg2(pts))
+			if (!pt_entry_num_contig_lg2(&item))
 				break;
 			fallthrough;
 		default:
-			goto out;
+			goto stop;
 		}
 		if (!discard)
-			pt_clear_entries(pts, 0);
+			pt_clear_entries(&item, 0);
 		leaves++;
 	}
-out:
+stop:
+	pts->index = item.index;
+	pts->entry = item.entry;
 	if (!discard)
 		pt_note_written(written, first, pts->index - first);
 	unmap->unmapped += (pt_vaddr_t)leaves << isz_lg2;

@@ -53,7 +53,7 @@ enum {
 	 AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
-static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ +
 	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
@@ -61,7 +61,7 @@ static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 
 #define pt_table_item_lg2sz amdv1pt_table_item_lg2sz
 
-static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);
 	unsigned int nl;
@@ -78,7 +78,7 @@ static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw amdv1pt_load_entry_raw
 
-static inline unsigned int
+static __always_inline unsigned int
 amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	u64 entry = pts->entry;
@@ -94,7 +94,7 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
-static inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
+static __always_inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
 {
 	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
@@ -109,7 +109,7 @@ static inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
 
 #define pt_entry_write_is_dirty amdv1pt_entry_write_is_dirty
 
-static inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
+static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 {
 	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
@@ -121,7 +121,7 @@ static inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 
 #define pt_entry_make_write_clean amdv1pt_entry_make_write_clean
 
-static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(pts->entry & AMDV1PT_FMT_OA, 0,
 			      pt_table_item_lg2sz(pts) +
@@ -130,14 +130,14 @@ static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa amdv1pt_entry_oa
 
-static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
 	return pts->entry & AMDV1PT_FMT_OA;
 }
 
 #define pt_table_pa amdv1pt_table_pa
 
-static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	unsigned int max_lg2 = min(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
@@ -151,7 +151,7 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 #define pt_possible_sizes amdv1pt_possible_sizes
 
 /* Every item of a variable size page holds the same word */
-static inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
+static __always_inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
 					 pt_oaddr_t oa, unsigned int oasz_lg2,
 					 const struct pt_write_attrs *attrs,
 					 unsigned int i)
@@ -173,7 +173,7 @@ static inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
 /* The OA is in place; the items of a contiguous run are all the same */
 #define PT_LEAF_OA_LINEAR_LG2 64
 
-static inline bool amdv1pt_install_table(struct pt_state *pts,
+static __always_inline bool amdv1pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)
 {
@@ -193,7 +193,7 @@ static inline bool amdv1pt_install_table(struct pt_state *pts,
 
 #define pt_install_table amdv1pt_install_table
 
-static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
+static __always_inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
 					   struct pt_write_attrs *attrs)
 {
 	attrs->descriptor_bits = pts->entry & AMDV1PT_LEAF_ATTRS;

@@ -82,7 +82,7 @@ enum {
 #define ARMV8PT_S2_MEMATTR_NC 0x5
 #define ARMV8PT_S2_MEMATTR_WB 0xf
 
-static inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ + ARMV8PT_ITEMS_LG2 * pts->level;
 }
@@ -93,7 +93,7 @@ static inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
  * The top table holds exactly what the IOVA size needs: fewer items than a
  * granule, or up to 16 concatenated granules for stage 2.
  */
-static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
 {
 	if (pts->level == pts->range->top_level)
 		return pts->range->common->max_vasz_lg2 -
@@ -109,7 +109,7 @@ static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
  * configuration with a 52-bit output address is how the caller says the
  * SMMU has FEAT_LPA, as 6.12's io-pgtable-arm offers 4T only when oas > 48.
  */
-static inline bool armv8pt_can_have_leaf(const struct pt_state *pts)
+static __always_inline bool armv8pt_can_have_leaf(const struct pt_state *pts)
 {
 	if (pts->level == 0)
 		return true;
@@ -123,7 +123,7 @@ static inline bool armv8pt_can_have_leaf(const struct pt_state *pts)
 #define pt_can_have_leaf armv8pt_can_have_leaf
 
 /* log2 of the entries of a contiguous run at a level, 0 for none */
-static inline unsigned int armv8pt_contig_lg2(unsigned int level)
+static __always_inline unsigned int armv8pt_contig_lg2(unsigned int level)
 {
 	/*
 	 * No run of 4T blocks: the kernel tree (io-pgtable-arm, the arm64 MMU
@@ -142,7 +142,7 @@ static inline unsigned int armv8pt_contig_lg2(unsigned int level)
 	return 5;
 }
 
-static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = armv8pt_table_item_lg2sz(pts);
 	unsigned int contig_lg2 = armv8pt_contig_lg2(pts->level);
@@ -160,7 +160,7 @@ static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes armv8pt_possible_sizes
 
-static inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);
 
@@ -176,7 +176,7 @@ static inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
 #define pt_load_entry_raw armv8pt_load_entry_raw
 
 /* The output address field of a descriptor, 52-bit layout included */
-static inline pt_oaddr_t armv8pt_desc_oa(u64 entry)
+static __always_inline pt_oaddr_t armv8pt_desc_oa(u64 entry)
 {
 	pt_oaddr_t oa = entry & ARMV8PT_FMT_OA;
 
@@ -186,7 +186,7 @@ static inline pt_oaddr_t armv8pt_desc_oa(u64 entry)
 	return oa;
 }
 
-static inline u64 armv8pt_oa_desc(pt_oaddr_t oa)
+static __always_inline u64 armv8pt_oa_desc(pt_oaddr_t oa)
 {
 	u64 entry = oa & ARMV8PT_FMT_OA;
 
@@ -195,7 +195,7 @@ static inline u64 armv8pt_oa_desc(pt_oaddr_t oa)
 	return entry;
 }
 
-static inline unsigned int
+static __always_inline unsigned int
 armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	if (!(pts->entry & ARMV8PT_FMT_CONTIG))
@@ -205,7 +205,7 @@ armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 armv8pt_entry_num_contig_lg2
 
-static inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(armv8pt_desc_oa(pts->entry), 0,
 			      armv8pt_table_item_lg2sz(pts) +
@@ -214,7 +214,7 @@ static inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa armv8pt_entry_oa
 
-static inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
 {
 	return armv8pt_desc_oa(pts->entry);
 }
@@ -222,7 +222,7 @@ static inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
 #define pt_table_pa armv8pt_table_pa
 
 /* Every entry of a contiguous run holds its own output address */
-static inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
+static __always_inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
 					 pt_oaddr_t oa, unsigned int oasz_lg2,
 					 const struct pt_write_attrs *attrs,
 					 unsigned int i)
@@ -246,7 +246,7 @@ static inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
  */
 #define PT_LEAF_OA_LINEAR_LG2 (PT_GRANULE_LG2SZ == 16 ? 48 : 64)
 
-static inline bool armv8pt_install_table(struct pt_state *pts,
+static __always_inline bool armv8pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)
 {
@@ -268,7 +268,7 @@ static inline bool armv8pt_install_table(struct pt_state *pts,
  */
 #define PT_TABLE_FULL_BIT BIT_ULL(55)
 
-static inline void armv8pt_attr_from_entry(const struct pt_state *pts,
+static __always_inline void armv8pt_attr_from_entry(const struct pt_state *pts,
 					   struct pt_write_attrs *attrs)
 {
 	attrs->descriptor_bits = pts->entry & ARMV8PT_FMT_LEAF_ATTRS &
@@ -370,7 +370,7 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 #define pt_iommu_fmt_init armv8pt_iommu_fmt_init
 
 /* TCR.IPS / VTCR.PS encoding of the smallest size holding oasz_lg2 bits */
-static inline u8 armv8pt_ips(unsigned int oasz_lg2)
+static __always_inline u8 armv8pt_ips(unsigned int oasz_lg2)
 {
 	static const u8 sizes[] = { 32, 36, 40, 42, 44, 48, 52 };
 	u8 i;

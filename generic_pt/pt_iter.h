@@ -18,19 +18,19 @@
 #include "pt_fmt_defaults.h"
 
 /* log2 of the IOVA span of the whole table at pts->level */
-static inline unsigned int pt_table_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int pt_table_lg2sz(const struct pt_state *pts)
 {
 	return pt_table_item_lg2sz(pts) + pt_num_items_lg2(pts);
 }
 
 /* log2 of the size of the loaded leaf, contiguous runs included */
-static inline unsigned int pt_entry_oa_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int pt_entry_oa_lg2sz(const struct pt_state *pts)
 {
 	return pt_table_item_lg2sz(pts) + pt_entry_num_contig_lg2(pts);
 }
 
 /* The first IOVA of the item at pts->index */
-static inline pt_vaddr_t pt_item_va(const struct pt_state *pts)
+static __always_inline pt_vaddr_t pt_item_va(const struct pt_state *pts)
 {
 	return log2_set_mod(pts->range->va, 0, pt_table_item_lg2sz(pts));
 }
@@ -44,7 +44,7 @@ static inline pt_vaddr_t pt_item_va(const struct pt_state *pts)
  * Return: a state at the item containing @range->va, with end_index one past
  * the last item of @table inside the range.
  */
-static inline struct pt_state pt_init(struct pt_range *range,
+static __always_inline struct pt_state pt_init(struct pt_range *range,
 				      unsigned int level,
 				      struct pt_table_p *table)
 {
@@ -67,7 +67,7 @@ static inline struct pt_state pt_init(struct pt_range *range,
 }
 
 /* Load the entry at pts->index and classify it */
-static inline enum pt_entry_type pt_load_entry(struct pt_state *pts)
+static __always_inline enum pt_entry_type pt_load_entry(struct pt_state *pts)
 {
 	pts->type = pt_load_entry_raw(pts);
 	if (pts->type == PT_ENTRY_TABLE)
@@ -81,7 +81,7 @@ static inline enum pt_entry_type pt_load_entry(struct pt_state *pts)
  * the top of the 64-bit space the position wraps to 0, the index bound ends
  * the loop first.
  */
-static inline void pt_advance(struct pt_state *pts, unsigned int nitems)
+static __always_inline void pt_advance(struct pt_state *pts, unsigned int nitems)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 
@@ -93,7 +93,7 @@ static inline void pt_advance(struct pt_state *pts, unsigned int nitems)
  * Number of whole items of pts->level the range holds from its position,
  * which is at the start of an item, up to the end of this table.
  */
-static inline unsigned int pt_range_items(const struct pt_state *pts)
+static __always_inline unsigned int pt_range_items(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	pt_vaddr_t span = pts->range->last_va - pts->range->va;
@@ -106,7 +106,7 @@ static inline unsigned int pt_range_items(const struct pt_state *pts)
 }
 
 /* true when items [index, index + 2^num_contig_lg2) are all empty */
-static inline bool pt_items_empty(const struct pt_state *pts,
+static __always_inline bool pt_items_empty(const struct pt_state *pts,
 				  unsigned int num_contig_lg2)
 {
 	struct pt_state tmp = *pts;
@@ -119,7 +119,7 @@ static inline bool pt_items_empty(const struct pt_state *pts,
 }
 
 /* true when the range from its position on covers a whole aligned 2^lg2 */
-static inline bool pt_range_covers(const struct pt_range *range,
+static __always_inline bool pt_range_covers(const struct pt_range *range,
 				   unsigned int lg2)
 {
 	return !log2_mod(range->va, lg2) &&
@@ -127,7 +127,7 @@ static inline bool pt_range_covers(const struct pt_range *range,
 }
 
 /* true when the range covers every IOVA of the item at pts->index */
-static inline bool pt_item_fully_covered(const struct pt_state *pts)
+static __always_inline bool pt_item_fully_covered(const struct pt_state *pts)
 {
 	return pt_range_covers(pts->range, pt_table_item_lg2sz(pts));
 }
@@ -154,7 +154,7 @@ static __always_inline bool pt_load_pass_through(struct pt_state *pts)
  *
  * Return: log2 of the size, or 0 if no leaf fits at this level.
  */
-static inline unsigned int pt_compute_best_pgsize(const struct pt_state *pts,
+static __always_inline unsigned int pt_compute_best_pgsize(const struct pt_state *pts,
 						  pt_oaddr_t oa)
 {
 	u64 sizes = pt_possible_sizes(pts);
@@ -191,7 +191,7 @@ static inline u64 pt_all_possible_sizes(struct pt_common *common,
 }
 
 /* log2 of the IOVA span a top table at @top_level covers */
-static inline unsigned int pt_top_span_lg2(struct pt_common *common,
+static __always_inline unsigned int pt_top_span_lg2(struct pt_common *common,
 					   unsigned int top_level)
 {
 	struct pt_range range = { .common = common, .top_level = top_level };
@@ -273,7 +273,7 @@ static __always_inline int pt_descend(struct pt_state *pts, void *arg,
 	}
 
 /* Run a PT_MAKE_LEVELS() function from the top of the range */
-static inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
+static __always_inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
 				void *arg)
 {
 	return fn(range, arg, range->top_level, range->top_table);
