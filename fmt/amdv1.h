@@ -53,7 +53,8 @@ enum {
 	 AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
-static __always_inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ +
 	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
@@ -61,7 +62,8 @@ static __always_inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_sta
 
 #define pt_table_item_lg2sz amdv1pt_table_item_lg2sz
 
-static __always_inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+amdv1pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);
 	unsigned int nl;
@@ -94,7 +96,8 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
-static __always_inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
+static __always_inline bool
+amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
 {
 	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
@@ -151,10 +154,10 @@ static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 #define pt_possible_sizes amdv1pt_possible_sizes
 
 /* Every item of a variable size page holds the same word */
-static __always_inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
-					 pt_oaddr_t oa, unsigned int oasz_lg2,
-					 const struct pt_write_attrs *attrs,
-					 unsigned int i)
+static __always_inline u64
+amdv1pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
+		       unsigned int oasz_lg2,
+		       const struct pt_write_attrs *attrs, unsigned int i)
 {
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
 
@@ -173,9 +176,9 @@ static __always_inline u64 amdv1pt_leaf_item_word(const struct pt_state *pts,
 /* The OA is in place; the items of a contiguous run are all the same */
 #define PT_LEAF_OA_LINEAR_LG2 64
 
-static __always_inline bool amdv1pt_install_table(struct pt_state *pts,
-					 pt_oaddr_t table_pa,
-					 const struct pt_write_attrs *attrs)
+static __always_inline bool
+amdv1pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
+		      const struct pt_write_attrs *attrs)
 {
 	/*
 	 * Permissions are the AND of every level, so a table entry grants
@@ -193,8 +196,9 @@ static __always_inline bool amdv1pt_install_table(struct pt_state *pts,
 
 #define pt_install_table amdv1pt_install_table
 
-static __always_inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
-					   struct pt_write_attrs *attrs)
+static __always_inline void
+amdv1pt_attr_from_entry(const struct pt_state *pts,
+			struct pt_write_attrs *attrs)
 {
 	attrs->descriptor_bits = pts->entry & AMDV1PT_LEAF_ATTRS;
 }

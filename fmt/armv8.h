@@ -82,7 +82,8 @@ enum {
 #define ARMV8PT_S2_MEMATTR_NC 0x5
 #define ARMV8PT_S2_MEMATTR_WB 0xf
 
-static __always_inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+armv8pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ + ARMV8PT_ITEMS_LG2 * pts->level;
 }
@@ -93,7 +94,8 @@ static __always_inline unsigned int armv8pt_table_item_lg2sz(const struct pt_sta
  * The top table holds exactly what the IOVA size needs: fewer items than a
  * granule, or up to 16 concatenated granules for stage 2.
  */
-static __always_inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+armv8pt_num_items_lg2(const struct pt_state *pts)
 {
 	if (pts->level == pts->range->top_level)
 		return pts->range->common->max_vasz_lg2 -
@@ -160,7 +162,8 @@ static __always_inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes armv8pt_possible_sizes
 
-static __always_inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+armv8pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);
 
@@ -222,10 +225,10 @@ static __always_inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
 #define pt_table_pa armv8pt_table_pa
 
 /* Every entry of a contiguous run holds its own output address */
-static __always_inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
-					 pt_oaddr_t oa, unsigned int oasz_lg2,
-					 const struct pt_write_attrs *attrs,
-					 unsigned int i)
+static __always_inline u64
+armv8pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
+		       unsigned int oasz_lg2,
+		       const struct pt_write_attrs *attrs, unsigned int i)
 {
 	unsigned int isz_lg2 = armv8pt_table_item_lg2sz(pts);
 	u64 entry = attrs->descriptor_bits | ARMV8PT_FMT_VALID;
@@ -246,9 +249,9 @@ static __always_inline u64 armv8pt_leaf_item_word(const struct pt_state *pts,
  */
 #define PT_LEAF_OA_LINEAR_LG2 (PT_GRANULE_LG2SZ == 16 ? 48 : 64)
 
-static __always_inline bool armv8pt_install_table(struct pt_state *pts,
-					 pt_oaddr_t table_pa,
-					 const struct pt_write_attrs *attrs)
+static __always_inline bool
+armv8pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
+		      const struct pt_write_attrs *attrs)
 {
 	u64 entry = FIELD_PREP(ARMV8PT_FMT_TYPE, ARMV8PT_FMT_TYPE_TABLE_PAGE) |
 		    armv8pt_oa_desc(table_pa);
@@ -268,8 +271,9 @@ static __always_inline bool armv8pt_install_table(struct pt_state *pts,
  */
 #define PT_TABLE_FULL_BIT BIT_ULL(55)
 
-static __always_inline void armv8pt_attr_from_entry(const struct pt_state *pts,
-					   struct pt_write_attrs *attrs)
+static __always_inline void
+armv8pt_attr_from_entry(const struct pt_state *pts,
+			struct pt_write_attrs *attrs)
 {
 	attrs->descriptor_bits = pts->entry & ARMV8PT_FMT_LEAF_ATTRS &
 				 ~ARMV8PT_FMT_CONTIG &

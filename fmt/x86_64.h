@@ -42,7 +42,8 @@ enum {
 	 X86_64_FMT_A | X86_64_FMT_D | X86_64_FMT_XD)
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
-static __always_inline unsigned int x86_64pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+x86_64pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ +
 	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
@@ -50,7 +51,8 @@ static __always_inline unsigned int x86_64pt_table_item_lg2sz(const struct pt_st
 
 #define pt_table_item_lg2sz x86_64pt_table_item_lg2sz
 
-static __always_inline enum pt_entry_type x86_64pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+x86_64pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_table_read(pts->table, pts->index);
 
@@ -88,10 +90,10 @@ static __always_inline bool x86_64pt_can_have_leaf(const struct pt_state *pts)
 
 #define pt_can_have_leaf x86_64pt_can_have_leaf
 
-static __always_inline u64 x86_64pt_leaf_item_word(const struct pt_state *pts,
-					  pt_oaddr_t oa, unsigned int oasz_lg2,
-					  const struct pt_write_attrs *attrs,
-					  unsigned int i)
+static __always_inline u64
+x86_64pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
+			unsigned int oasz_lg2,
+			const struct pt_write_attrs *attrs, unsigned int i)
 {
 	u64 entry = X86_64_FMT_P | attrs->descriptor_bits |
 		    (oa & X86_64_FMT_OA);
@@ -106,9 +108,9 @@ static __always_inline u64 x86_64pt_leaf_item_word(const struct pt_state *pts,
 /* The OA is in place */
 #define PT_LEAF_OA_LINEAR_LG2 64
 
-static __always_inline bool x86_64pt_install_table(struct pt_state *pts,
-					  pt_oaddr_t table_pa,
-					  const struct pt_write_attrs *attrs)
+static __always_inline bool
+x86_64pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
+		       const struct pt_write_attrs *attrs)
 {
 	/*
 	 * Access rights are the intersection of every level: a table entry
@@ -133,8 +135,9 @@ static __always_inline bool x86_64pt_install_table(struct pt_state *pts,
  */
 #define PT_TABLE_FULL_BIT BIT_ULL(9)
 
-static __always_inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
-					    struct pt_write_attrs *attrs)
+static __always_inline void
+x86_64pt_attr_from_entry(const struct pt_state *pts,
+			 struct pt_write_attrs *attrs)
 {
 	attrs->descriptor_bits = pts->entry & X86_64_LEAF_ATTRS;
 }

@@ -93,13 +93,13 @@ struct pt_write_attrs {
 #define PT_WARN_ON(cond) WARN_ON_ONCE(cond)
 
 static __always_inline bool pt_feature(const struct pt_common *common,
-			      unsigned int feature_nr)
+				       unsigned int feature_nr)
 {
 	return common->features & BIT(feature_nr);
 }
 
 static __always_inline bool pts_feature(const struct pt_state *pts,
-			       unsigned int feature_nr)
+					unsigned int feature_nr)
 {
 	return pt_feature(pts->range->common, feature_nr);
 }
@@ -139,7 +139,7 @@ void pt_store_hook_set(pt_store_hook_fn fn, void *priv);
 void pt_store_hook_call(struct pt_table_p *table, unsigned int index);
 #else
 static __always_inline void pt_store_hook_call(struct pt_table_p *table,
-				      unsigned int index)
+					       unsigned int index)
 {
 }
 #endif
@@ -149,19 +149,19 @@ static __always_inline void pt_store_hook_call(struct pt_table_p *table,
  * byte order. These are the only accessors of it.
  */
 static __always_inline __le64 *pt_table_word(const struct pt_table_p *table,
-				    unsigned int index)
+					     unsigned int index)
 {
 	return (__le64 *)table + index;
 }
 
 static __always_inline u64 pt_table_read(const struct pt_table_p *table,
-				unsigned int index)
+					 unsigned int index)
 {
 	return le64_to_cpu(READ_ONCE(*pt_table_word(table, index)));
 }
 
-static __always_inline void pt_table_write(struct pt_table_p *table, unsigned int index,
-				  u64 value)
+static __always_inline void
+pt_table_write(struct pt_table_p *table, unsigned int index, u64 value)
 {
 	WRITE_ONCE(*pt_table_word(table, index), cpu_to_le64(value));
 	pt_store_hook_call(table, index);
@@ -171,8 +171,8 @@ static __always_inline void pt_table_write(struct pt_table_p *table, unsigned in
  * Replace @old with @new at @index in one atomic store, failing if another
  * thread changed the entry first.
  */
-static __always_inline bool pt_table_cmpxchg(struct pt_table_p *table,
-				    unsigned int index, u64 old, u64 new)
+static __always_inline bool
+pt_table_cmpxchg(struct pt_table_p *table, unsigned int index, u64 old, u64 new)
 {
 	u64 old_le = (u64 __force)cpu_to_le64(old);
 
@@ -185,7 +185,7 @@ static __always_inline bool pt_table_cmpxchg(struct pt_table_p *table,
 
 /* Set @bits of the word at @index atomically; the walker may set others */
 static __always_inline void pt_table_set_bits(struct pt_table_p *table,
-				     unsigned int index, u64 bits)
+					      unsigned int index, u64 bits)
 {
 	u64 old = pt_table_read(table, index);
 
@@ -195,7 +195,7 @@ static __always_inline void pt_table_set_bits(struct pt_table_p *table,
 
 /* Clear @bits of the word at @index atomically; the walker may set others */
 static __always_inline void pt_table_clear_bits(struct pt_table_p *table,
-				       unsigned int index, u64 bits)
+						unsigned int index, u64 bits)
 {
 	u64 old = pt_table_read(table, index);
 

@@ -76,7 +76,8 @@
 #define __GENERIC_PT_FMT_DEFAULTS_H
 
 #ifndef pt_table_item_lg2sz
-static __always_inline unsigned int pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ +
 	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
@@ -98,7 +99,8 @@ static __always_inline bool pt_can_have_leaf(const struct pt_state *pts)
 #endif
 
 #ifndef pt_entry_num_contig_lg2
-static __always_inline unsigned int pt_entry_num_contig_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	return 0;
 }
@@ -129,7 +131,8 @@ static __always_inline u64 pt_possible_sizes(const struct pt_state *pts)
  * words that follow each other by a constant stride, see
  * PT_LEAF_OA_LINEAR_LG2; at least 1.
  */
-static __always_inline u64 pt_leaf_linear_items(pt_oaddr_t oa, unsigned int isz_lg2)
+static __always_inline u64
+pt_leaf_linear_items(pt_oaddr_t oa, unsigned int isz_lg2)
 {
 	if (PT_LEAF_OA_LINEAR_LG2 == 0)
 		return 1;
@@ -142,9 +145,9 @@ static __always_inline u64 pt_leaf_linear_items(pt_oaddr_t oa, unsigned int isz_
 
 #ifndef pt_install_leaf_entry
 /* Write a leaf of 2^oasz_lg2 bytes at pts->index, every item of a run */
-static __always_inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
-					 unsigned int oasz_lg2,
-					 const struct pt_write_attrs *attrs)
+static __always_inline void
+pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
+		      unsigned int oasz_lg2, const struct pt_write_attrs *attrs)
 {
 	unsigned int nitems = 1U << (oasz_lg2 - pt_table_item_lg2sz(pts));
 	unsigned int i;
@@ -168,7 +171,7 @@ static __always_inline void pt_install_leaf_entry(struct pt_state *pts, pt_oaddr
 
 #ifndef pt_clear_entries
 static __always_inline void pt_clear_entries(struct pt_state *pts,
-				    unsigned int num_contig_lg2)
+					     unsigned int num_contig_lg2)
 {
 	unsigned int i;
 

@@ -24,7 +24,8 @@ static __always_inline unsigned int pt_table_lg2sz(const struct pt_state *pts)
 }
 
 /* log2 of the size of the loaded leaf, contiguous runs included */
-static __always_inline unsigned int pt_entry_oa_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_entry_oa_lg2sz(const struct pt_state *pts)
 {
 	return pt_table_item_lg2sz(pts) + pt_entry_num_contig_lg2(pts);
 }
@@ -45,8 +46,8 @@ static __always_inline pt_vaddr_t pt_item_va(const struct pt_state *pts)
  * the last item of @table inside the range.
  */
 static __always_inline struct pt_state pt_init(struct pt_range *range,
-				      unsigned int level,
-				      struct pt_table_p *table)
+					       unsigned int level,
+					       struct pt_table_p *table)
 {
 	struct pt_state pts = {
 		.range = range,
@@ -81,7 +82,8 @@ static __always_inline enum pt_entry_type pt_load_entry(struct pt_state *pts)
  * the top of the 64-bit space the position wraps to 0, the index bound ends
  * the loop first.
  */
-static __always_inline void pt_advance(struct pt_state *pts, unsigned int nitems)
+static __always_inline void
+pt_advance(struct pt_state *pts, unsigned int nitems)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 
@@ -107,7 +109,7 @@ static __always_inline unsigned int pt_range_items(const struct pt_state *pts)
 
 /* true when items [index, index + 2^num_contig_lg2) are all empty */
 static __always_inline bool pt_items_empty(const struct pt_state *pts,
-				  unsigned int num_contig_lg2)
+					   unsigned int num_contig_lg2)
 {
 	struct pt_state tmp = *pts;
 	unsigned int end = pts->index + (1U << num_contig_lg2);
@@ -120,7 +122,7 @@ static __always_inline bool pt_items_empty(const struct pt_state *pts,
 
 /* true when the range from its position on covers a whole aligned 2^lg2 */
 static __always_inline bool pt_range_covers(const struct pt_range *range,
-				   unsigned int lg2)
+					    unsigned int lg2)
 {
 	return !log2_mod(range->va, lg2) &&
 	       range->last_va - range->va >= log2_to_max_int(lg2);
@@ -154,8 +156,8 @@ static __always_inline bool pt_load_pass_through(struct pt_state *pts)
  *
  * Return: log2 of the size, or 0 if no leaf fits at this level.
  */
-static __always_inline unsigned int pt_compute_best_pgsize(const struct pt_state *pts,
-						  pt_oaddr_t oa)
+static __always_inline unsigned int
+pt_compute_best_pgsize(const struct pt_state *pts, pt_oaddr_t oa)
 {
 	u64 sizes = pt_possible_sizes(pts);
 	pt_vaddr_t remain = pts->range->last_va - pts->range->va;
@@ -192,7 +194,7 @@ static inline u64 pt_all_possible_sizes(struct pt_common *common,
 
 /* log2 of the IOVA span a top table at @top_level covers */
 static __always_inline unsigned int pt_top_span_lg2(struct pt_common *common,
-					   unsigned int top_level)
+						    unsigned int top_level)
 {
 	struct pt_range range = { .common = common, .top_level = top_level };
 	struct pt_state pts = { .range = &range, .level = top_level };
@@ -273,8 +275,8 @@ static __always_inline int pt_descend(struct pt_state *pts, void *arg,
 	}
 
 /* Run a PT_MAKE_LEVELS() function from the top of the range */
-static __always_inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
-				void *arg)
+static __always_inline int
+pt_walk_range(struct pt_range *range, pt_level_fn_t fn, void *arg)
 {
 	return fn(range, arg, range->top_level, range->top_table);
 }
