@@ -234,15 +234,16 @@ struct pt_written {
 	unsigned int end;
 };
 
-static __always_inline void pt_note_written(struct pt_written *written,
-				   unsigned int first, unsigned int nitems)
+static __always_inline void
+pt_note_written(struct pt_written *written, unsigned int first,
+		unsigned int nitems)
 {
 	written->first = min(written->first, first);
 	written->end = max(written->end, first + nitems);
 }
 
 static __always_inline void pt_sync_written(const struct pt_state *pts,
-				   const struct pt_written *written)
+					    const struct pt_written *written)
 {
 	struct pt_common *common = pts->range->common;
 
@@ -428,10 +429,16 @@ static __always_inline bool level_can_have_tables(const struct pt_state *pts)
  */
 static __always_inline bool level_items_all_zero(const struct pt_state *pts)
 {
-	unsigned int i;
+	unsigned int i = pts->index;
 	u64 any = 0;
 
-	for (i = pts->index; i < pts->end_index; i++)
+	/* Four independent loads a step rather than one chain of ORs */
+	for (; i + 4 <= pts->end_index; i += 4)
+		any |= (pt_table_read(pts->table, i) |
+			pt_table_read(pts->table, i + 1)) |
+		       (pt_table_read(pts->table, i + 2) |
+			pt_table_read(pts->table, i + 3));
+	for (; i < pts->end_index; i++)
 		any |= pt_table_read(pts->table, i);
 	return !any;
 }
@@ -562,6 +569,19 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	 * alias *pts, and would reload its index from memory every item.
 	 */
 	item = *pts;
+	/* A leaf table holds no table to stop at: four stores a step */
+	if (!level_can_have_tables(&item)) {
+		for (; item.index + 4 <= end; item.index += 4) {
+			pt_table_write(item.table, item.index, word);
+			pt_table_write(item.table, item.index + 1,
+				       word + stride);
+			pt_table_write(item.table, item.index + 2,
+				       word + 2 * stride);
+			pt_table_write(item.table, item.index + 3,
+				       word + 3 * stride);
+			word += 4 * stride;
+		}
+	}
 	for (; item.index != end; item.index++, word += stride) {
 		if (level_can_have_tables(&item) &&
 		    pt_load_entry_raw(&item) != PT_ENTRY_EMPTY)
