@@ -501,11 +501,13 @@ PT_MAKE_LEVELS(__check_empty_walk, __check_empty);
  * with the read-only walk.
  */
 static __always_inline int map_check_level(const struct pt_state *pts,
-					   struct pt_iommu_map_args *map)
+					   struct pt_iommu_map_args *map,
+					   bool *all_zero)
 {
 	struct pt_state item = *pts;
 
 	if (level_items_all_zero(pts)) {
+		*all_zero = true;
 		map->optimistic = false;
 		return 0;
 	}
@@ -531,11 +533,13 @@ static __always_inline int map_check_level(const struct pt_state *pts,
  * stays the best size: up to the end of the range in this table, and short
  * of where a larger size (a contiguous run) could start. The first item is
  * empty; the run stops early at an item that is not, which only a table can
- * be, above the leaf level.
+ * be, above the leaf level. With @all_zero the caller saw every item of the
+ * range in this table zero, so there is nothing to stop at.
  */
 static __always_inline void map_item_run(struct pt_state *pts,
 					 struct pt_iommu_map_args *map,
-					 struct pt_written *written)
+					 struct pt_written *written,
+					 bool all_zero)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	u64 larger = pt_possible_sizes(pts) & ~log2_to_max_int(isz_lg2 + 1);
@@ -569,8 +573,8 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	 * alias *pts, and would reload its index from memory every item.
 	 */
 	item = *pts;
-	/* A leaf table holds no table to stop at: four stores a step */
-	if (!level_can_have_tables(&item)) {
+	/* Nothing to stop at: four stores a step */
+	if (!level_can_have_tables(&item) || all_zero) {
 		for (; item.index + 4 <= end; item.index += 4) {
 			pt_table_write(item.table, item.index, word);
 			pt_table_write(item.table, item.index + 1,
@@ -624,6 +628,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_iommu_map_args *map = arg;
+	bool all_zero = false;
 	bool full;
 	int ret = 0;
 
@@ -657,7 +662,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	}
 
 	if (map->optimistic) {
-		ret = map_check_level(&pts, map);
+		ret = map_check_level(&pts, map, &all_zero);
 		if (ret)
 			return ret;
 	}
@@ -681,7 +686,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 				pgsz_lg2 = sizes ? fls64(sizes) - 1 : 0;
 			}
 			if (pgsz_lg2 == isz_lg2) {
-				map_item_run(&pts, map, &written);
+				map_item_run(&pts, map, &written, all_zero);
 				continue;
 			}
 			if (pgsz_lg2 > isz_lg2) {
@@ -903,6 +908,33 @@ struct pt_unmap_args {
 #define PT_UNMAP_STOP 1
 
 /*
+ * Leaves of one item from item->index on, up to @end or the first item that
+ * is something else; empty items are skipped. With @clear each is cleared.
+ * Return: the number of leaves.
+ */
+static __always_inline unsigned int unmap_items(struct pt_state *item,
+						unsigned int end,
+						const bool clear)
+{
+	unsigned int leaves = 0;
+	enum pt_entry_type type;
+
+	for (; item->index != end; item->index++) {
+		type = pt_load_entry_raw(item);
+		if (likely(type == PT_ENTRY_OA &&
+			   !pt_entry_num_contig_lg2(item))) {
+			if (clear)
+				pt_clear_entries(item, 0);
+			leaves++;
+			continue;
+		}
+		if (type != PT_ENTRY_EMPTY)
+			break;
+	}
+	return leaves;
+}
+
+/*
  * Unmap the leaves of one item from pts->index on, skipping empty items, up
  * to the end of the range in this table or the first item that is something
  * else. pts->index is such a leaf, wholly inside the range. With @discard
@@ -917,41 +949,26 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	pt_vaddr_t va = pts->range->va;
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
+	/* A local copy the stores into table memory cannot alias */
+	struct pt_state item = *pts;
 	unsigned int leaves = 0;
-	struct pt_state item;
 
-	/*
-	 * A leaf table the caller frees whole: every item is inside the
-	 * range, contiguous runs included, so only the mapped items are
-	 * counted.
-	 */
-	item = *pts;
 	if (discard && !level_can_have_tables(pts)) {
+		/*
+		 * A leaf table the caller frees whole: every item is inside
+		 * the range, contiguous runs included, so only the mapped
+		 * items are counted.
+		 */
 		for (; item.index != end; item.index++)
 			leaves += pt_load_entry_raw(&item) != PT_ENTRY_EMPTY;
-		goto stop;
+	} else if (discard) {
+		leaves = unmap_items(&item, end, false);
+	} else {
+		leaves = unmap_items(&item, end, true);
+		pt_note_written(written, first, item.index - first);
 	}
-	/* On a local copy, as in map_item_run() */
-	for (; item.index != end; item.index++) {
-		switch (pt_load_entry_raw(&item)) {
-		case PT_ENTRY_EMPTY:
-			continue;
-		case PT_ENTRY_OA:
-			if (!pt_entry_num_contig_lg2(&item))
-				break;
-			fallthrough;
-		default:
-			goto stop;
-		}
-		if (!discard)
-			pt_clear_entries(&item, 0);
-		leaves++;
-	}
-stop:
 	pts->index = item.index;
 	pts->entry = item.entry;
-	if (!discard)
-		pt_note_written(written, first, pts->index - first);
 	unmap->unmapped += (pt_vaddr_t)leaves << isz_lg2;
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
