@@ -311,6 +311,10 @@ static __always_inline int pt_walk_range_below(struct pt_range *range,
 	while (pts.level != 0) {
 		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
 
+		/* No item spans 2^64: spares the shifts their guards */
+		if (isz_lg2 >= 64)
+			unreachable();
+
 		/* Both ends in one item, the range smaller than it */
 		if (!log2_div_eq(va, range->last_va, isz_lg2) ||
 		    span == log2_to_max_int(isz_lg2))

@@ -15,11 +15,7 @@
 /* 2^a_lg2 - 1: all bits below a_lg2 set */
 static __always_inline u64 log2_to_max_int_t(unsigned int a_lg2)
 {
-	if (a_lg2 == 0)
-		return 0;
-	if (a_lg2 >= 64)
-		return U64_MAX;
-	return U64_MAX >> (64 - a_lg2);
+	return a_lg2 >= 64 ? U64_MAX : (1ULL << a_lg2) - 1;
 }
 
 /* 2^a_lg2; a_lg2 must be below 64 */
