@@ -921,15 +921,13 @@ static __always_inline unsigned int unmap_items(struct pt_state *item,
 
 	for (; item->index != end; item->index++) {
 		type = pt_load_entry_raw(item);
-		if (likely(type == PT_ENTRY_OA &&
-			   !pt_entry_num_contig_lg2(item))) {
-			if (clear)
-				pt_clear_entries(item, 0);
-			leaves++;
+		if (type == PT_ENTRY_EMPTY)
 			continue;
-		}
-		if (type != PT_ENTRY_EMPTY)
+		if (type != PT_ENTRY_OA || pt_entry_num_contig_lg2(item))
 			break;
+		if (clear)
+			pt_clear_entries(item, 0);
+		leaves++;
 	}
 	return leaves;
 }
