@@ -278,7 +278,8 @@ static __always_inline void pt_entry_clear_full(struct pt_state *pts)
 }
 
 /* Read the top and its level, published together in one word */
-static void pt_read_top(struct pt_common *common, struct pt_range *range)
+static __always_inline void pt_read_top(struct pt_common *common,
+					struct pt_range *range)
 {
 	uintptr_t top = READ_ONCE(common->top_of_table);
 
@@ -296,8 +297,8 @@ static void pt_read_top(struct pt_common *common, struct pt_range *range)
  * top of a dynamic top table is valid; range->max_vasz_lg2 says where the
  * current top ends.
  */
-static int make_range(struct pt_common *common, struct pt_range *range,
-		      u64 iova, u64 len)
+static __always_inline int make_range(struct pt_common *common,
+				      struct pt_range *range, u64 iova, u64 len)
 {
 	u64 last;
 
@@ -327,7 +328,7 @@ static int make_range(struct pt_common *common, struct pt_range *range,
 	return 0;
 }
 
-static bool range_within_top(const struct pt_range *range)
+static __always_inline bool range_within_top(const struct pt_range *range)
 {
 	/* A sign extended table always covers the whole canonical space */
 	if (pt_feature(range->common, PT_FEAT_SIGN_EXTEND))
