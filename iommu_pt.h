@@ -600,6 +600,34 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
+/*
+ * The range is exactly the item at pts->index, both addresses aligned to it,
+ * a leaf of that size allowed there and the item empty: no contiguous run can
+ * fit and nothing can be mapped below, write the leaf directly.
+ * Return: true when it did.
+ */
+static __always_inline bool map_one_item(struct pt_state *pts,
+					 struct pt_iommu_map_args *map)
+{
+	struct pt_range *range = pts->range;
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+
+	if (range->last_va - range->va != log2_to_max_int(isz_lg2) ||
+	    log2_mod(range->va | map->oa, isz_lg2) ||
+	    !(pt_possible_sizes(pts) & BIT_ULL(isz_lg2)) ||
+	    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+		return false;
+	pt_table_write(pts->table, pts->index,
+		       pt_leaf_item_word(pts, map->oa, isz_lg2, &map->attrs, 0));
+	map->optimistic = false;
+	map->oa += oalog2_to_int(isz_lg2);
+	pt_advance(pts, 1);
+	if (!map->private_build)
+		pt_sync_written(pts, &(struct pt_written){
+			.first = pts->index - 1, .end = pts->index });
+	return true;
+}
+
 /* Install a new empty table at an empty entry, or use the one a racer put */
 static __always_inline int pt_iommu_new_table(struct pt_state *pts,
 					      struct pt_iommu_map_args *map)
@@ -636,31 +664,8 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	if (pt_load_pass_through(&pts))
 		return pt_descend(&pts, arg, descend_fn);
 
-	/*
-	 * The range is exactly one empty item, both addresses aligned to it
-	 * and a leaf of that size allowed here: no contiguous run can fit and
-	 * nothing can be mapped below, write the leaf directly.
-	 */
-	if (pts.end_index - pts.index == 1) {
-		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
-
-		if (range->last_va - range->va == log2_to_max_int(isz_lg2) &&
-		    !log2_mod(range->va | map->oa, isz_lg2) &&
-		    (pt_possible_sizes(&pts) & BIT_ULL(isz_lg2)) &&
-		    pt_load_entry_raw(&pts) == PT_ENTRY_EMPTY) {
-			pt_table_write(pts.table, pts.index,
-				       pt_leaf_item_word(&pts, map->oa, isz_lg2,
-							 &map->attrs, 0));
-			map->optimistic = false;
-			map->oa += oalog2_to_int(isz_lg2);
-			pt_advance(&pts, 1);
-			if (!map->private_build)
-				pt_sync_written(&pts, &(struct pt_written){
-					.first = pts.index - 1,
-					.end = pts.index });
-			return 0;
-		}
-	}
+	if (pts.end_index - pts.index == 1 && map_one_item(&pts, map))
+		return 0;
 
 	if (map->optimistic) {
 		ret = map_check_level(&pts, map, &all_zero);
@@ -858,8 +863,14 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * read-only walk of the whole range first.
 	 */
 	if (range_within_top(&range)) {
+		struct pt_state pts = pt_range_lowest(&range);
+
 		map.optimistic = true;
-		ret = pt_walk_range_below(&range, __map_range_walk, &map);
+		if (map_one_item(&pts, &map))
+			ret = 0;
+		else
+			ret = __map_range_walk(&range, &map, pts.level,
+					       pts.table);
 		if (ret != PT_MAP_RECHECK) {
 			*mapped += map.oa - paddr;
 			return ret;
@@ -973,6 +984,30 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 }
 
 /*
+ * The range is exactly the item at pts->index, a leaf of one item, in a
+ * table of more than one, so the table stays: clear it directly.
+ * Return: true when it did.
+ */
+static __always_inline bool unmap_one_item(struct pt_state *pts,
+					   struct pt_unmap_args *unmap)
+{
+	struct pt_range *range = pts->range;
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+
+	if (!pt_num_items_lg2(pts) || log2_mod(range->va, isz_lg2) ||
+	    range->last_va - range->va != log2_to_max_int(isz_lg2) ||
+	    pt_load_entry_raw(pts) != PT_ENTRY_OA ||
+	    pt_entry_num_contig_lg2(pts))
+		return false;
+	pt_clear_entries(pts, 0);
+	unmap->unmapped += log2_to_int(isz_lg2);
+	pt_advance(pts, 1);
+	pt_sync_written(pts, &(struct pt_written){
+		.first = pts->index - 1, .end = pts->index });
+	return true;
+}
+
+/*
  * The range covers a table entry with PT_TABLE_FULL_BIT: all of its span is
  * unmapped. A leaf table below is not read at all, a higher one only to find
  * the tables to free.
@@ -1012,23 +1047,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 		return pt_descend(&pts, arg, descend_fn);
 	}
 
-	/*
-	 * The range is exactly one item of a table with more than one, so the
-	 * table stays: a leaf of that one item is cleared directly.
-	 */
-	if (pts.end_index - pts.index == 1 && pt_num_items_lg2(&pts) &&
-	    pt_item_fully_covered(&pts) &&
-	    range->last_va - range->va ==
-		    log2_to_max_int(pt_table_item_lg2sz(&pts)) &&
-	    pt_load_entry_raw(&pts) == PT_ENTRY_OA &&
-	    !pt_entry_num_contig_lg2(&pts)) {
-		pt_clear_entries(&pts, 0);
-		unmap->unmapped += log2_to_int(pt_table_item_lg2sz(&pts));
-		pt_advance(&pts, 1);
-		pt_sync_written(&pts, &(struct pt_written){
-			.first = pts.index - 1, .end = pts.index });
+	if (pts.end_index - pts.index == 1 && unmap_one_item(&pts, unmap))
 		return 0;
-	}
 
 	/*
 	 * When the range covers this whole (non-top) table the parent frees
@@ -1129,6 +1149,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
 	};
 	struct pt_range range;
+	struct pt_state pts;
 	u64 flush_last;
 	u64 len;
 
@@ -1143,7 +1164,9 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * range.va at the leaf it stopped at. Holes between leaves are
 	 * flushed too, which is cheaper than tracking them.
 	 */
-	if (pt_walk_range_below(&range, __unmap_range_walk, &unmap))
+	pts = pt_range_lowest(&range);
+	if (!unmap_one_item(&pts, &unmap) &&
+	    __unmap_range_walk(&range, &unmap, pts.level, pts.table))
 		flush_last = range.va - 1;
 	else
 		flush_last = range.last_va;

@@ -282,23 +282,18 @@ pt_walk_range(struct pt_range *range, pt_level_fn_t fn, void *arg)
 }
 
 /**
- * pt_walk_range_below() - Run a PT_MAKE_LEVELS() function from the lowest
- *	table the range needs
+ * pt_range_lowest() - Find the lowest table a walk over the range needs
  * @range: The range, inside the current top
- * @fn: The dispatch function
- * @arg: Passed through
  *
- * For a walk whose level function only passes through an item that holds
- * the whole range without covering it all, when that item is a table: those
- * levels are stepped over here in a loop, reading one entry each, and @fn
- * starts at the first level that holds anything else, or at a table entry
- * with PT_TABLE_FULL_BIT. The level function must still handle the
- * pass-through case itself, the loop stops early whenever it is not sure.
+ * Steps down from the top through every level whose item holding the whole
+ * range, without covering all of it, is a table, reading one entry each. It
+ * stops at the first level that holds anything else, or at a table entry
+ * with PT_TABLE_FULL_BIT.
  *
- * Return: what @fn returns.
+ * Return: a state at that level, its table and the item holding
+ * @range->va (end_index and the entry are not set).
  */
-static __always_inline int pt_walk_range_below(struct pt_range *range,
-					       pt_level_fn_t fn, void *arg)
+static __always_inline struct pt_state pt_range_lowest(struct pt_range *range)
 {
 	struct pt_state pts = {
 		.range = range,
@@ -308,22 +303,22 @@ static __always_inline int pt_walk_range_below(struct pt_range *range,
 	pt_vaddr_t va = range->va;
 	pt_vaddr_t span = range->last_va - va;
 
-	while (pts.level != 0) {
+	for (;;) {
 		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
 
 		/* No item spans 2^64: spares the shifts their guards */
 		if (isz_lg2 >= 64)
 			unreachable();
-
-		/* Both ends in one item, the range smaller than it */
-		if (!log2_div_eq(va, range->last_va, isz_lg2) ||
-		    span == log2_to_max_int(isz_lg2))
-			break;
 		pts.index = log2_mod(log2_div(va, isz_lg2),
 				     pt_num_items_lg2(&pts));
+		/* Both ends in one item, the range smaller than it */
+		if (pts.level == 0 ||
+		    !log2_div_eq(va, range->last_va, isz_lg2) ||
+		    span == log2_to_max_int(isz_lg2))
+			break;
 		/*
-		 * An entry with PT_TABLE_FULL_BIT is left to @fn, which
-		 * clears the bit before unmapping below it.
+		 * An entry with PT_TABLE_FULL_BIT is left to the caller, whose
+		 * unmap clears the bit before unmapping below it.
 		 */
 		if (pt_load_entry_raw(&pts) != PT_ENTRY_TABLE ||
 		    (pts.entry & PT_TABLE_FULL_BIT))
@@ -331,6 +326,29 @@ static __always_inline int pt_walk_range_below(struct pt_range *range,
 		pts.table = phys_to_virt(pt_table_pa(&pts));
 		pts.level--;
 	}
+	return pts;
+}
+
+/**
+ * pt_walk_range_below() - Run a PT_MAKE_LEVELS() function from the lowest
+ *	table the range needs
+ * @range: The range, inside the current top
+ * @fn: The dispatch function
+ * @arg: Passed through
+ *
+ * For a walk whose level function only passes through an item that holds
+ * the whole range without covering it all, when that item is a table: those
+ * levels are stepped over by pt_range_lowest() and @fn starts below them.
+ * The level function must still handle the pass-through case itself, the
+ * loop stops early whenever it is not sure.
+ *
+ * Return: what @fn returns.
+ */
+static __always_inline int pt_walk_range_below(struct pt_range *range,
+					       pt_level_fn_t fn, void *arg)
+{
+	struct pt_state pts = pt_range_lowest(range);
+
 	return fn(range, arg, pts.level, pts.table);
 }
 
