@@ -388,7 +388,7 @@ PT_MAKE_LEVELS(__iova_to_phys_walk, __iova_to_phys);
 phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
 {
 	struct pt_iommu *iommu_table = iommu_from_domain(domain);
-	struct pt_range range;
+	struct pt_range range __uninitialized;
 	pt_oaddr_t res;
 
 	if (make_range(&iommu_table->common, &range, iova, 1) ||
@@ -550,7 +550,7 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	unsigned int first = pts->index;
 	unsigned int end = first + pt_range_items(pts);
 	pt_oaddr_t oa = map->oa;
-	struct pt_state item;
+	struct pt_state item = *pts;
 	u64 word, stride;
 
 	if (larger) {
@@ -573,7 +573,6 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	 * The loop runs on a local copy: the stores into table memory could
 	 * alias *pts, and would reload its index from memory every item.
 	 */
-	item = *pts;
 	/* Nothing to stop at: four stores a step */
 	if (!level_can_have_tables(&item) || all_zero) {
 		for (; item.index + 4 <= end; item.index += 4) {
@@ -832,7 +831,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 		.iommu_table = iommu_table,
 		.oa = paddr,
 	};
-	struct pt_range range;
+	struct pt_range range __uninitialized;
 	u64 len;
 	u64 last_pa;
 	int ret;
@@ -1148,8 +1147,8 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		.iommu_table = iommu_table,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
 	};
-	struct pt_range range;
-	struct pt_state pts;
+	struct pt_range range __uninitialized;
+	struct pt_state pts __uninitialized;
 	u64 flush_last;
 	u64 len;
 

@@ -72,6 +72,9 @@
 #define fallthrough do {} while (0)
 #endif
 
+/* Opts a stack variable out of -ftrivial-auto-var-init (none here) */
+#define __uninitialized
+
 #define __must_be_array(a) BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
 
 #define ___USER_PASTE(a, b) a##b
