@@ -883,6 +883,7 @@ struct kpt_cut_watch {
 	struct kpt_cut_sample s[KPT_CUT_MAX_SAMPLES];
 };
 
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
 static bool kpt_cut_on_path(const struct kpt_cut_path *path,
 			    const void *table, unsigned int index)
 {
@@ -937,7 +938,6 @@ static bool kpt_cut_watch_update(struct kpt_cut_watch *w, const void *table,
 	return visible;
 }
 
-#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
 /* The dirty bit of the item the walker uses for inject_va */
 static void kpt_cut_inject(struct kpt_cut_watch *w)
 {
