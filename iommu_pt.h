@@ -430,16 +430,17 @@ static __always_inline bool level_can_have_tables(const struct pt_state *pts)
  */
 static __always_inline bool level_items_all_zero(const struct pt_state *pts)
 {
-	unsigned int i = pts->index;
+	unsigned long i = pts->index;
+	unsigned long end = pts->end_index;
 	u64 any = 0;
 
 	/* Four independent loads a step rather than one chain of ORs */
-	for (; i + 4 <= pts->end_index; i += 4)
+	for (; i + 4 <= end; i += 4)
 		any |= (pt_table_read(pts->table, i) |
 			pt_table_read(pts->table, i + 1)) |
 		       (pt_table_read(pts->table, i + 2) |
 			pt_table_read(pts->table, i + 3));
-	for (; i < pts->end_index; i++)
+	for (; i < end; i++)
 		any |= pt_table_read(pts->table, i);
 	return !any;
 }
@@ -575,16 +576,16 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	 */
 	/* Nothing to stop at: four stores a step */
 	if (!level_can_have_tables(&item) || all_zero) {
-		for (; item.index + 4 <= end; item.index += 4) {
-			pt_table_write(item.table, item.index, word);
-			pt_table_write(item.table, item.index + 1,
-				       word + stride);
-			pt_table_write(item.table, item.index + 2,
-				       word + 2 * stride);
-			pt_table_write(item.table, item.index + 3,
-				       word + 3 * stride);
+		unsigned long i = item.index;
+
+		for (; i + 4 <= end; i += 4) {
+			pt_table_write(item.table, i, word);
+			pt_table_write(item.table, i + 1, word + stride);
+			pt_table_write(item.table, i + 2, word + 2 * stride);
+			pt_table_write(item.table, i + 3, word + 3 * stride);
 			word += 4 * stride;
 		}
+		item.index = i;
 	}
 	for (; item.index != end; item.index++, word += stride) {
 		if (level_can_have_tables(&item) &&

@@ -146,22 +146,24 @@ static __always_inline void pt_store_hook_call(struct pt_table_p *table,
 
 /*
  * Table memory is an array of little-endian 64-bit words whatever the CPU's
- * byte order. These are the only accessors of it.
+ * byte order. These are the only accessors of it. The index is an unsigned
+ * long so that a loop with a 64-bit counter addresses index + k directly
+ * (an unsigned int index + k must wrap at 2^32, one more instruction each).
  */
 static __always_inline __le64 *pt_table_word(const struct pt_table_p *table,
-					     unsigned int index)
+					     unsigned long index)
 {
 	return (__le64 *)table + index;
 }
 
 static __always_inline u64 pt_table_read(const struct pt_table_p *table,
-					 unsigned int index)
+					 unsigned long index)
 {
 	return le64_to_cpu(READ_ONCE(*pt_table_word(table, index)));
 }
 
 static __always_inline void
-pt_table_write(struct pt_table_p *table, unsigned int index, u64 value)
+pt_table_write(struct pt_table_p *table, unsigned long index, u64 value)
 {
 	WRITE_ONCE(*pt_table_word(table, index), cpu_to_le64(value));
 	pt_store_hook_call(table, index);
