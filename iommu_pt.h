@@ -571,10 +571,10 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	stride = pt_leaf_item_word(pts, oa + oalog2_to_int(isz_lg2), isz_lg2,
 				   &attrs, 0) - word;
 	/*
-	 * The loop runs on a local copy: the stores into table memory could
-	 * alias *pts, and would reload its index from memory every item.
+	 * The loops run on a local copy: the stores into table memory could
+	 * alias *pts, and would reload its index from memory every item. With
+	 * nothing to stop at, four stores a step.
 	 */
-	/* Nothing to stop at: four stores a step */
 	if (!level_can_have_tables(&item) || all_zero) {
 		unsigned long i = item.index;
 
