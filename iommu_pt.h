@@ -271,7 +271,8 @@ static __always_inline void pt_entry_clear_full(struct pt_state *pts)
 {
 	if (!pt_entry_is_full(pts))
 		return;
-	pt_table_clear_bits(pts->table, pts->index, PT_TABLE_FULL_BIT);
+	pt_table_update_bits(pts->table, pts->index, PT_TABLE_FULL_BIT,
+			     0);
 	pts->entry &= ~PT_TABLE_FULL_BIT;
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index, .end = pts->index + 1 });
@@ -722,8 +723,8 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 		if (ret)
 			break;
 		if (full) {
-			pt_table_set_bits(pts.table, pts.index,
-					  PT_TABLE_FULL_BIT);
+			pt_table_update_bits(pts.table, pts.index, 0,
+					     PT_TABLE_FULL_BIT);
 			pt_note_written(&written, pts.index, 1);
 		}
 		pts.index++;

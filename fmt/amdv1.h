@@ -119,7 +119,7 @@ static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 	unsigned int i;
 
 	for (i = first; i != first + (1U << nc_lg2); i++)
-		pt_table_clear_bits(pts->table, i, AMDV1PT_FMT_D);
+		pt_table_update_bits(pts->table, i, AMDV1PT_FMT_D, 0);
 }
 
 #define pt_entry_make_write_clean amdv1pt_entry_make_write_clean

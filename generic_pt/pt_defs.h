@@ -174,7 +174,8 @@ pt_table_write(struct pt_table_p *table, unsigned long index, u64 value)
  * thread changed the entry first.
  */
 static __always_inline bool
-pt_table_cmpxchg(struct pt_table_p *table, unsigned int index, u64 old, u64 new)
+pt_table_cmpxchg(struct pt_table_p *table, unsigned long index, u64 old,
+		 u64 new)
 {
 	u64 old_le = (u64 __force)cpu_to_le64(old);
 
@@ -185,23 +186,17 @@ pt_table_cmpxchg(struct pt_table_p *table, unsigned int index, u64 old, u64 new)
 	return true;
 }
 
-/* Set @bits of the word at @index atomically; the walker may set others */
-static __always_inline void pt_table_set_bits(struct pt_table_p *table,
-					      unsigned int index, u64 bits)
+/*
+ * Clear @clear and set @set in the word at @index atomically; the walker may
+ * change other bits meanwhile.
+ */
+static __always_inline void pt_table_update_bits(struct pt_table_p *table,
+						 unsigned long index,
+						 u64 clear, u64 set)
 {
 	u64 old = pt_table_read(table, index);
 
-	while (!pt_table_cmpxchg(table, index, old, old | bits))
-		old = pt_table_read(table, index);
-}
-
-/* Clear @bits of the word at @index atomically; the walker may set others */
-static __always_inline void pt_table_clear_bits(struct pt_table_p *table,
-						unsigned int index, u64 bits)
-{
-	u64 old = pt_table_read(table, index);
-
-	while (!pt_table_cmpxchg(table, index, old, old & ~bits))
+	while (!pt_table_cmpxchg(table, index, old, (old & ~clear) | set))
 		old = pt_table_read(table, index);
 }
 

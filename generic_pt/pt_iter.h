@@ -310,7 +310,7 @@ pt_walk_range(struct pt_range *range, pt_level_fn_t fn, void *arg)
  * with PT_TABLE_FULL_BIT.
  *
  * Return: a state at that level, its table and the item holding
- * @range->va (end_index and the entry are not set).
+ * @range->va; end_index is 0 and the entry may or may not be loaded.
  */
 static __always_inline struct pt_state pt_range_lowest(struct pt_range *range)
 {
