@@ -232,13 +232,15 @@ unmap_paths()
 		"$KDIR" "$ROOT"
 }
 
-# Extra kunitconfig fragments (absolute paths) for this run, after
-# .kunitconfig: cmd_qemu adds kunit/configs/<arch>.kunitconfig if there is one.
+# The kunitconfig of this run (cmd_bench has its own), then extra fragments
+# (absolute paths): cmd_qemu adds kunit/configs/<arch>.kunitconfig if there
+# is one.
+KUNITCONFIG=$ROOT/.kunitconfig
 EXTRA_KUNITCONFIGS=()
 
 kunit_py()
 {
-	local configs=(--kunitconfig="$ROOT/.kunitconfig") f
+	local configs=(--kunitconfig="$KUNITCONFIG") f
 
 	for f in "${EXTRA_KUNITCONFIGS[@]}"; do
 		configs+=(--kunitconfig="$f")
@@ -432,22 +434,10 @@ cmd_bench()
 
 	[ -z "${BENCH_REPS:-}" ] ||
 		args+=(--kernel_args="iommu_pt_bench.reps=$BENCH_REPS")
-	lock
-	cmd_prepare
-	cmd_graft
+	KUNITCONFIG=$ROOT/kunit/bench.kunitconfig
 	BUILD_DIR=${BUILD_DIR:-$CACHE/build-bench}
-	set_build_dir
-	rm -f "$BUILD_DIR/test.log"
-	(cd "$KDIR" && python3 tools/testing/kunit/kunit.py run \
-		--kunitconfig="$ROOT/kunit/bench.kunitconfig" \
-		--build_dir="$BUILD_DIR" --jobs="$JOBS" "${args[@]}" "$@" \
-		'iommu_pt_bench') \
-		2>&1 | tee "$BUILD_DIR/kunit.out" | unmap_paths || rc=$?
-	note "raw kernel log: $BUILD_DIR/test.log"
+	cmd_kunit "${args[@]}" "$@" 'iommu_pt_bench' || rc=$?
 	[ -f "$BUILD_DIR/test.log" ] || die "no kernel log"
-	if [ -n "${KTAP_LOG:-}" ]; then
-		cp "$BUILD_DIR/test.log" "$KTAP_LOG"
-	fi
 	mkdir -p "$out"
 	cp "$BUILD_DIR/test.log" "$out/bench.log"
 	if [ "${BENCH_CHART:-1}" = 0 ]; then
