@@ -34,6 +34,11 @@
  *   KPT_REF_PROT_MASK                  the IOMMU prot flags the format keeps
  *   KPT_REF_HW_LEAF_BITS               bits the hardware sets in leaves
  *   KPT_REF_HW_KEPT_BITS               those pt_attr_from_entry() keeps
+ *   KPT_REF_TABLE_FULL_BIT             optional: the bit of a table entry,
+ *					one the walker ignores, that the engine
+ *					sets when all below is mapped
+ *					(PT_TABLE_FULL_BIT); the decoder
+ *					reports it in &kpt_ref_entry.full
  *   kpt_fmt_init(table, cfg, ops)      initialise a table for a kpt_cfg
  *   kpt_fmt_top(table, &pa, &level)    the top as the driver would program it
  *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test; the format

@@ -19,15 +19,12 @@
 
 #include "../../iommu-pages.h"
 
-/* Seed of the random differential test; override with -DKPT_SEED= */
-/*
- * The personality's decoder reports the engine's "all mapped below" mark of
- * table entries (PT_TABLE_FULL_BIT), which the format may not have
- */
-#ifndef KPT_REF_HAS_TABLE_FULL
-#define KPT_REF_HAS_TABLE_FULL 0
+/* A format without the engine's full-table note (see kunit_common.h) */
+#ifndef KPT_REF_TABLE_FULL_BIT
+#define KPT_REF_TABLE_FULL_BIT 0
 #endif
 
+/* Seed of the random differential test; override with -DKPT_SEED= */
 #ifndef KPT_SEED
 #define KPT_SEED 0x47656e6572696350ULL
 #endif
@@ -1574,26 +1571,23 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
 	}
 }
 
-/*
- * Map [va, va + len) in pages of the smallest size from a physical address
- * that is an odd multiple of it (nothing larger fits); return how many table
- * entries the walk found marked full, after it checked every mark is true.
- */
-static unsigned int kpt_full_map(struct kpt_ctx *ctx, u64 va, u64 len)
-{
-	struct kpt_walk walk = {};
-
-	kpt_map_ok(ctx, va, ctx->min_pgsize, len, IOMMU_READ | IOMMU_WRITE);
-	kpt_walk(ctx, &walk);
-	return walk.nfull;
-}
-
+/* How many table entries the walk found marked full, each checked true */
 static unsigned int kpt_full_count(struct kpt_ctx *ctx)
 {
 	struct kpt_walk walk = {};
 
 	kpt_walk(ctx, &walk);
 	return walk.nfull;
+}
+
+/*
+ * Map [va, va + len) in pages of the smallest size from a physical address
+ * that is an odd multiple of it (nothing larger fits); return the marks.
+ */
+static unsigned int kpt_full_map(struct kpt_ctx *ctx, u64 va, u64 len)
+{
+	kpt_map_ok(ctx, va, ctx->min_pgsize, len, IOMMU_READ | IOMMU_WRITE);
+	return kpt_full_count(ctx);
 }
 
 /* One unmap, expecting @expect bytes */
@@ -1605,88 +1599,133 @@ static void kpt_full_unmap(struct kpt_ctx *ctx, u64 va, u64 len, u64 expect,
 			    len);
 }
 
+static int kpt_full_tables(struct kpt_ctx *ctx)
+{
+	return atomic_read(&ctx->hooks.tables);
+}
+
 /*
- * A table that one map filled is marked full (where the format has the
- * mark) and an unmap covering it counts its span without reading it. Any
- * unmap of part of it must drop the mark on every level above, whichever way
- * the unmap reaches it, or the next unmap of the whole would count the
- * holes: the exact byte counts below catch that, and every walk checks that
- * each mark is true.
+ * After unmapping all that was mapped: no leaf left, and the @nfreed tables
+ * the unmaps covered freed since the map left @tables allocated
+ */
+static void kpt_full_empty(struct kpt_ctx *ctx, int tables, int nfreed,
+			   const char *what)
+{
+	kpt_check_empty(ctx, what);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, kpt_full_tables(ctx), tables - nfreed,
+			    "%s: tables %s", ctx->cfg->name, what);
+}
+
+/*
+ * A table that one map filled is marked full and an unmap covering it counts
+ * its span without reading it and frees it. Any unmap of part of it must
+ * drop the mark on every level above, whichever way the unmap reaches it,
+ * or the next unmap of the whole would count the holes: the exact byte
+ * counts below catch that, every walk checks that each mark is true, and
+ * the table count that the tables under a mark are freed all the same.
  */
 static void kpt_test_unmap_full(struct kunit *test)
 {
-	unsigned int per = KPT_REF_HAS_TABLE_FULL ? 1 : 0;
+	unsigned int t1 = kpt_ref_item_lg2(1);
+	unsigned int t2 = kpt_ref_item_lg2(2);
+	/* The level 2 case maps at most 2^18 pages, once */
+	bool want_upper = t2 - kpt_ref_item_lg2(0) <= 18;
 	bool upper_done = false;
 	unsigned int i;
 
+	if (!KPT_REF_TABLE_FULL_BIT)
+		kunit_skip(test, "the format has no full-table note");
+
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
-		unsigned int t1 = kpt_ref_item_lg2(1);
-		unsigned int t2 = kpt_ref_item_lg2(2);
+		unsigned int nlow = BIT(t2 - t1);
 		struct kpt_span spans[KPT_MAX_SPANS];
 		struct kpt_ctx *ctx;
 		u64 va, tbl, pg, big;
+		int tables;
 
 		kpt_ref_spans(cfg, spans);
-		if (kpt_ref_levels(cfg) < 2 || spans[0].lg2 < t1 + 2)
+		if (kpt_ref_levels(cfg) < 2 || spans[0].lg2 < t1 + 1)
 			continue;
 		ctx = kpt_ctx_new(test, cfg);
 		va = spans[0].first;
 		tbl = BIT_ULL(t1);
 		pg = ctx->min_pgsize;
 
-		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, tbl), per,
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, tbl), 1,
 				    "%s: one leaf table mapped", cfg->name);
+		tables = kpt_full_tables(ctx);
 		kpt_full_unmap(ctx, va, tbl, tbl, "whole");
-		kpt_check_empty(ctx, "after the whole unmap");
+		kpt_full_empty(ctx, tables, 1, "after the whole unmap");
 
 		/* One page: the walk passes through one item per level */
 		kpt_full_map(ctx, va, tbl);
+		tables = kpt_full_tables(ctx);
 		kpt_full_unmap(ctx, va + tbl / 2, pg, pg, "one page");
 		KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx), 0,
 				    "%s: after one page", cfg->name);
 		kpt_full_unmap(ctx, va, tbl, tbl - pg, "rest after one page");
-		kpt_check_empty(ctx, "after the rest");
+		kpt_full_empty(ctx, tables, 1, "after the rest");
 
 		/* Two pages across two tables: neither item is covered */
-		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, 2 * tbl),
-				    2 * per, "%s: two leaf tables", cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, 2 * tbl), 2,
+				    "%s: two leaf tables", cfg->name);
+		tables = kpt_full_tables(ctx);
 		kpt_full_unmap(ctx, va + tbl - pg, 2 * pg, 2 * pg,
 			       "across the boundary");
 		KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx), 0,
 				    "%s: after the boundary", cfg->name);
 		kpt_full_unmap(ctx, va, 2 * tbl, 2 * tbl - 2 * pg,
 			       "rest after the boundary");
-		kpt_check_empty(ctx, "after the two tables");
+		kpt_full_empty(ctx, tables, 2, "after the two tables");
 
-		/*
-		 * A level above, once (at most 2^18 pages): the mark on the
-		 * upper entry and on every leaf table under it.
-		 */
+		/* A level above: the marks on the upper entry and below it */
 		big = BIT_ULL(t2);
-		if (!upper_done && kpt_ref_levels(cfg) >= 3 &&
-		    t2 - ilog2(pg) <= 18 && spans[0].lg2 > t2) {
+		if (!upper_done && want_upper && kpt_ref_levels(cfg) >= 3 &&
+		    spans[0].lg2 > t2) {
 			upper_done = true;
 			KUNIT_EXPECT_EQ_MSG(test, kpt_full_map(ctx, va, big),
-					    per * (1 + BIT(t2 - t1)),
-					    "%s: a level 2 item", cfg->name);
+					    1 + nlow, "%s: a level 2 item",
+					    cfg->name);
+			tables = kpt_full_tables(ctx);
 			kpt_full_unmap(ctx, va, big, big, "level 2 whole");
-			kpt_check_empty(ctx, "after level 2 whole");
+			kpt_full_empty(ctx, tables, 1 + nlow,
+				       "after level 2 whole");
 
+			/* The last page: the upper and one lower mark go */
 			kpt_full_map(ctx, va, big);
+			tables = kpt_full_tables(ctx);
 			kpt_full_unmap(ctx, va + big - pg, pg, pg,
 				       "level 2 last page");
 			KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx),
-					    per * (BIT(t2 - t1) - 1),
+					    nlow - 1,
 					    "%s: level 2 after one page",
 					    cfg->name);
 			kpt_full_unmap(ctx, va, big, big - pg,
 				       "level 2 rest");
-			kpt_check_empty(ctx, "after level 2");
+			kpt_full_empty(ctx, tables, 1 + nlow,
+				       "after level 2");
+
+			/*
+			 * A whole marked leaf table inside the marked item:
+			 * freed unread, while the upper mark must go
+			 */
+			kpt_full_map(ctx, va, big);
+			tables = kpt_full_tables(ctx);
+			kpt_full_unmap(ctx, va, tbl, tbl,
+				       "level 2 first table");
+			KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx),
+					    nlow - 1,
+					    "%s: level 2 after one table",
+					    cfg->name);
+			kpt_full_unmap(ctx, va, big, big - tbl,
+				       "level 2 rest after a table");
+			kpt_full_empty(ctx, tables, 1 + nlow,
+				       "after level 2 tables");
 		}
 		kpt_ctx_free(ctx);
 	}
-	if (kpt_ref_item_lg2(2) - kpt_ref_item_lg2(0) <= 18)
+	if (want_upper)
 		KUNIT_EXPECT_TRUE_MSG(test, upper_done,
 				      "no configuration for the level 2 case");
 }

@@ -25,9 +25,13 @@
 #define X86T_PS BIT_ULL(7)	/* Page size, in a PDPTE or PDE: maps a page */
 #define X86T_PAT_PTE BIT_ULL(7)	/* PAT, in a PTE (the 4K page entry) */
 #define X86T_G BIT_ULL(8)	/* Global, in an entry that maps a page */
-/* Ignored by the walker: the engine's "everything below is mapped" note */
+/*
+ * The engine's "everything below is mapped" note in an entry referencing a
+ * table; it must be one of bits 11:9, which the walker ignores there.
+ */
 #define X86T_TABLE_SW_FULL BIT_ULL(9)
-#define KPT_REF_HAS_TABLE_FULL 1
+static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
+#define KPT_REF_TABLE_FULL_BIT X86T_TABLE_SW_FULL
 #define X86T_PAT_LARGE BIT_ULL(12)	/* PAT, in a PDPTE or PDE with PS */
 #define X86T_XD BIT_ULL(63)	/* Execute disable */
 /* Physical address bits (up to MAXPHYADDR 52) */
