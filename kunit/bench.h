@@ -14,8 +14,11 @@
 
 #include <linux/bitops.h>
 #include <linux/iommu.h>
+#include <linux/prandom.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+
+#include "kunit_pgsize.h"
 
 /**
  * struct bench_side - One page table implementation under test
@@ -45,37 +48,13 @@ struct bench_side {
 };
 
 /*
- * The page size and count of the next call for [iova, iova + size) at
- * paddr: the largest size of the bitmap the alignment of both addresses and
- * the length allow, and as many of them as fit before a larger size would
- * become possible. This is the rule of the iommu core's iommu_pgsize().
+ * The drivers' iotlb_sync: the flush (no hardware here), then the tables the
+ * unmap put on the gather are freed
  */
-static inline size_t bench_pgsize(unsigned long bitmap, unsigned long iova,
-				  phys_addr_t paddr, size_t size,
-				  size_t *count)
+static inline void bench_iotlb_sync(struct bench_side *side,
+				    struct iommu_iotlb_gather *gather)
 {
-	unsigned long align = iova | (unsigned long)paddr;
-	unsigned long sizes = bitmap & GENMASK(__fls(size), 0);
-	unsigned long larger, next;
-	unsigned int lg2;
-
-	if (align)
-		sizes &= GENMASK(__ffs(align), 0);
-	lg2 = __fls(sizes);
-
-	larger = bitmap & ~GENMASK(lg2, 0);
-	if (larger) {
-		next = BIT(__ffs(larger));
-		/* Stop where both addresses reach the next size's alignment */
-		if (!((iova ^ (unsigned long)paddr) & (next - 1))) {
-			unsigned long to_next = next - (align & (next - 1));
-
-			if (to_next + next <= size)
-				size = to_next;
-		}
-	}
-	*count = size >> lg2;
-	return BIT(lg2);
+	iommu_put_pages_list(&gather->freelist);
 }
 
 /*
@@ -86,11 +65,14 @@ static inline int bench_map(struct bench_side *side, unsigned long iova,
 			    phys_addr_t paddr, size_t size, int prot)
 {
 	while (size) {
-		size_t count, pgsize, mapped = 0;
+		size_t mapped = 0;
+		u64 count, pgsize;
 		int ret;
 
-		pgsize = bench_pgsize(side->pgsize_bitmap, iova, paddr, size,
-				      &count);
+		pgsize = kpt_core_pgsize(side->pgsize_bitmap, iova, paddr, size,
+					 &count);
+		if (!pgsize)
+			return -EINVAL;
 		ret = side->map_pages(side, iova, paddr, pgsize, count, prot,
 				      GFP_KERNEL, &mapped);
 		if (ret)
@@ -117,10 +99,13 @@ static inline size_t bench_unmap(struct bench_side *side, unsigned long iova,
 
 	iommu_iotlb_gather_init(&gather);
 	while (unmapped < size) {
-		size_t count, pgsize, done;
+		u64 count, pgsize;
+		size_t done;
 
-		pgsize = bench_pgsize(side->pgsize_bitmap, iova, iova,
-				      size - unmapped, &count);
+		pgsize = kpt_core_pgsize(side->pgsize_bitmap, iova, iova,
+					 size - unmapped, &count);
+		if (!pgsize)
+			break;
 		done = side->unmap_pages(side, iova, pgsize, count, &gather);
 		if (!done)
 			break;
@@ -188,11 +173,49 @@ static inline unsigned long bench_row_iova(unsigned int row, unsigned int i)
 	       i * 2 * bench_row_len(&bench_rows[row]);
 }
 
+/*
+ * The physical address everything at @iova is mapped to, for pages of
+ * @pgsz: an odd multiple of the page size when @iova is aligned to twice it
+ */
+static inline phys_addr_t bench_pa(unsigned long iova, u64 pgsz)
+{
+	return ((phys_addr_t)1 << 40) + iova + pgsz;
+}
+
 /* Its physical address: an odd multiple of the page size */
 static inline phys_addr_t bench_row_paddr(unsigned int row, unsigned int i)
 {
-	return ((phys_addr_t)1 << 40) + bench_row_iova(row, i) +
-	       ((phys_addr_t)1 << bench_rows[row].pgsz_lg2);
+	return bench_pa(bench_row_iova(row, i),
+			(u64)1 << bench_rows[row].pgsz_lg2);
+}
+
+#define BENCH_PROT (IOMMU_READ | IOMMU_WRITE)
+
+/* iova_to_phys: random IOVAs (4K-aligned or not) inside the 1 GiB row */
+#define BENCH_LOOKUPS 1024
+
+static inline void bench_lookups_fill(unsigned long *lookups)
+{
+	struct rnd_state rnd;
+	unsigned int i;
+
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i != BENCH_LOOKUPS; i++)
+		lookups[i] = bench_row_iova(BENCH_ROW_1G_4K, 0) +
+			     (prandom_u32_state(&rnd) % SZ_1G);
+}
+
+/* What the lookups must add up to, from the rows' address rule */
+static inline phys_addr_t bench_lookups_want(const unsigned long *lookups)
+{
+	unsigned long base = bench_row_iova(BENCH_ROW_1G_4K, 0);
+	phys_addr_t want = 0;
+	unsigned int i;
+
+	for (i = 0; i != BENCH_LOOKUPS; i++)
+		want += bench_row_paddr(BENCH_ROW_1G_4K, 0) +
+			(lookups[i] - base);
+	return want;
 }
 
 /* Table entries a call of the row writes: the floor's memset64() length */

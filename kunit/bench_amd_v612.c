@@ -73,13 +73,6 @@ static phys_addr_t bench_amd_iova_to_phys(struct bench_side *side,
 	return ops->iova_to_phys(ops, iova);
 }
 
-/* The v1 table never frees tables on unmap: the gather has none */
-static void bench_amd_iotlb_sync(struct bench_side *side,
-				 struct iommu_iotlb_gather *gather)
-{
-	iommu_put_pages_list(&gather->freelist);
-}
-
 /*
  * protection_domain_alloc() for an IOMMU_DOMAIN_UNMANAGED domain: a v1 table
  * through the io-pgtable allocation (alloc_io_pgtable_ops() finds no AMD
@@ -116,7 +109,7 @@ int bench_amd_v612_init(struct bench_side *side)
 	side->map_pages = bench_amd_map_pages;
 	side->unmap_pages = bench_amd_unmap_pages;
 	side->iova_to_phys = bench_amd_iova_to_phys;
-	side->iotlb_sync = bench_amd_iotlb_sync;
+	side->iotlb_sync = bench_iotlb_sync;
 	return 0;
 }
 
@@ -134,7 +127,7 @@ void bench_amd_v612_deinit(struct bench_side *side)
  * (bit 0) with a Next Level (bits 11:9) of 1 to 6 points at a table, whose
  * address is bits 51:12.
  */
-static size_t bench_amd_count_tables(const u64 *table, unsigned int hw_level)
+size_t bench_amd_count_tables(const u64 *table, unsigned int hw_level)
 {
 	size_t n = 1;
 	unsigned int i;

@@ -14,14 +14,13 @@
 #include "../../iommu-pages.h"
 #include "bench.h"
 
-/* Our table: a format structure and the test hooks counting its tables */
+/* Our table, as a driver embeds it */
 struct bench_ours {
 	union {
 		struct pt_iommu iommu;
 		struct pt_iommu_armv8 armv8;
 		struct pt_iommu_amdv1 amdv1;
 	};
-	struct pt_iommu_test_hooks hooks;
 	const struct iommu_domain_ops *ops;
 	spinlock_t top_lock; /* the driver's lock for change_top */
 };
@@ -61,20 +60,6 @@ static inline phys_addr_t bench_ours_iova_to_phys(struct bench_side *side,
 	return ours->ops->iova_to_phys(&ours->iommu.domain, iova);
 }
 
-/* The driver's iotlb_sync: flush (no hardware), then free the tables */
-static inline void bench_ours_iotlb_sync(struct bench_side *side,
-					 struct iommu_iotlb_gather *gather)
-{
-	struct bench_ours *ours = bench_ours(side);
-	struct page *page;
-	unsigned int n = 0;
-
-	list_for_each_entry(page, &gather->freelist, lru)
-		n++;
-	atomic_sub(n, &ours->hooks.tables);
-	iommu_put_pages_list(&gather->freelist);
-}
-
 static inline void bench_ours_change_top(struct pt_iommu *iommu_table,
 					 phys_addr_t top_paddr, unsigned int top_level)
 {
@@ -108,7 +93,6 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 	if (!ours)
 		return -ENOMEM;
 	spin_lock_init(&ours->top_lock);
-	ours->iommu.test = &ours->hooks;
 	if (amd) {
 		/* Like the 6.12 driver: 3 levels to start with, growing */
 		struct pt_iommu_amdv1_cfg cfg = {
@@ -142,7 +126,7 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 	side->map_pages = bench_ours_map_pages;
 	side->unmap_pages = bench_ours_unmap_pages;
 	side->iova_to_phys = bench_ours_iova_to_phys;
-	side->iotlb_sync = bench_ours_iotlb_sync;
+	side->iotlb_sync = bench_iotlb_sync;
 	return 0;
 }
 
@@ -155,12 +139,6 @@ static inline void bench_ours_deinit(struct bench_side *side, bool amd)
 	else
 		pt_iommu_armv8_4k_deinit(&ours->iommu);
 	kfree(ours);
-}
-
-/* Our own accounting: tables allocated and not yet freed */
-static inline size_t bench_ours_table_bytes(struct bench_side *side)
-{
-	return (size_t)atomic_read(&bench_ours(side)->hooks.tables) * SZ_4K;
 }
 
 #endif

@@ -32,11 +32,11 @@
 #include <linux/slab.h>
 
 #include "../../iommu-pages.h"
+#include "kunit_pgsize.h"
 
 /* Descriptor fields (Arm ARM D8.3), for the walker and the messages */
 #define XC_VALID BIT_ULL(0)
 #define XC_TYPE GENMASK_ULL(1, 0)
-#define XC_TYPE_BLOCK 1
 #define XC_TYPE_TABLE_PAGE 3
 #define XC_ADDR_51_48 GENMASK_ULL(15, 12)
 #define XC_CONTIG BIT_ULL(52)
@@ -123,7 +123,7 @@ static const struct xc_cfg xc_cfgs[] = {
 	{ "16k-s1-ias36-oas40", 14, false, 36, 40 },
 	{ "16k-s2-ias48-oas48", 14, true, 48, 48 },
 	{ "64k-s1-ias48-oas52", 16, false, 48, 52 },
-	{ "64k-s1-ias42-oas48", 16, false, 42, 48 },
+	{ "64k-s1-ias48-oas48", 16, false, 48, 48 },
 	{ "64k-s2-ias48-oas52", 16, true, 48, 52 },
 	{ "64k-s2-ias40-oas44", 16, true, 40, 44 },
 };
@@ -331,38 +331,7 @@ static u64 xc_phys(struct xc_ctx *ctx, enum xc_side side, u64 iova)
 	return ctx->io->iova_to_phys(ctx->io, iova);
 }
 
-/*
- * The page size and count the iommu core (iommu_pgsize()) uses for the next
- * step of a map or unmap: the largest size of @bitmap that the alignment of
- * @iova and @pa and the length allow, for as many pages as fit before the
- * next larger size becomes possible.
- */
-static u64 xc_pgsize(u64 bitmap, u64 iova, u64 pa, u64 len, u64 *count)
-{
-	u64 align = iova | pa, sizes, pgsize, larger, next, off;
-
-	sizes = bitmap & GENMASK_ULL(fls64(len) - 1, 0);
-	if (align)
-		sizes &= GENMASK_ULL(__ffs64(align), 0);
-	if (!sizes) {
-		*count = 0;
-		return 0;
-	}
-	pgsize = BIT_ULL(fls64(sizes) - 1);
-	*count = len / pgsize;
-	larger = bitmap & ~(2 * pgsize - 1);
-	if (!larger)
-		return pgsize;
-	next = BIT_ULL(__ffs64(larger));
-	if ((iova ^ pa) & (next - 1))
-		return pgsize;
-	off = next - (align & (next - 1));
-	if (off + next <= len)
-		*count = off / pgsize;
-	return pgsize;
-}
-
-/* Map like iommu_map(): a map_pages call per step of xc_pgsize() */
+/* Map like iommu_map(): a map_pages call per step of kpt_core_pgsize() */
 static int xc_map(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 pa,
 		  u64 len, int prot)
 {
@@ -371,7 +340,8 @@ static int xc_map(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 pa,
 	int ret;
 
 	while (len) {
-		pgsize = xc_pgsize(ctx->bitmap[side], iova, pa, len, &count);
+		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova, pa, len,
+					 &count);
 		if (!pgsize)
 			return -EINVAL;
 		mapped = 0;
@@ -403,8 +373,8 @@ static u64 xc_unmap(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 len)
 
 	iommu_iotlb_gather_init(&gather);
 	while (done < len) {
-		pgsize = xc_pgsize(ctx->bitmap[side], iova + done, iova + done,
-				   len - done, &count);
+		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova + done,
+					 iova + done, len - done, &count);
 		if (!pgsize)
 			break;
 		if (side == XC_OURS)
@@ -716,7 +686,6 @@ struct xc_range {
 	int prot;
 	/* Bytes unmapped inside it by the test */
 	u64 holes;
-	bool mapped;
 };
 
 static void xc_map_both(struct xc_ctx *ctx, struct xc_range *r)
@@ -731,7 +700,6 @@ static void xc_map_both(struct xc_ctx *ctx, struct xc_range *r)
 				    ctx->cfg->name, xc_side_name[side], r->va,
 				    r->len, r->pa, r->prot);
 	}
-	r->mapped = true;
 }
 
 /*

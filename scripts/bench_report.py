@@ -23,7 +23,6 @@ import sys
 
 LINE_RE = re.compile(r'iommu_pt_bench: (.*?)\s*$')
 SIDES = ('ours', 'theirs', 'floor')
-OPS = ('map', 'unmap', 'iova_to_phys', 'map+walk', 'walk')
 FMT_TITLE = {
     'armv8_4k': 'ARM LPAE S1 4K: armv8_4k vs io-pgtable-arm (6.12)',
     'amdv1': 'AMD v1: amdv1 vs drivers/iommu/amd/io_pgtable.c (6.12)',
@@ -62,11 +61,18 @@ def parse(path):
 def fmt_ns(v):
     if v is None:
         return '-'
-    if v >= 100000:
-        return '%.0f' % v
     if v >= 100:
         return '%.0f' % v
     return '%.1f' % v
+
+
+def formats(order):
+    """The formats in the order the log first names them."""
+    fmts = []
+    for key in order:
+        if key[0] not in fmts:
+            fmts.append(key[0])
+    return fmts
 
 
 def ratio(a, b):
@@ -77,10 +83,7 @@ def ratio(a, b):
 
 def table(times, order, mem, clock):
     out = []
-    fmts = []
-    for key in order:
-        if key[0] not in fmts:
-            fmts.append(key[0])
+    fmts = formats(order)
     head = ('row', 'op', 'ours ns', 'theirs ns', 'floor ns', 'ours/theirs',
             'speedup', 'ours/floor')
     for fmt in fmts:
@@ -125,8 +128,8 @@ def table(times, order, mem, clock):
         out.append('')
         out.append('== Table memory (bytes) a row adds: after its first map, '
                    'and what is left after its unmap')
-        out.append('ours: our own count of allocated tables; theirs: a walk '
-                   'of their table from its root')
+        out.append('both: a walk of the table from its root, decoding the '
+                   'entries from the specification')
         before = {}
         rows = []
         for f, r, w, o, t in mem:
@@ -173,10 +176,7 @@ def chart(outdir, times, order):
     if not shutil.which('gnuplot'):
         print('bench_report: gnuplot not found, no chart', file=sys.stderr)
         return False
-    fmts = []
-    for key in order:
-        if key[0] not in fmts:
-            fmts.append(key[0])
+    fmts = formats(order)
     plots = []
     for fmt in fmts:
         dat = os.path.join(outdir, 'bench_%s.dat' % fmt)
