@@ -1617,6 +1617,25 @@ static void kpt_full_empty(struct kpt_ctx *ctx, int tables, int nfreed,
 }
 
 /*
+ * Map [va, va + big) (a level 2 item, @nlow marked leaf tables under its
+ * mark), unmap [part, part + len) inside one leaf table, then the rest:
+ * the upper mark and that table's must be gone in between
+ */
+static void kpt_full_part(struct kpt_ctx *ctx, u64 va, u64 big, u64 part,
+			  u64 len, unsigned int nlow, const char *what)
+{
+	int tables;
+
+	kpt_full_map(ctx, va, big);
+	tables = kpt_full_tables(ctx);
+	kpt_full_unmap(ctx, part, len, len, what);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, kpt_full_count(ctx), nlow - 1,
+			    "%s: marks after %s", ctx->cfg->name, what);
+	kpt_full_unmap(ctx, va, big, big - len, what);
+	kpt_full_empty(ctx, tables, 1 + nlow, what);
+}
+
+/*
  * A table that one map filled is marked full and an unmap covering it counts
  * its span without reading it and frees it. Any unmap of part of it must
  * drop the mark on every level above, whichever way the unmap reaches it,
@@ -1693,35 +1712,14 @@ static void kpt_test_unmap_full(struct kunit *test)
 				       "after level 2 whole");
 
 			/* The last page: the upper and one lower mark go */
-			kpt_full_map(ctx, va, big);
-			tables = kpt_full_tables(ctx);
-			kpt_full_unmap(ctx, va + big - pg, pg, pg,
-				       "level 2 last page");
-			KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx),
-					    nlow - 1,
-					    "%s: level 2 after one page",
-					    cfg->name);
-			kpt_full_unmap(ctx, va, big, big - pg,
-				       "level 2 rest");
-			kpt_full_empty(ctx, tables, 1 + nlow,
-				       "after level 2");
-
+			kpt_full_part(ctx, va, big, va + big - pg, pg, nlow,
+				      "level 2, last page");
 			/*
 			 * A whole marked leaf table inside the marked item:
 			 * freed unread, while the upper mark must go
 			 */
-			kpt_full_map(ctx, va, big);
-			tables = kpt_full_tables(ctx);
-			kpt_full_unmap(ctx, va, tbl, tbl,
-				       "level 2 first table");
-			KUNIT_EXPECT_EQ_MSG(test, kpt_full_count(ctx),
-					    nlow - 1,
-					    "%s: level 2 after one table",
-					    cfg->name);
-			kpt_full_unmap(ctx, va, big, big - tbl,
-				       "level 2 rest after a table");
-			kpt_full_empty(ctx, tables, 1 + nlow,
-				       "after level 2 tables");
+			kpt_full_part(ctx, va, big, va, tbl, nlow,
+				      "level 2, first table");
 		}
 		kpt_ctx_free(ctx);
 	}
