@@ -779,16 +779,26 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 		lower = new_tables[i];
 	}
 
-	/* init made sure a dynamic top table has both driver ops */
+	/*
+	 * The hardware first, under the driver's lock: maps read the top
+	 * without the lock, so the moment they can see the new top they may
+	 * map beyond the old reach, and the device must already be using it.
+	 * The old top is item 0 of the new one, so a device still walking the
+	 * old top until change_top() flushed it translates as before.
+	 * init made sure a dynamic top table has both driver ops.
+	 */
 	old_top = (uintptr_t)range->top_table | old_level;
 	lock = ops->get_top_lock(iommu_table);
 	spin_lock_irqsave(lock, flags);
-	if (cmpxchg(&common->top_of_table, old_top,
-		    (uintptr_t)lower | new_level) != old_top)
+	if (READ_ONCE(common->top_of_table) != old_top) {
 		/* Someone else grew it; start over from their top */
 		ret = -EAGAIN;
-	else
+	} else {
 		ops->change_top(iommu_table, virt_to_phys(lower), new_level);
+		/* A reader of the new top sees the tables it points at */
+		smp_store_release(&common->top_of_table,
+				  (uintptr_t)lower | new_level);
+	}
 	spin_unlock_irqrestore(lock, flags);
 	pt_read_top(common, range);
 	if (ret)

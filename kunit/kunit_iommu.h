@@ -127,12 +127,19 @@ static void kpt_change_top(struct pt_iommu *iommu_table, phys_addr_t top_pa,
 	u64 pa;
 
 	ctx->change_top_calls++;
+	/*
+	 * The hardware is told first: maps read the top without the lock, so
+	 * until the driver has switched to the new top they must still see
+	 * the old one (the one the driver was told last), or a map beyond the
+	 * old reach could return while the device cannot translate it.
+	 */
+	if (kpt_fmt_top(&ctx->table, &pa, &level) || pa == top_pa ||
+	    level >= top_level ||
+	    (ctx->change_top_calls > 1 && (pa != ctx->change_top_pa ||
+					   level != ctx->change_top_level)))
+		ctx->change_top_mismatch = true;
 	ctx->change_top_pa = top_pa;
 	ctx->change_top_level = top_level;
-	/* The new top is already what the driver would read back */
-	if (kpt_fmt_top(&ctx->table, &pa, &level) || pa != top_pa ||
-	    level != top_level)
-		ctx->change_top_mismatch = true;
 }
 
 static spinlock_t *kpt_get_top_lock(struct pt_iommu *iommu_table)

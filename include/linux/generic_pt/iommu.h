@@ -20,11 +20,13 @@ struct pt_iommu;
 
 /**
  * struct pt_iommu_driver_ops - Calls from the page table into the driver
- * @change_top: Called with the lock returned by @get_top_lock held, after a
- *	dynamic top table grew. @top_paddr and @top_level describe the new top;
- *	the driver writes them to its device table entries and flushes them.
- *	The old top stays valid (it is now below the new one), so a device
- *	that still uses it translates as before.
+ * @change_top: Called with the lock returned by @get_top_lock held when a
+ *	dynamic top table grows, before any map can use the new top: the
+ *	driver writes @top_paddr and @top_level to its device table entries
+ *	and flushes them, and only once it returns is the new top published
+ *	(hw_info reports the old top until then). The old top stays valid (it
+ *	is item 0 of the new one), so a device that still uses it translates
+ *	as before.
  * @get_top_lock: Return the driver's lock serialising @change_top against the
  *	driver's own use of the top (attach, detach).
  *
