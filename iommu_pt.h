@@ -1280,6 +1280,7 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 	unsigned int nc_lg2;
 	pt_vaddr_t leaf_va;
 	pt_vaddr_t leaf_last;
+	bool whole;
 	int ret = 0;
 
 	while (pts.index < pts.end_index) {
@@ -1296,16 +1297,25 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 		default:
 			nc_lg2 = pt_entry_num_contig_lg2(&pts);
 			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+			leaf_va = log2_set_mod(range->va, 0, oasz_lg2);
+			leaf_last = leaf_va + log2_to_max_int(oasz_lg2);
 			if (pt_entry_write_is_dirty(&pts)) {
-				/* Report the part of the leaf inside the range */
-				leaf_va = log2_set_mod(range->va, 0, oasz_lg2);
-				leaf_last = leaf_va + log2_to_max_int(oasz_lg2);
+				/*
+				 * Report the part inside the range. Clear only
+				 * a leaf wholly inside: the rest of one that
+				 * sticks out is reported by the read of the
+				 * range holding it, and must still be dirty
+				 * then.
+				 */
+				whole = leaf_va >= dirty->first_va &&
+					leaf_last <= dirty->last_va;
 				leaf_va = max(leaf_va, dirty->first_va);
 				leaf_last = min(leaf_last, dirty->last_va);
 				iommu_dirty_bitmap_record(dirty->dirty, leaf_va,
 							  leaf_last - leaf_va +
 								  1);
-				if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
+				if (whole &&
+				    !(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
 					pt_entry_make_write_clean(&pts);
 					pt_note_written(&written,
 							log2_set_mod(pts.index,
@@ -1334,8 +1344,10 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * @flags: IOMMU_DIRTY_NO_CLEAR to leave the bits set
  * @dirty: Receives the dirty IOVA ranges, clipped to the range
  *
- * The &iommu_dirty_ops.read_and_clear_dirty signature. A dirty leaf is
- * reported as a whole, clipped to the range.
+ * The &iommu_dirty_ops.read_and_clear_dirty signature. Every dirty leaf is
+ * reported, clipped to the range, and cleared only when it lies wholly inside
+ * the range: dirty state is never lost whatever chunks the caller reads in,
+ * a leaf straddling two reads is reported by both.
  *
  * A table with PT_FEAT_DMA_INCOHERENT is refused: the walker's dirty bit
  * would be written to memory behind the CPU's cached copy of the table,

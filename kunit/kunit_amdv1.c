@@ -364,6 +364,7 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 #include "kunit_driver.h"
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
+#include "kunit_dirty.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
 		  &kpt_cut_suite);

@@ -1603,6 +1603,7 @@ static struct kunit_suite kpt_arm_suite = {
 
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
+#include "kunit_dirty.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
 		  &kpt_arm_suite, &kpt_cut_suite);

@@ -172,10 +172,15 @@ struct pt_iommu_info {
  * pt_iommu_<fmt>_read_and_clear_dirty(): the
  * &iommu_dirty_ops.read_and_clear_dirty signature, for formats whose walker
  * sets a dirty bit (AMD v1). Every leaf in the range with the dirty bit set
- * (in any item of a contiguous leaf) is reported whole, clipped to the range,
- * and its dirty bits are cleared unless IOMMU_DIRTY_NO_CLEAR. A table with
- * PT_FEAT_DMA_INCOHERENT gets -EOPNOTSUPP (dirty-setting walkers are
- * coherent; the CPU could read a stale copy of an incoherent table).
+ * (in any item of a contiguous leaf) is reported, clipped to the range. Its
+ * dirty bits are cleared, unless IOMMU_DIRTY_NO_CLEAR, only when the whole
+ * leaf lies inside the range: a leaf the range cuts through stays dirty, so
+ * the read of the rest of it reports it too, and dirty state is never lost
+ * whatever chunks the caller reads in. (Reporting past the range is no
+ * option: iova_bitmap_set() fails the whole read for a record outside the
+ * caller's bitmap.) A table with PT_FEAT_DMA_INCOHERENT gets -EOPNOTSUPP
+ * (dirty-setting walkers are coherent; the CPU could read a stale copy of
+ * an incoherent table).
  *
  * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
  *
