@@ -181,6 +181,7 @@ static struct pt_table_p *__table_alloc(struct pt_iommu *iommu_table,
 	}
 	if (test)
 		atomic_inc(&test->tables);
+	pt_store_hook_call(mem, PT_STORE_HOOK_ALLOC);
 	return mem;
 }
 
@@ -638,6 +639,8 @@ static __always_inline int pt_iommu_new_table(struct pt_state *pts,
 	table_mem = table_alloc(map->iommu_table, map->attrs.gfp);
 	if (!table_mem)
 		return -ENOMEM;
+	/* Its zeroing is visible to the device before the entry is */
+	pt_publish_barrier();
 	if (!pt_install_table(pts, virt_to_phys(table_mem), &map->attrs)) {
 		/* Another thread mapping a disjoint range got there first */
 		table_free(map->iommu_table, table_mem);
@@ -794,6 +797,7 @@ static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
 		/* Someone else grew it; start over from their top */
 		ret = -EAGAIN;
 	} else {
+		pt_publish_barrier();
 		ops->change_top(iommu_table, virt_to_phys(lower), new_level);
 		/* A reader of the new top sees the tables it points at */
 		smp_store_release(&common->top_of_table,
@@ -1582,6 +1586,7 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		 * accessed bit meanwhile: start again to carry it.
 		 */
 		pts->entry = old_entry;
+		pt_publish_barrier();
 		if (!pt_install_table(pts, virt_to_phys(table_mem), &attrs)) {
 			struct pt_range range = *pts->range;
 

@@ -14,6 +14,7 @@
 #include <linux/compiler.h>
 #include <linux/generic_pt/common.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 #include <asm/byteorder.h>
 
 #include "pt_log2.h"
@@ -124,12 +125,20 @@ static __always_inline bool pts_feature(const struct pt_state *pts,
 #define oalog2_set_mod(a, val, b_lg2) log2_set_mod_t(a, val, b_lg2)
 #define oaffz(a) log2_ffz_t(a)
 
+/*
+ * Besides stores, the store hook reports two events in @index: a table
+ * allocated and zeroed (@table is its memory) and a device barrier
+ * (pt_publish_barrier(), @table NULL).
+ */
+#define PT_STORE_HOOK_ALLOC (UINT_MAX - 1)
+#define PT_STORE_HOOK_BARRIER UINT_MAX
+
 #if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
 /**
  * typedef pt_store_hook_fn - Test hook run after every store to a table
  * @priv: What pt_store_hook_set() was given
  * @table: The table memory stored to
- * @index: The item stored
+ * @index: The item stored, or PT_STORE_HOOK_ALLOC / PT_STORE_HOOK_BARRIER
  *
  * The hitless tests use it to walk the table after every single store.
  */
@@ -143,6 +152,20 @@ static __always_inline void pt_store_hook_call(struct pt_table_p *table,
 {
 }
 #endif
+
+/*
+ * Make every store so far into table memory, and the zeroing of new
+ * tables, visible to the device before any later store: issued before the
+ * store that makes a table reachable by the walker (a new table, a sub-tree
+ * built privately, a new top). The fully ordered cmpxchg that installs a
+ * table is not enough: it orders nothing for a device on !SMP builds, and
+ * on arm64 only within the inner shareable domain.
+ */
+static __always_inline void pt_publish_barrier(void)
+{
+	dma_wmb();
+	pt_store_hook_call(NULL, PT_STORE_HOOK_BARRIER);
+}
 
 /*
  * Table memory is an array of little-endian 64-bit words whatever the CPU's

@@ -963,6 +963,9 @@ static void kpt_cut_store_hook(void *priv, struct pt_table_p *table,
 {
 	struct kpt_cut_watch *w = priv;
 
+	/* Allocations and barriers change no translation */
+	if (index >= PT_STORE_HOOK_ALLOC)
+		return;
 	w->stores++;
 	if (kpt_cut_watch_update(w, table, index))
 		w->visible++;

@@ -107,6 +107,8 @@ struct kpt_ctx {
 	unsigned int change_top_level;
 	bool change_top_mismatch;
 	u64 min_pgsize;
+	/* For the test using the context */
+	void *priv;
 };
 
 static struct iommu_domain *kpt_domain(struct kpt_ctx *ctx)
@@ -1972,6 +1974,319 @@ static void kpt_test_dynamic_top(struct kunit *test)
 	}
 }
 
+/*
+ * Publication order: the device must see a table complete before it can
+ * reach it. Every store that makes a table reachable (a table entry in a
+ * reachable table pointing at one that was not, or a new top given to the
+ * driver) must come after a device barrier (pt_publish_barrier()) that
+ * comes after the zeroing of that table and after every store into it and
+ * into the tables below it. The store hook reports stores, allocations and
+ * barriers in order; the check replays them against the table tree read
+ * with the hardware decoder afterwards.
+ */
+
+/* A 64K granule cut stores 8192 items, so many more than that */
+#define KPT_PUB_MAX_EVENTS 65536
+#define KPT_PUB_MAX_TABLES 128
+/* An event of the log: the driver was given a new top */
+#define KPT_PUB_TOP (PT_STORE_HOOK_ALLOC - 1)
+
+struct kpt_pub_event {
+	void *table;
+	unsigned int index;
+	u64 word;
+};
+
+struct kpt_pub {
+	struct kpt_ctx *ctx;
+	unsigned int n;
+	bool overflow;
+	struct kpt_pub_event *ev;
+	/* The tree afterwards: each table's level and parent (-1 for none) */
+	unsigned int ntables;
+	void *table[KPT_PUB_MAX_TABLES];
+	int parent[KPT_PUB_MAX_TABLES];
+	bool published[KPT_PUB_MAX_TABLES];
+	int touched[KPT_PUB_MAX_TABLES];
+	/* The tables reachable before the operation */
+	unsigned int nbefore;
+	void *before[KPT_PUB_MAX_TABLES];
+	unsigned int checked;
+};
+
+static void kpt_pub_log(struct kpt_pub *pub, void *table, unsigned int index,
+			u64 word)
+{
+	if (pub->n == KPT_PUB_MAX_EVENTS) {
+		pub->overflow = true;
+		return;
+	}
+	pub->ev[pub->n].table = table;
+	pub->ev[pub->n].index = index;
+	pub->ev[pub->n].word = word;
+	pub->n++;
+}
+
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
+static void kpt_pub_hook(void *priv, struct pt_table_p *table,
+			 unsigned int index)
+{
+	u64 word = 0;
+
+	if (index < PT_STORE_HOOK_ALLOC)
+		word = kpt_word(table, index);
+	kpt_pub_log(priv, table, index, word);
+}
+
+static void kpt_pub_unhook(void *unused)
+{
+	pt_store_hook_set(NULL, NULL);
+}
+#endif
+
+static struct kpt_pub *kpt_pub_of(struct pt_iommu *iommu_table)
+{
+	return kpt_ctx_of(iommu_table)->priv;
+}
+
+static void kpt_pub_change_top(struct pt_iommu *iommu_table,
+			       phys_addr_t top_pa, unsigned int top_level)
+{
+	kpt_pub_log(kpt_pub_of(iommu_table), phys_to_virt(top_pa), KPT_PUB_TOP,
+		    0);
+	kpt_change_top(iommu_table, top_pa, top_level);
+}
+
+static int kpt_pub_find(struct kpt_pub *pub, const void *table)
+{
+	unsigned int i;
+
+	for (i = 0; i != pub->ntables; i++)
+		if (pub->table[i] == table)
+			return i;
+	return -1;
+}
+
+/* The tree as the hardware reads it now */
+static void kpt_pub_tree(struct kpt_pub *pub, const struct kpt_cfg *cfg,
+			 unsigned int level, void *table, int parent,
+			 unsigned int top_level)
+{
+	unsigned int i, items = 1U << (level == top_level ?
+				       kpt_ref_top_items_lg2(cfg, level) :
+				       kpt_ref_items_lg2(level));
+	struct kpt_ref_entry ent;
+	int me;
+
+	if (pub->ntables == KPT_PUB_MAX_TABLES) {
+		pub->overflow = true;
+		return;
+	}
+	me = pub->ntables++;
+	pub->table[me] = table;
+	pub->parent[me] = parent;
+	if (!level)
+		return;
+	for (i = 0; i != items; i++) {
+		if (kpt_ref_table_lg2(level) > 64 &&
+		    (i >> (64 - kpt_ref_item_lg2(level))))
+			break;
+		kpt_ref_hw_decode(level, kpt_word(table, i), &ent);
+		if (ent.type == KPT_REF_TABLE)
+			kpt_pub_tree(pub, cfg, level - 1, phys_to_virt(ent.oa),
+				     me, top_level);
+	}
+}
+
+static bool kpt_pub_below(struct kpt_pub *pub, int t, int root)
+{
+	for (; t >= 0; t = pub->parent[t])
+		if (t == root)
+			return true;
+	return false;
+}
+
+/* Read the tree as the hardware would now */
+static void kpt_pub_read_tree(struct kpt_pub *pub, unsigned int *top_level)
+{
+	struct kpt_ctx *ctx = pub->ctx;
+	u64 top_pa;
+
+	KUNIT_ASSERT_EQ(ctx->test,
+			kpt_fmt_top(&ctx->table, &top_pa, top_level), 0);
+	pub->ntables = 0;
+	kpt_pub_tree(pub, ctx->cfg, *top_level, phys_to_virt(top_pa), -1,
+		     *top_level);
+	KUNIT_ASSERT_FALSE(ctx->test, pub->overflow);
+}
+
+/* Before an operation: what is reachable, and an empty log */
+static void kpt_pub_begin(struct kpt_pub *pub)
+{
+	unsigned int top_level;
+
+	kpt_pub_read_tree(pub, &top_level);
+	pub->nbefore = pub->ntables;
+	memcpy(pub->before, pub->table, sizeof(pub->before));
+	pub->n = 0;
+}
+
+static int kpt_pub_level(struct kpt_pub *pub, int t, unsigned int top_level)
+{
+	int level = top_level;
+
+	for (t = pub->parent[t]; t >= 0; t = pub->parent[t])
+		level--;
+	return level;
+}
+
+/* Replay the events of the operation against the tree read after it */
+static void kpt_pub_check(struct kpt_pub *pub, const char *what)
+{
+	struct kpt_ctx *ctx = pub->ctx;
+	struct kunit *test = ctx->test;
+	unsigned int e, i, top_level;
+	int barrier = -1;
+
+	kpt_pub_read_tree(pub, &top_level);
+	for (i = 0; i != pub->ntables; i++) {
+		unsigned int j;
+
+		pub->touched[i] = -1;
+		pub->published[i] = false;
+		for (j = 0; j != pub->nbefore; j++)
+			if (pub->before[j] == pub->table[i])
+				pub->published[i] = true;
+	}
+
+	for (e = 0; e != pub->n; e++) {
+		struct kpt_pub_event *ev = &pub->ev[e];
+		int t = kpt_pub_find(pub, ev->table), x;
+		struct kpt_ref_entry ent;
+		int newest = -1;
+
+		if (ev->index == PT_STORE_HOOK_BARRIER) {
+			barrier = e;
+			continue;
+		}
+		if (t < 0)
+			continue;
+		if (ev->index == KPT_PUB_TOP) {
+			x = t;
+		} else {
+			pub->touched[t] = e;
+			/* A store into a table not reachable yet publishes nothing */
+			if (ev->index == PT_STORE_HOOK_ALLOC || !pub->published[t])
+				continue;
+			kpt_ref_hw_decode(kpt_pub_level(pub, t, top_level),
+					  ev->word, &ent);
+			if (ent.type != KPT_REF_TABLE)
+				continue;
+			x = kpt_pub_find(pub, phys_to_virt(ent.oa));
+		}
+		if (x < 0 || pub->published[x])
+			continue;
+		/* X and everything below it become reachable now */
+		for (i = 0; i != pub->ntables; i++) {
+			/* Not allocated yet: made reachable later */
+			if (pub->touched[i] < 0 || !kpt_pub_below(pub, i, x))
+				continue;
+			newest = max(newest, pub->touched[i]);
+			pub->published[i] = true;
+		}
+		pub->checked++;
+		KUNIT_EXPECT_GT_MSG(test, barrier, newest,
+				    "%s: %s: table %llx made reachable (event %u) with no device barrier after its last store or zeroing (event %d)",
+				    ctx->cfg->name, what,
+				    (u64)virt_to_phys(pub->table[x]), e, newest);
+	}
+	pub->n = 0;
+}
+
+static void kpt_test_publish_order(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
+	unsigned int i, step;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_ctx *ctx;
+		struct kpt_pub *pub;
+		u64 big, va;
+		int ret;
+
+		pub = kzalloc(sizeof(*pub), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pub);
+		pub->ev = kvcalloc(KPT_PUB_MAX_EVENTS, sizeof(*pub->ev),
+				   GFP_KERNEL);
+		if (!pub->ev)
+			kfree(pub);
+		KUNIT_ASSERT_NOT_NULL(test, pub->ev);
+		ctx = kpt_ctx_alloc(test, cfg);
+		ctx->drv_ops.change_top = kpt_pub_change_top;
+		ctx->priv = pub;
+		pub->ctx = ctx;
+		ret = kpt_fmt_init(&ctx->table, cfg, &ctx->drv_ops);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		ctx->min_pgsize = kpt_domain(ctx)->pgsize_bitmap &
+				  -kpt_domain(ctx)->pgsize_bitmap;
+		kpt_ref_spans(cfg, spans);
+		/* The largest page smaller than half the lower span */
+		big = kpt_domain(ctx)->pgsize_bitmap &
+		      kpt_max(min(spans[0].lg2 - 2, 40U));
+		big = big ? BIT_ULL(fls64(big) - 1) : 0;
+
+		pt_store_hook_set(kpt_pub_hook, pub);
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test, kpt_pub_unhook,
+							  NULL), 0);
+		for (step = 0; step != 3; step++) {
+			if (step == 2) {
+				/* A large leaf, cut: a private sub-tree */
+				va = spans[0].first + 2 * big;
+				if (big <= ctx->min_pgsize ||
+				    kpt_map_ok(ctx, va, big, big, IOMMU_READ))
+					continue;
+			}
+			kpt_pub_begin(pub);
+			if (step == 0) {
+				/* New tables down to the smallest page */
+				va = spans[0].first + 7 * ctx->min_pgsize;
+				kpt_map_ok(ctx, va, 3 * ctx->min_pgsize,
+					   ctx->min_pgsize, IOMMU_READ);
+			} else if (step == 1) {
+				/* The last page: a dynamic top grows */
+				va = spans[0].last + 1 - ctx->min_pgsize;
+				kpt_map_ok(ctx, va, 5 * ctx->min_pgsize,
+					   ctx->min_pgsize, IOMMU_READ);
+			} else {
+				ret = KPT_OP(cut_mapping)(&ctx->table.iommu,
+							  va + ctx->min_pgsize,
+							  GFP_KERNEL);
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      !ret || ret == -EOPNOTSUPP,
+						      "%s: cut: %d", cfg->name,
+						      ret);
+			}
+			kpt_pub_check(pub, step == 0 ? "map" :
+					   step == 1 ? "map at the top" : "cut");
+		}
+		kunit_release_action(test, kpt_pub_unhook, NULL);
+		kunit_info(test, "%s: %u tables made reachable", cfg->name,
+			   pub->checked);
+		/* A table of one level has nothing to make reachable */
+		if (kpt_ref_levels(cfg) > 1)
+			KUNIT_EXPECT_GT(test, pub->checked, 0);
+		kpt_ctx_free(ctx);
+		kvfree(pub->ev);
+		kfree(pub);
+	}
+#else
+	kunit_skip(test, "needs CONFIG_IOMMU_PT_STORE_HOOK");
+#endif
+}
+
 /* The edges of the IOVA space */
 
 #define KPT_EDGE_MAX_LEAVES (2 * KPT_MAX_SPANS)
@@ -2548,6 +2863,7 @@ static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_unmap_gather),
 	KUNIT_CASE(kpt_test_deinit),
 	KUNIT_CASE(kpt_test_dynamic_top),
+	KUNIT_CASE(kpt_test_publish_order),
 	KUNIT_CASE(kpt_test_va_edges),
 	KUNIT_CASE(kpt_test_random),
 	{}
