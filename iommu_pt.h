@@ -546,7 +546,7 @@ static __always_inline void map_item_run(struct pt_state *pts,
 					 bool all_zero)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
-	u64 larger = pt_possible_sizes(pts) & ~log2_to_max_int(isz_lg2 + 1);
+	u64 larger = pt_leaf_sizes(pts) & ~log2_to_max_int(isz_lg2 + 1);
 	/* A copy the stores into table memory cannot alias */
 	struct pt_write_attrs attrs = map->attrs;
 	pt_vaddr_t va = pts->range->va;
@@ -616,7 +616,7 @@ static __always_inline bool map_one_item(struct pt_state *pts,
 
 	if (range->last_va - range->va != log2_to_max_int(isz_lg2) ||
 	    log2_mod(range->va | map->oa, isz_lg2) ||
-	    !(pt_possible_sizes(pts) & BIT_ULL(isz_lg2)) ||
+	    !(pt_leaf_sizes(pts) & BIT_ULL(isz_lg2)) ||
 	    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
 		return false;
 	pt_table_write(pts->table, pts->index,
@@ -683,7 +683,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 		pt_load_entry(&pts);
 		if (pgsz_lg2 && pts.type == PT_ENTRY_EMPTY) {
 			unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
-			u64 sizes = pt_possible_sizes(&pts);
+			u64 sizes = pt_leaf_sizes(&pts);
 
 			/*
 			 * A contiguous run needs all its items empty; a table
@@ -866,6 +866,8 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	ret = make_range(common, &range, iova, len);
 	if (ret)
 		return ret;
+	/* Only the sizes the driver allows, which it may have narrowed */
+	range.leaf_sizes = domain->pgsize_bitmap;
 
 	map.attrs.gfp = gfp;
 	ret = pt_iommu_set_prot(common, &map.attrs, prot);
@@ -1563,8 +1565,12 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 	bool at_item = !log2_mod(cut_va, isz_lg2);
 	u64 old_entry = pts->entry;
 
-	/* Refuse before changing anything */
-	if (nc_lg2 && !pts_feature(pts, PT_FEAT_OA_SIZE_CHANGE))
+	/*
+	 * Refuse before changing anything. The rest of a contiguous run is
+	 * re-written in whole items of this level, which needs their size.
+	 */
+	if (nc_lg2 && (!pts_feature(pts, PT_FEAT_OA_SIZE_CHANGE) ||
+		       !(pt_leaf_sizes(pts) & log2_to_int(isz_lg2))))
 		return -EOPNOTSUPP;
 	if (!at_item && !pts_feature(pts, PT_FEAT_OA_TABLE_XCHG))
 		return -EOPNOTSUPP;
@@ -1662,14 +1668,17 @@ int NS(cut_mapping)(struct pt_iommu *iommu_table, dma_addr_t cut_iova,
 		.iommu_table = iommu_table,
 		.attrs.gfp = gfp,
 	};
+	u64 leaf_sizes = iommu_table->domain.pgsize_bitmap;
 	struct pt_range range;
 	int ret;
 
-	if (log2_mod(cut_iova, PT_GRANULE_LG2SZ))
+	/* A boundary of the smallest page the driver allows */
+	if (!leaf_sizes || log2_mod(cut_iova, vaffs(leaf_sizes)))
 		return -EINVAL;
 	ret = make_range(&iommu_table->common, &range, cut_iova, 1);
 	if (ret)
 		return ret;
+	range.leaf_sizes = leaf_sizes;
 	if (!range_within_top(&range))
 		return -ENOENT;
 	do {

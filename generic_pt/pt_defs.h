@@ -46,6 +46,10 @@ enum pt_entry_type {
  * @va: The current position. Iterators advance it as they go.
  * @last_va: The last IOVA of the span (inclusive, so the top of the 64-bit
  *	space can be represented).
+ * @leaf_sizes: The leaf sizes a map or cut may write, a bitmap of sizes as
+ *	the page size bitmap: what the caller allows (for an IOMMU table, the
+ *	domain's &iommu_domain.pgsize_bitmap). Only operations that choose
+ *	leaf sizes set it.
  * @top_level: Level of @top_table.
  * @max_vasz_lg2: log2 of the span the current top table covers.
  */
@@ -54,6 +58,7 @@ struct pt_range {
 	struct pt_table_p *top_table;
 	pt_vaddr_t va;
 	pt_vaddr_t last_va;
+	u64 leaf_sizes;
 	u8 top_level;
 	u8 max_vasz_lg2;
 };

@@ -165,20 +165,29 @@ static __always_inline bool pt_load_pass_through(struct pt_state *pts)
 	       pt_load_entry(pts) == PT_ENTRY_TABLE;
 }
 
+/*
+ * The leaf sizes a map or cut may write at this level: those the format
+ * has here and the caller allows.
+ */
+static __always_inline u64 pt_leaf_sizes(const struct pt_state *pts)
+{
+	return pt_possible_sizes(pts) & pts->range->leaf_sizes;
+}
+
 /**
  * pt_compute_best_pgsize() - Largest leaf to install at the current position
  * @pts: The position; the leaf would start at @pts->range->va
  * @oa: The output address the leaf would start at
  *
- * Considers every size pt_possible_sizes() allows at this level (contiguous
- * ones included), the alignment of both addresses and the rest of the range.
+ * Considers every size pt_leaf_sizes() allows at this level (contiguous ones
+ * included), the alignment of both addresses and the rest of the range.
  *
  * Return: log2 of the size, or 0 if no leaf fits at this level.
  */
 static __always_inline unsigned int
 pt_compute_best_pgsize(const struct pt_state *pts, pt_oaddr_t oa)
 {
-	u64 sizes = pt_possible_sizes(pts);
+	u64 sizes = pt_leaf_sizes(pts);
 	pt_vaddr_t remain = pts->range->last_va - pts->range->va;
 	unsigned int max_lg2;
 

@@ -525,17 +525,16 @@ struct kpt_piece {
 };
 
 /*
- * Split [va, va + len) mapped at pa: at each step the largest size of the
- * format that divides both addresses and fits what is left. Calls @fn for
- * every piece unless NULL. Return: the number of pieces.
+ * Split [va, va + len) mapped at pa: at each step the largest of @sizes that
+ * divides both addresses and fits what is left. Calls @fn for every piece
+ * unless NULL. Return: the number of pieces.
  */
-static unsigned int kpt_greedy(const struct kpt_cfg *cfg, u64 va, u64 pa,
-			       u64 len, unsigned int *by_size,
-			       void (*fn)(void *arg,
-					  const struct kpt_piece *piece),
-			       void *arg)
+static unsigned int kpt_greedy_sizes(u64 sizes, u64 va, u64 pa, u64 len,
+				     unsigned int *by_size,
+				     void (*fn)(void *arg,
+						const struct kpt_piece *piece),
+				     void *arg)
 {
-	u64 sizes = kpt_ref_pgsize_bitmap(cfg);
 	struct kpt_piece piece;
 	unsigned int n = 0;
 	int s;
@@ -563,6 +562,17 @@ static unsigned int kpt_greedy(const struct kpt_cfg *cfg, u64 va, u64 pa,
 		n++;
 	}
 	return n;
+}
+
+/* The same with every size of the format */
+static unsigned int kpt_greedy(const struct kpt_cfg *cfg, u64 va, u64 pa,
+			       u64 len, unsigned int *by_size,
+			       void (*fn)(void *arg,
+					  const struct kpt_piece *piece),
+			       void *arg)
+{
+	return kpt_greedy_sizes(kpt_ref_pgsize_bitmap(cfg), va, pa, len,
+				by_size, fn, arg);
 }
 
 /* Distinct tables needed to hold a set of leaves, see kpt_tables_add() */
@@ -1039,6 +1049,106 @@ static void kpt_test_map_decompose(struct kunit *test)
 }
 
 /* A map call with @prot that must fail and change nothing */
+/*
+ * A driver may allow fewer page sizes than the format has, and narrows
+ * &iommu_domain.pgsize_bitmap after init (6.12: amd_iommu=nohugepages, AMD
+ * v2_pgsizes_only): map and cut then write only those sizes, the largest of
+ * them the alignment allows.
+ */
+static void kpt_sizes_check(struct kpt_ctx *ctx, u64 sizes, u64 va, u64 pa,
+			    u64 len, u64 cut, const char *what)
+{
+	unsigned int expect[64] = {};
+	struct kpt_walk walk = {};
+	unsigned int s;
+
+	kpt_walk(ctx, &walk);
+	if (cut) {
+		kpt_greedy_sizes(sizes, va, pa, cut - va, expect, NULL, NULL);
+		kpt_greedy_sizes(sizes, cut, pa + cut - va, va + len - cut,
+				 expect, NULL, NULL);
+	} else {
+		kpt_greedy_sizes(sizes, va, pa, len, expect, NULL, NULL);
+	}
+	for (s = 0; s != 64; s++)
+		KUNIT_EXPECT_EQ_MSG(ctx->test, walk.by_size[s], expect[s],
+				    "%s: %s with sizes %llx of [%llx, +%llx) at %llx: leaves of 2^%u",
+				    ctx->cfg->name, what, sizes, va, len, pa, s);
+	KUNIT_EXPECT_EQ(ctx->test, walk.leaf_bytes, len);
+}
+
+/* A fresh table whose driver allows only @sizes */
+static struct kpt_ctx *kpt_sizes_ctx(struct kunit *test,
+				     const struct kpt_cfg *cfg, u64 sizes)
+{
+	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+
+	kpt_domain(ctx)->pgsize_bitmap = sizes;
+	return ctx;
+}
+
+static void kpt_driver_sizes(struct kunit *test, const struct kpt_cfg *cfg,
+			     u64 sizes)
+{
+	struct kpt_range ranges[KPT_MAX_RANGES];
+	unsigned int n = kpt_ranges(cfg, ranges);
+	struct kpt_span spans[KPT_MAX_SPANS];
+	struct kpt_ctx *ctx;
+	unsigned int i;
+	u64 big, va;
+	int ret;
+
+	for (i = 0; i != n; i++) {
+		ctx = kpt_sizes_ctx(test, cfg, sizes);
+		if (!kpt_map_ok(ctx, ranges[i].va, ranges[i].pa,
+				ranges[i].len, IOMMU_READ))
+			kpt_sizes_check(ctx, sizes, ranges[i].va, ranges[i].pa,
+					ranges[i].len, 0, "map");
+		kpt_ctx_free(ctx);
+	}
+
+	/* A cut of the largest allowed size up to 2^31 */
+	ctx = kpt_sizes_ctx(test, cfg, sizes);
+	kpt_ref_spans(cfg, spans);
+	big = sizes & kpt_max(min(32U, spans[0].lg2 - 2));
+	big = BIT_ULL(fls64(big) - 1);
+	va = spans[0].first + 2 * big;
+	if (big > ctx->min_pgsize &&
+	    !kpt_map_ok(ctx, va, big, big, IOMMU_READ)) {
+		ret = KPT_OP(cut_mapping)(&ctx->table.iommu,
+					  va + 3 * ctx->min_pgsize,
+					  GFP_KERNEL);
+		KUNIT_EXPECT_TRUE_MSG(test, !ret || ret == -EOPNOTSUPP,
+				      "%s: cut: %d", cfg->name, ret);
+		kpt_sizes_check(ctx, sizes, va, big, big,
+				ret ? 0 : va + 3 * ctx->min_pgsize, "cut");
+	}
+	kpt_ctx_free(ctx);
+}
+
+static void kpt_test_map_driver_sizes(struct kunit *test)
+{
+	u64 seed = KPT_SEED ^ 0x73697a6573ULL;
+	unsigned int i, level, k;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 all = kpt_ref_pgsize_bitmap(cfg);
+		u64 min = all & -all;
+		u64 natural = 0;
+
+		/* Only the smallest page: amd_iommu=nohugepages */
+		kpt_driver_sizes(test, cfg, min);
+		/* The natural size of each level, no contiguous sizes */
+		for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
+			natural |= BIT_ULL(kpt_ref_item_lg2(level)) & all;
+		kpt_driver_sizes(test, cfg, natural);
+		/* Random subsets */
+		for (k = 0; k != 4; k++)
+			kpt_driver_sizes(test, cfg, (kpt_rand(&seed) & all) | min);
+	}
+}
+
 static void kpt_map_fails_prot(struct kpt_ctx *ctx,
 			       const struct kpt_snap *before, u64 va, u64 pa,
 			       u64 pgsize, u64 pgcount, unsigned int prot,
@@ -2855,6 +2965,7 @@ static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_init),
 	KUNIT_CASE(kpt_test_map_each_size),
 	KUNIT_CASE(kpt_test_map_decompose),
+	KUNIT_CASE(kpt_test_map_driver_sizes),
 	KUNIT_CASE(kpt_test_map_errors),
 	KUNIT_CASE(kpt_test_map_enomem),
 	KUNIT_CASE(kpt_test_unmap),

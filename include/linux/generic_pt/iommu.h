@@ -138,7 +138,10 @@ struct pt_iommu_info {
  *
  * pt_iommu_<fmt>_map_pages(): the &iommu_domain_ops.map_pages signature. Maps
  * @pgsize * @pgcount bytes with the largest page sizes the alignment of the
- * IOVA and the physical address allow, whatever @pgsize is. Returns -EINVAL
+ * IOVA and the physical address allow, whatever @pgsize is, among the sizes
+ * of &iommu_domain.pgsize_bitmap when the call is made: a driver that allows
+ * fewer sizes than the format has (amd_iommu=nohugepages, say) narrows the
+ * bitmap after init and gets only those. Returns -EINVAL
  * for a zero length, a misaligned address or a @pgsize not in the page size
  * bitmap, -EOVERFLOW when a range wraps, -ERANGE beyond the largest IOVA or
  * physical address, -EADDRINUSE if anything in the range is mapped, -ENOMEM.
@@ -156,16 +159,19 @@ struct pt_iommu_info {
  * pt_iommu_<fmt>_cut_mapping(table, cut_iova, gfp): afterwards no leaf
  * crosses @cut_iova, so that the two parts of an earlier map on each side of
  * it can be unmapped separately, and the page sizes on each side are those
- * two separate maps would have chosen. It is hitless: every store leaves every
+ * two separate maps would have chosen (so only sizes of
+ * &iommu_domain.pgsize_bitmap). It is hitless: every store leaves every
  * IOVA translating to the same address with the same attributes. A leaf is
  * replaced by a sub-tree built privately and swapped in with one atomic store
  * (PT_FEAT_OA_TABLE_XCHG); a contiguous leaf is re-sized in place
  * (PT_FEAT_OA_SIZE_CHANGE). Dirty bits of the cut leaf are carried to every
  * entry that replaces it. Returns 0 (also when @cut_iova already starts a
  * leaf), -ENOENT when nothing is mapped at @cut_iova, -EINVAL when it is not
- * aligned to the smallest page, -ERANGE outside the table, -EOPNOTSUPP when
- * the format or configuration needs break-before-make for the change, or
- * -ENOMEM. On failure nothing the walker can see has changed.
+ * aligned to the smallest page of &iommu_domain.pgsize_bitmap, -ERANGE
+ * outside the table, -EOPNOTSUPP when the format or configuration needs
+ * break-before-make for the change (or the rest of a contiguous leaf would
+ * need a size the bitmap leaves out), or -ENOMEM. On failure nothing the
+ * walker can see has changed.
  * Context: the caller holds a range lock covering the whole mapping that
  * contains @cut_iova.
  *
