@@ -408,6 +408,18 @@ struct pt_iommu_map_args {
 	struct pt_iommu *iommu_table;
 	struct pt_write_attrs attrs;
 	pt_oaddr_t oa;
+	/* The first IOVA of the map, at oa before anything is mapped */
+	pt_vaddr_t va;
+	/*
+	 * Empty tables where the map wants a leaf: how many, whether to
+	 * replace them, the tables to free after the driver's flush and the
+	 * IOVA span it must cover.
+	 */
+	unsigned int replaced;
+	bool replace;
+	struct list_head free_list;
+	pt_vaddr_t flush_first;
+	pt_vaddr_t flush_last;
 	/* Building a private sub-tree, pushed whole once it is complete */
 	bool private_build;
 	/*
@@ -494,6 +506,146 @@ static __always_inline int __check_empty(struct pt_range *range, void *arg,
 }
 
 PT_MAKE_LEVELS(__check_empty_walk, __check_empty);
+
+/*
+ * An empty table that a map replaces by a leaf: what it and the tables
+ * below it go through, the driver's flush, before they are freed.
+ */
+static __always_inline int __defer_free_tables(struct pt_range *range,
+					       void *arg, unsigned int level,
+					       struct pt_table_p *table,
+					       pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+			continue;
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		table_defer_free(map->iommu_table, &map->free_list,
+				 pts.table_lower);
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__defer_free_tables_walk, __defer_free_tables);
+
+/*
+ * The read-only walk before a map that could not be checked level by level:
+ * -EADDRINUSE if anything in the range is mapped. It also finds the tables
+ * that sit where the map will want a leaf, which can only be empty: an
+ * earlier map left them and unmaps of all they held emptied them. Each is
+ * counted, and with map->replace cleared from its entry and put on
+ * map->free_list with the tables below it, so that the map writes the leaf
+ * a fresh table would get. Leaves are chosen exactly as __map_range() does.
+ */
+static __always_inline int __map_prepare(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_written written = PT_WRITTEN_INIT;
+	unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
+	struct pt_iommu_map_args *map = arg;
+	/* Sizes above the item's: a contiguous run may start here */
+	u64 contig = pt_leaf_sizes(&pts) & ~log2_to_max_int(isz_lg2 + 1);
+	unsigned int pgsz_lg2, nitems, i;
+	enum pt_entry_type type;
+	pt_vaddr_t item_va;
+	int ret = 0;
+
+	/* All zero is all empty */
+	if (level_items_all_zero(&pts)) {
+		pt_advance(&pts, pts.end_index - pts.index);
+		return 0;
+	}
+	/* A leaf table holds no table: only leaves to refuse */
+	if (!level_can_have_tables(&pts))
+		return __check_empty(range, NULL, level, table, descend_fn);
+	while (pts.index < pts.end_index) {
+		type = pt_load_entry(&pts);
+		if (type == PT_ENTRY_OA) {
+			ret = -EADDRINUSE;
+			goto out;
+		}
+		/* An empty item matters only where a contiguous run starts */
+		if (type == PT_ENTRY_EMPTY && !contig) {
+			pt_advance(&pts, 1);
+			continue;
+		}
+		pgsz_lg2 = pt_compute_best_pgsize(&pts, map->oa +
+						  (range->va - map->va));
+		if (pgsz_lg2 < isz_lg2) {
+			if (type == PT_ENTRY_EMPTY) {
+				pt_advance(&pts, 1);
+				continue;
+			}
+			/* No leaf here: the map goes through the table */
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				goto out;
+			pts.index++;
+			continue;
+		}
+
+		/* A leaf of 2^pgsz_lg2 goes at these items */
+		item_va = pt_item_va(&pts);
+		nitems = 1U << (pgsz_lg2 - isz_lg2);
+		for (i = 0; i != nitems; i++, pts.index++) {
+			struct pt_range below = *range;
+
+			switch (pt_load_entry(&pts)) {
+			case PT_ENTRY_EMPTY:
+				continue;
+			case PT_ENTRY_TABLE:
+				below.va = item_va + ((pt_vaddr_t)i << isz_lg2);
+				below.last_va = below.va +
+						log2_to_max_int(isz_lg2);
+				ret = __check_empty_walk(&below, NULL, level - 1,
+							 pts.table_lower);
+				if (ret)
+					goto out;
+				map->replaced++;
+				if (!map->replace)
+					continue;
+				if (PT_WARN_ON(!pt_table_cmpxchg(pts.table,
+								 pts.index,
+								 pts.entry,
+								 0))) {
+					ret = -EINVAL;
+					goto out;
+				}
+				pt_note_written(&written, pts.index, 1);
+				below.va = item_va + ((pt_vaddr_t)i << isz_lg2);
+				__defer_free_tables_walk(&below, map, level - 1,
+							 pts.table_lower);
+				table_defer_free(map->iommu_table,
+						 &map->free_list,
+						 pts.table_lower);
+				map->flush_first = min(map->flush_first,
+						       below.last_va -
+						       log2_to_max_int(isz_lg2));
+				map->flush_last = max(map->flush_last,
+						      below.last_va);
+				continue;
+			default:
+				ret = -EADDRINUSE;
+				goto out;
+			}
+		}
+		range->va = item_va + ((pt_vaddr_t)nitems << isz_lg2);
+	}
+out:
+	pt_sync_written(&pts, &written);
+	return ret;
+}
+
+PT_MAKE_LEVELS(__map_prepare_walk, __map_prepare);
 
 /*
  * An optimistic map skips the read-only walk. That is safe as long as it
@@ -711,6 +863,13 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 			}
 		}
 
+		/*
+		 * A table where a leaf fits can only be empty; the prepare
+		 * walk replaces it, which the optimistic map leaves to it.
+		 */
+		if (pts.type == PT_ENTRY_TABLE && map->optimistic &&
+		    pgsz_lg2 >= pt_table_item_lg2sz(&pts))
+			return PT_MAP_RECHECK;
 		if (pts.type == PT_ENTRY_EMPTY) {
 			ret = pt_iommu_new_table(&pts, map);
 			if (ret)
@@ -739,6 +898,48 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 }
 
 PT_MAKE_LEVELS(__map_range_walk, __map_range);
+
+/*
+ * The read-only walk of a map that could not be checked level by level (see
+ * __map_prepare()). Empty tables where the map wants a leaf are cleared from
+ * their entries and handed to the driver's iotlb_sync() with the IOVA span
+ * they covered, which flushes the IOTLB and the walk caches and then frees
+ * them, exactly as after an unmap: only then does the map write the leaf,
+ * so a walker never sees the leaf while it may still use the old table.
+ * A driver without iotlb_sync() keeps the tables and gets smaller leaves.
+ */
+static int map_prepare(struct pt_iommu *iommu_table, struct pt_range *range,
+		       struct pt_iommu_map_args *map)
+{
+	const struct iommu_domain_ops *ops = iommu_table->domain.ops;
+	struct iommu_iotlb_gather gather;
+	int ret;
+
+	map->replaced = 0;
+	range->va = map->va;
+	ret = pt_walk_range(range, __map_prepare_walk, map);
+	if (ret || !map->replaced || !ops || !ops->iotlb_sync)
+		return ret;
+
+	map->replace = true;
+	INIT_LIST_HEAD(&map->free_list);
+	map->flush_first = PT_VADDR_MAX;
+	map->flush_last = 0;
+	range->va = map->va;
+	ret = pt_walk_range(range, __map_prepare_walk, map);
+	map->replace = false;
+	/* Checked by the first walk, and the caller holds the range */
+	PT_WARN_ON(ret);
+
+	iommu_iotlb_gather_init(&gather);
+	iommu_iotlb_gather_add_range(&gather, map->flush_first,
+				     min_t(u64, map->flush_last -
+						map->flush_first,
+					   SIZE_MAX - 1) + 1);
+	list_splice_tail(&map->free_list, &gather.freelist);
+	ops->iotlb_sync(&iommu_table->domain, &gather);
+	return ret;
+}
 
 /* Build the chain of new top tables that puts @range->top_table at index 0 */
 static int increase_top(struct pt_iommu *iommu_table, struct pt_range *range,
@@ -846,6 +1047,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_iommu_map_args map = {
 		.iommu_table = iommu_table,
 		.oa = paddr,
+		.va = iova,
 	};
 	struct pt_range range __uninitialized;
 	u64 len;
@@ -893,10 +1095,6 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 			return ret;
 		}
 		map.optimistic = false;
-		range.va = iova;
-		ret = pt_walk_range(&range, __check_empty_walk, NULL);
-		if (ret)
-			return ret;
 	} else {
 		struct pt_range old_top = range;
 
@@ -917,6 +1115,9 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 				return ret;
 		}
 	}
+	ret = map_prepare(iommu_table, &range, &map);
+	if (ret)
+		return ret;
 
 	range.va = iova;
 	ret = pt_walk_range_below(&range, __map_range_walk, &map);

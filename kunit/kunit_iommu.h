@@ -107,6 +107,11 @@ struct kpt_ctx {
 	unsigned int change_top_level;
 	bool change_top_mismatch;
 	u64 min_pgsize;
+	/* The driver flushes a map asked for, see kpt_iotlb_sync() */
+	unsigned int iotlb_syncs;
+	unsigned int synced_tables;
+	u64 synced_first;
+	u64 synced_last;
 	/* For the test using the context */
 	void *priv;
 };
@@ -152,6 +157,17 @@ static spinlock_t *kpt_get_top_lock(struct pt_iommu *iommu_table)
 	return &ctx->top_lock;
 }
 
+static void kpt_iotlb_sync(struct iommu_domain *domain,
+			   struct iommu_iotlb_gather *gather);
+
+/*
+ * The driver's domain ops, as far as the table calls them: map hands the
+ * empty tables it replaces by a leaf to iotlb_sync().
+ */
+static const struct iommu_domain_ops kpt_domain_ops = {
+	.iotlb_sync = kpt_iotlb_sync,
+};
+
 /* A context with its hooks and driver ops, not initialised */
 static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 				     const struct kpt_cfg *cfg)
@@ -165,6 +181,7 @@ static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 	ctx->drv_ops.change_top = kpt_change_top;
 	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
 	ctx->table.iommu.test = &ctx->hooks;
+	ctx->table.iommu.domain.ops = &kpt_domain_ops;
 	return ctx;
 }
 
@@ -250,6 +267,22 @@ static unsigned int kpt_gather_free(struct kpt_ctx *ctx,
 	atomic_sub(n, &ctx->hooks.tables);
 	iommu_put_pages_list(&gather->freelist);
 	return n;
+}
+
+/*
+ * The driver's flush of what a map replaced: the gather holds the IOVA
+ * span of the empty tables that left the walk, which are freed after it.
+ */
+static void kpt_iotlb_sync(struct iommu_domain *domain,
+			   struct iommu_iotlb_gather *gather)
+{
+	struct kpt_ctx *ctx = container_of(domain, struct kpt_ctx,
+					   table.iommu.domain);
+
+	ctx->iotlb_syncs++;
+	ctx->synced_first = gather->start;
+	ctx->synced_last = gather->end;
+	ctx->synced_tables += kpt_gather_free(ctx, gather);
 }
 
 /* Unmap with one unmap_pages call; the gather must cover what went */
@@ -573,6 +606,53 @@ static unsigned int kpt_greedy(const struct kpt_cfg *cfg, u64 va, u64 pa,
 {
 	return kpt_greedy_sizes(kpt_ref_pgsize_bitmap(cfg), va, pa, len,
 				by_size, fn, arg);
+}
+
+/*
+ * log2 of the size of the leaf translating @va, read with the reference
+ * decoder from the top the driver programs; 0 where nothing is mapped.
+ */
+static unsigned int kpt_leaf_lg2_at(struct kpt_ctx *ctx, u64 va)
+{
+	struct kpt_ref_entry ent;
+	unsigned int level, index, items_lg2, isz_lg2;
+	u64 pa;
+
+	if (kpt_fmt_top(&ctx->table, &pa, &level))
+		return 0;
+	items_lg2 = kpt_ref_top_items_lg2(ctx->cfg, level);
+	for (;;) {
+		isz_lg2 = kpt_ref_item_lg2(level);
+		index = isz_lg2 >= 64 ? 0 : (va >> isz_lg2) & kpt_max(items_lg2);
+		kpt_ref_decode(phys_to_virt(pa), level, index & ~0U, &ent);
+		if (ent.type == KPT_REF_LEAF)
+			return ent.size_lg2;
+		if (ent.type != KPT_REF_TABLE || !level)
+			return 0;
+		pa = ent.oa;
+		level--;
+		items_lg2 = kpt_ref_items_lg2(level);
+	}
+}
+
+struct kpt_piece_sizes {
+	struct kpt_ctx *ctx;
+	unsigned int bad;
+	u64 bad_va;
+	unsigned int got;
+	unsigned int want;
+};
+
+static void kpt_check_piece_size(void *arg, const struct kpt_piece *piece)
+{
+	struct kpt_piece_sizes *ps = arg;
+	unsigned int got = kpt_leaf_lg2_at(ps->ctx, piece->va);
+
+	if (got == piece->size_lg2 || ps->bad++)
+		return;
+	ps->bad_va = piece->va;
+	ps->got = got;
+	ps->want = piece->size_lg2;
 }
 
 /* Distinct tables needed to hold a set of leaves, see kpt_tables_add() */
@@ -1049,6 +1129,93 @@ static void kpt_test_map_decompose(struct kunit *test)
 }
 
 /* A map call with @prot that must fail and change nothing */
+/*
+ * Small pages mapped and unmapped one call at a time leave their emptied
+ * tables behind (unmap frees a table only when its range covers all of
+ * it). A later map where a larger leaf fits must still write that leaf:
+ * the empty tables are cleared from their entries, given to the driver's
+ * iotlb_sync() with the span they covered, and freed by it, before the
+ * leaf is written. Afterwards an unmap of part of the leaf unmaps nothing.
+ */
+static void kpt_replace_one(struct kpt_ctx *ctx, unsigned int size_lg2)
+{
+	struct kunit *test = ctx->test;
+	u64 g = ctx->min_pgsize, size = BIT_ULL(size_lg2);
+	u64 va = 2 * size, pa = size, step = BIT_ULL(kpt_ref_item_lg2(1));
+	unsigned int syncs = ctx->iotlb_syncs, freed = ctx->synced_tables;
+	unsigned int expect[64] = {};
+	struct kpt_walk walk = {};
+	int tables, s;
+	u64 off;
+
+	tables = atomic_read(&ctx->hooks.tables);
+	/* A page in every level 1 item, each unmapped by its own call */
+	for (off = 0; off < size; off += step) {
+		if (kpt_map_ok(ctx, va + off + g, 5 * g, g, IOMMU_READ))
+			return;
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va + off + g, g), g);
+	}
+	memset(&walk, 0, sizeof(walk));
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ(test, walk.nleaves, 0);
+	KUNIT_EXPECT_GT_MSG(test, atomic_read(&ctx->hooks.tables), tables,
+			    "%s: the history left no empty table",
+			    ctx->cfg->name);
+
+	kpt_map_ok(ctx, va, pa, size, IOMMU_READ | IOMMU_WRITE);
+	memset(&walk, 0, sizeof(walk));
+	kpt_walk(ctx, &walk);
+	kpt_greedy(ctx->cfg, va, pa, size, expect, NULL, NULL);
+	for (s = 0; s != 64; s++)
+		KUNIT_EXPECT_EQ_MSG(test, walk.by_size[s], expect[s],
+				    "%s: 2^%u map over empty tables: leaves of 2^%d",
+				    ctx->cfg->name, size_lg2, s);
+	/* Every empty table went, through one flush of their span */
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables), walk.ntables,
+			    "%s: 2^%u: tables", ctx->cfg->name, size_lg2);
+	KUNIT_EXPECT_EQ(test, ctx->iotlb_syncs, syncs + 1);
+	KUNIT_EXPECT_GT(test, ctx->synced_tables, freed);
+	KUNIT_EXPECT_EQ(test, ctx->synced_first, va);
+	KUNIT_EXPECT_EQ(test, ctx->synced_last, va + size - 1);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1), pa + size - 1);
+
+	/* The whole leaf or nothing: unmap never splits it */
+	if (walk.by_size[size_lg2] == 1)
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size / 2), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+	/* A map with nothing to replace does not call the driver */
+	syncs = ctx->iotlb_syncs;
+	kpt_map_ok(ctx, va, pa, size, IOMMU_READ);
+	KUNIT_EXPECT_EQ(test, ctx->iotlb_syncs, syncs);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+}
+
+static void kpt_test_map_replaces_empty(struct kunit *test)
+{
+	unsigned int i, level;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+		u64 sizes = kpt_domain(ctx)->pgsize_bitmap;
+
+		kpt_ref_spans(cfg, spans);
+		/* The natural sizes of levels 1 and 2, where the span has room */
+		for (level = 1; level <= 2 && level <= KPT_REF_MAX_LEVEL;
+		     level++) {
+			unsigned int lg2 = kpt_ref_item_lg2(level);
+
+			if (!(sizes & BIT_ULL(lg2)) || lg2 + 2 > spans[0].lg2 ||
+			    lg2 + 1 > cfg->oasz_lg2 || lg2 > 31)
+				continue;
+			kpt_replace_one(ctx, lg2);
+		}
+		kpt_check_empty(ctx, "after the replacing maps");
+		kpt_ctx_free(ctx);
+	}
+}
+
 /*
  * A driver may allow fewer page sizes than the format has, and narrows
  * &iommu_domain.pgsize_bitmap after init (6.12: amd_iommu=nohugepages, AMD
@@ -2724,6 +2891,7 @@ static void kpt_rnd_map(struct kpt_rnd *r)
 	struct kpt_ctx *ctx = r->ctx;
 	u64 va, pa, len, pgsize, sizes, last;
 	unsigned int prot = kpt_prots[kpt_rnd(r, 0, ARRAY_SIZE(kpt_prots) - 1)];
+	struct kpt_piece_sizes ps = {};
 	unsigned int i, k;
 	size_t mapped = 0;
 	int expect, ret;
@@ -2762,6 +2930,14 @@ static void kpt_rnd_map(struct kpt_rnd *r)
 		return;
 	}
 	r->maps++;
+
+	/* The leaves a fresh table would get, whatever the history */
+	ps.ctx = ctx;
+	kpt_greedy_sizes(kpt_domain(ctx)->pgsize_bitmap, va, pa, len, NULL,
+			 kpt_check_piece_size, &ps);
+	if (ps.bad)
+		return kpt_rnd_fail(r, "map: leaf size at the first wrong one",
+				    ps.bad_va, len, ps.got, ps.want);
 
 	i = kpt_rnd_find(r, va);
 	memmove(&r->iv[i + 1], &r->iv[i], (r->n - i) * sizeof(r->iv[0]));
@@ -2965,6 +3141,7 @@ static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_init),
 	KUNIT_CASE(kpt_test_map_each_size),
 	KUNIT_CASE(kpt_test_map_decompose),
+	KUNIT_CASE(kpt_test_map_replaces_empty),
 	KUNIT_CASE(kpt_test_map_driver_sizes),
 	KUNIT_CASE(kpt_test_map_errors),
 	KUNIT_CASE(kpt_test_map_enomem),

@@ -146,6 +146,13 @@ struct pt_iommu_info {
  * bitmap, -EOVERFLOW when a range wraps, -ERANGE beyond the largest IOVA or
  * physical address, -EADDRINUSE if anything in the range is mapped, -ENOMEM.
  * Only -ENOMEM can leave part of the range mapped, and @mapped says how much.
+ * The leaves are those a fresh table would get, whatever the history: where
+ * a leaf goes at an entry that holds a table, which can only be empty (an
+ * earlier map left it, unmaps emptied it), map clears the entry and calls
+ * the driver's &iommu_domain_ops.iotlb_sync with a gather holding the IOVA
+ * span of those entries and the tables on &iommu_iotlb_gather.freelist, as
+ * after an unmap; the leaf is written once it returns. A domain without
+ * iotlb_sync keeps such tables and gets smaller leaves there.
  *
  * pt_iommu_<fmt>_unmap_pages(): the &iommu_domain_ops.unmap_pages signature.
  * Unmaps whole leaves inside the range, never splitting one: it stops at the
@@ -237,8 +244,12 @@ struct pt_iommu_info {
  * @fmt: Format name, for instance amdv1
  *
  * Use inside the initialiser of the driver's struct iommu_domain_ops. The
- * driver still provides .free, .iotlb_sync (which must free the pages on
- * &iommu_iotlb_gather.freelist after the flush) and the attach callbacks.
+ * driver still provides .free, .iotlb_sync and the attach callbacks.
+ * .iotlb_sync flushes the IOTLB and the walk caches for the gathered range
+ * and then frees the pages on &iommu_iotlb_gather.freelist with
+ * iommu_put_pages_list(); besides the iommu core after an unmap, map_pages
+ * calls it when it replaces empty tables by a leaf (with a gather that is
+ * never queued, so the flush must happen before it returns).
  */
 #define IOMMU_PT_DOMAIN_OPS(fmt)                         \
 	.map_pages = &pt_iommu_##fmt##_map_pages,        \
