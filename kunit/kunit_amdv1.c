@@ -365,9 +365,10 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
-		  &kpt_cut_suite);
+		  &kpt_cut_suite, &kpt_conc_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Generic PT AMD IOMMU v1 page table");

@@ -1604,9 +1604,10 @@ static struct kunit_suite kpt_arm_suite = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
-		  &kpt_arm_suite, &kpt_cut_suite);
+		  &kpt_arm_suite, &kpt_cut_suite, &kpt_conc_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Generic PT ARM VMSAv8-64 page table");

@@ -572,9 +572,10 @@ static struct kunit_suite kpt_x86_suite = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
-		  &kpt_x86_suite, &kpt_cut_suite);
+		  &kpt_x86_suite, &kpt_cut_suite, &kpt_conc_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Generic PT x86-64 page table");
