@@ -256,6 +256,45 @@ static __always_inline void pt_sync_written(const struct pt_state *pts,
 #define PT_WRITTEN_INIT { .first = UINT_MAX, .end = 0 }
 
 /*
+ * A map goes below the loaded table entry, which it may not have installed:
+ * an incoherent walker must be able to follow the entry before the map
+ * returns, and the map that installed it pushes it only when its level
+ * function ends, which may be after this map is done. So the entry is
+ * pushed with what this level function writes, unless PT_TABLE_SYNC_BIT
+ * says that was done already.
+ */
+static __always_inline void pt_note_path(const struct pt_state *pts,
+					 struct pt_written *written)
+{
+	if (pts_feature(pts, PT_FEAT_DMA_INCOHERENT) &&
+	    !(PT_TABLE_SYNC_BIT && (pts->entry & PT_TABLE_SYNC_BIT)))
+		pt_note_written(written, pts->index, 1);
+}
+
+/*
+ * Push what a map wrote into a table and the entries it went through, then
+ * mark those table entries pushed: only after the push, so that a map that
+ * sees the bit knows the walker can follow the entry.
+ */
+static __always_inline void pt_sync_map_written(struct pt_state *pts,
+						const struct pt_written *written)
+{
+	struct pt_state item = *pts;
+
+	if (!pt_feature(pts->range->common, PT_FEAT_DMA_INCOHERENT))
+		return;
+	pt_sync_written(pts, written);
+	if (!PT_TABLE_SYNC_BIT)
+		return;
+	for (item.index = written->first; item.index < written->end;
+	     item.index++)
+		if (pt_load_entry_raw(&item) == PT_ENTRY_TABLE &&
+		    !(item.entry & PT_TABLE_SYNC_BIT))
+			pt_table_update_bits(item.table, item.index, 0,
+					     PT_TABLE_SYNC_BIT);
+}
+
+/*
  * PT_TABLE_FULL_BIT on the loaded table entry: every IOVA of its span is
  * mapped. Map sets it where one successful map covered a whole lower table
  * (which it can only do if all of it was empty), unmap clears it before it
@@ -817,8 +856,14 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	bool full;
 	int ret = 0;
 
-	if (pt_load_pass_through(&pts))
-		return pt_descend(&pts, arg, descend_fn);
+	if (pt_load_pass_through(&pts)) {
+		if (map->private_build)
+			return pt_descend(&pts, arg, descend_fn);
+		pt_note_path(&pts, &written);
+		ret = pt_descend(&pts, arg, descend_fn);
+		pt_sync_map_written(&pts, &written);
+		return ret;
+	}
 
 	if (pts.end_index - pts.index == 1 && map_one_item(&pts, map))
 		return 0;
@@ -878,6 +923,8 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 		} else if (pts.type != PT_ENTRY_TABLE) {
 			ret = -EADDRINUSE;
 			break;
+		} else if (!map->private_build) {
+			pt_note_path(&pts, &written);
 		}
 		/* Covering all of it, a successful map leaves it full */
 		full = PT_TABLE_FULL_BIT && pt_item_fully_covered(&pts);
@@ -893,11 +940,29 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	}
 	/* The lower tables were pushed before this one points at them */
 	if (!map->private_build)
-		pt_sync_written(&pts, &written);
+		pt_sync_map_written(&pts, &written);
 	return ret;
 }
 
 PT_MAKE_LEVELS(__map_range_walk, __map_range);
+
+/*
+ * Where a map starts: below the levels it only passes through
+ * (pt_range_lowest()), except on an incoherent table, where each entry on
+ * the way may have to be pushed (pt_note_path()) and the level functions
+ * do it from the top.
+ */
+static __always_inline struct pt_state map_start(struct pt_range *range)
+{
+	struct pt_state pts;
+
+	if (!pt_feature(range->common, PT_FEAT_DMA_INCOHERENT))
+		return pt_range_lowest(range);
+	pt_state_start(&pts, range, range->top_level, range->top_table);
+	pts.index = log2_mod(log2_div(range->va, pt_table_item_lg2sz(&pts)),
+			     pt_num_items_lg2(&pts));
+	return pts;
+}
 
 /*
  * The read-only walk of a map that could not be checked level by level (see
@@ -1050,6 +1115,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 		.va = iova,
 	};
 	struct pt_range range __uninitialized;
+	struct pt_state pts __uninitialized;
 	u64 len;
 	u64 last_pa;
 	int ret;
@@ -1082,8 +1148,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * read-only walk of the whole range first.
 	 */
 	if (range_within_top(&range)) {
-		struct pt_state pts = pt_range_lowest(&range);
-
+		pts = map_start(&range);
 		map.optimistic = true;
 		if (map_one_item(&pts, &map))
 			ret = 0;
@@ -1120,7 +1185,8 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 		return ret;
 
 	range.va = iova;
-	ret = pt_walk_range_below(&range, __map_range_walk, &map);
+	pts = map_start(&range);
+	ret = __map_range_walk(&range, &map, pts.level, pts.table);
 	*mapped += map.oa - paddr;
 	return ret;
 }

@@ -56,6 +56,13 @@
  *	reading their leaves. pt_table_pa() and pt_load_entry_raw() must
  *	ignore it.
  *
+ *   PT_TABLE_SYNC_BIT	a second such bit, or 0 (the default): set on a
+ *	table entry once it has been pushed to an incoherent walker
+ *	(PT_FEAT_DMA_INCOHERENT), so that a map passing through it knows the
+ *	walker can follow it; without it every map pushes every entry it
+ *	passes through on an incoherent table. pt_table_pa() and
+ *	pt_load_entry_raw() must ignore it.
+ *
  * Geometry (optional, defaults below):
  *   pt_table_item_lg2sz(pts)	log2 of the IOVA span of one item
  *   pt_num_items_lg2(pts)	log2 of the number of items of the table
@@ -120,6 +127,10 @@ static __always_inline u64 pt_possible_sizes(const struct pt_state *pts)
 
 #ifndef PT_TABLE_FULL_BIT
 #define PT_TABLE_FULL_BIT 0ULL
+#endif
+
+#ifndef PT_TABLE_SYNC_BIT
+#define PT_TABLE_SYNC_BIT 0ULL
 #endif
 
 #ifndef PT_LEAF_OA_LINEAR_LG2

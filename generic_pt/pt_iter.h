@@ -354,27 +354,4 @@ static __always_inline struct pt_state pt_range_lowest(struct pt_range *range)
 	return pts;
 }
 
-/**
- * pt_walk_range_below() - Run a PT_MAKE_LEVELS() function from the lowest
- *	table the range needs
- * @range: The range, inside the current top
- * @fn: The dispatch function
- * @arg: Passed through
- *
- * For a walk whose level function only passes through an item that holds
- * the whole range without covering it all, when that item is a table: those
- * levels are stepped over by pt_range_lowest() and @fn starts below them.
- * The level function must still handle the pass-through case itself, the
- * loop stops early whenever it is not sure.
- *
- * Return: what @fn returns.
- */
-static __always_inline int pt_walk_range_below(struct pt_range *range,
-					       pt_level_fn_t fn, void *arg)
-{
-	struct pt_state pts = pt_range_lowest(range);
-
-	return fn(range, arg, pts.level, pts.table);
-}
-
 #endif

@@ -775,6 +775,32 @@ static void kpt_inc_release(void *arg)
 	kpt_inc_free(inc);
 }
 
+static unsigned int kpt_inc_check_freelist(struct kpt_inc *inc,
+					   struct iommu_iotlb_gather *gather);
+
+/*
+ * The driver's flush of what a map replaced: every table on the list must
+ * have left the walker's view and be DMA unmapped. The flush is a
+ * break-before-make step: a table written before it may be written again
+ * after it in the same operation.
+ */
+static void kpt_inc_iotlb_sync(struct iommu_domain *domain,
+			       struct iommu_iotlb_gather *gather)
+{
+	struct kpt_inc *inc = container_of(domain, struct kpt_inc,
+					   ctx.table.iommu.domain);
+	unsigned int i;
+
+	kpt_inc_check_freelist(inc, gather);
+	for (i = 0; i != inc->ntbl; i++)
+		inc->tbl[i].op_syncs = 0;
+	kpt_iotlb_sync(domain, gather);
+}
+
+static const struct iommu_domain_ops kpt_inc_domain_ops = {
+	.iotlb_sync = kpt_inc_iotlb_sync,
+};
+
 /* A table of @cfg, with the walker model when @incoherent */
 static struct kpt_inc *kpt_inc_new(struct kunit *test,
 				   const struct kpt_cfg *cfg, bool incoherent)
@@ -812,6 +838,7 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	ctx->hooks.dma_sync = kpt_inc_dma_sync;
 	ctx->hooks.dma_unmap = kpt_inc_dma_unmap;
 	ctx->table.iommu.test = &ctx->hooks;
+	ctx->table.iommu.domain.ops = &kpt_inc_domain_ops;
 
 	ret = kpt_fmt_init(&ctx->table, &inc->cfg, &ctx->drv_ops);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);
@@ -1645,12 +1672,150 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 #endif
 }
 
+/*
+ * A map replacing emptied tables by a leaf: the cleared entries reach the
+ * walker before the driver's flush, the tables leave its view and are DMA
+ * unmapped before they are freed, and the leaf is what the walker sees.
+ */
+static void kpt_inc_test_replace(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int lg2 = kpt_ref_item_lg2(1);
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_inc_hit hit;
+		unsigned int syncs;
+		struct kpt_inc *inc;
+		u64 g, va, step;
+
+		kpt_ref_spans(cfg, spans);
+		if (!(kpt_ref_level_sizes(cfg, 1) & BIT_ULL(lg2)) ||
+		    lg2 + 2 > spans[0].lg2 || lg2 + 1 > cfg->oasz_lg2)
+			continue;
+		inc = kpt_inc_new(test, cfg, true);
+		g = inc->ctx.min_pgsize;
+		va = spans[0].first + BIT_ULL(lg2);
+		/* Two pages, unmapped one call each: an empty table stays */
+		for (step = 0; step != 2; step++) {
+			kpt_inc_map(inc, va + step * g, 3 * g, g, IOMMU_READ);
+			KUNIT_EXPECT_EQ(test, kpt_inc_unmap(inc, va + step * g, g),
+					g);
+		}
+		syncs = inc->ctx.iotlb_syncs;
+		kpt_inc_map(inc, va, BIT_ULL(lg2), BIT_ULL(lg2), IOMMU_READ);
+		KUNIT_EXPECT_EQ_MSG(test, inc->ctx.iotlb_syncs, syncs + 1,
+				    "%s: no empty table was replaced", cfg->name);
+		KUNIT_EXPECT_EQ(test, kpt_inc_lookup(inc, true, va + g, &hit),
+				0);
+		KUNIT_EXPECT_EQ(test, hit.ent.size_lg2, lg2);
+		KUNIT_EXPECT_EQ(test, kpt_inc_unmap(inc, va, BIT_ULL(lg2)),
+				BIT_ULL(lg2));
+		kpt_inc_finish(inc);
+	}
+}
+
+/*
+ * Two maps of disjoint ranges meet in a table one of them is installing:
+ * the second passes through the entry the first installed but has not
+ * pushed yet (it does so when its level function ends). The second must
+ * not return before the walker can follow that entry to its leaf. The
+ * store hook runs the second map right after the first store of the
+ * first, which installs the entry.
+ */
+struct kpt_inc_nested {
+	struct kpt_inc *inc;
+	bool armed;
+	u64 va;
+	u64 pa;
+	int ret;
+	int lookup;
+	u64 got;
+};
+
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
+static void kpt_inc_nested_hook(void *priv, struct pt_table_p *table,
+				unsigned int index)
+{
+	struct kpt_inc_nested *n = priv;
+	struct kpt_inc_hit hit;
+	size_t mapped = 0;
+
+	if (!n->armed || index >= PT_STORE_HOOK_ALLOC)
+		return;
+	n->armed = false;
+	n->ret = kpt_map(&n->inc->ctx, n->va, n->pa, n->inc->ctx.min_pgsize,
+			 1, IOMMU_READ, &mapped);
+	/* Returned: the walker translates it */
+	n->lookup = kpt_inc_lookup(n->inc, true, n->va, &hit);
+	if (!n->lookup)
+		n->got = hit.ent.oa + (n->va & kpt_max(hit.ent.size_lg2));
+}
+
+static void kpt_inc_nested_unhook(void *unused)
+{
+	pt_store_hook_set(NULL, NULL);
+}
+#endif
+
+static void kpt_inc_test_nested_map(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_IOMMU_PT_STORE_HOOK)
+	struct kpt_inc_nested n = {};
+	unsigned int i, t;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							kpt_inc_nested_unhook,
+							NULL), 0);
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int top = kpt_ref_levels(cfg) - 1;
+		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_inc *inc;
+		u64 g, va;
+
+		/* A new table below a new table below the top */
+		if (top < 2)
+			continue;
+		kpt_ref_spans(cfg, spans);
+		inc = kpt_inc_new(test, cfg, true);
+		g = inc->ctx.min_pgsize;
+		va = spans[0].first + 5 * g;
+		n.inc = inc;
+		n.va = va + BIT_ULL(kpt_ref_item_lg2(top - 1));
+		n.pa = 7 * g;
+		n.armed = true;
+		n.got = 0;
+		pt_store_hook_set(kpt_inc_nested_hook, &n);
+		kpt_map_ok(&inc->ctx, va, 3 * g, g, IOMMU_READ);
+		pt_store_hook_set(NULL, NULL);
+		KUNIT_EXPECT_FALSE(test, n.armed);
+		KUNIT_EXPECT_EQ(test, n.ret, 0);
+		KUNIT_EXPECT_EQ_MSG(test, n.lookup, 0,
+				    "%s: map of %llx returned while the walker cannot reach it (entry of the other map not pushed)",
+				    cfg->name, n.va);
+		KUNIT_EXPECT_EQ(test, n.got, n.pa);
+		/* Two operations in one: the once per table bound is moot */
+		for (t = 0; t != inc->ntbl; t++)
+			inc->tbl[t].op_syncs = 0;
+		kpt_inc_begin(inc, "map %llx inside the map of %llx", n.va, va);
+		kpt_inc_end(inc, true);
+		kpt_inc_finish(inc);
+	}
+#else
+	kunit_skip(test, "needs CONFIG_IOMMU_PT_STORE_HOOK");
+#endif
+}
+
 static struct kunit_case kpt_inc_cases[] = {
 	KUNIT_CASE(kpt_inc_test_init),
 	KUNIT_CASE(kpt_inc_test_sizes),
 	KUNIT_CASE(kpt_inc_test_ranges),
 	KUNIT_CASE(kpt_inc_test_cut),
 	KUNIT_CASE(kpt_inc_test_dynamic_top),
+	KUNIT_CASE(kpt_inc_test_replace),
+	KUNIT_CASE(kpt_inc_test_nested_map),
 	KUNIT_CASE(kpt_inc_test_dirty),
 	KUNIT_CASE(kpt_inc_test_deinit),
 	KUNIT_CASE(kpt_inc_test_dma_api),
