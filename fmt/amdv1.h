@@ -211,6 +211,12 @@ static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 {
 	u64 bits = 0;
 
+	/*
+	 * A present leaf that allows neither reads nor writes serves no one;
+	 * refused like the other formats (and 6.12's iommu_v1_map_pages()).
+	 */
+	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
 	if (iommu_prot & IOMMU_READ)
 		bits |= AMDV1PT_FMT_IR;
 	if (iommu_prot & IOMMU_WRITE)

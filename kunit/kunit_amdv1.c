@@ -121,10 +121,14 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 	return bits;
 }
 
-/* Every combination is stored as it is, IR and IW are independent */
+/*
+ * IR and IW are independent, but a present leaf that allows neither is of
+ * no use: 6.12's iommu_v1_map_pages() refuses a prot without
+ * IOMMU_PROT_IR or IOMMU_PROT_IW with -EINVAL, as the other formats do.
+ */
 static int kpt_ref_prot_err(unsigned int prot)
 {
-	return 0;
+	return prot & (IOMMU_READ | IOMMU_WRITE) ? 0 : -EINVAL;
 }
 
 static unsigned int kpt_ref_prot_norm(unsigned int prot)
