@@ -530,16 +530,11 @@ static void kpt_cut_unmap_sides(struct kpt_cut *c, bool low_first,
 			    tables, "%s: tables after unmap", c->desc);
 }
 
-/* Tables the cut must add: one per level whose items the cut falls in */
+/* Tables the cut must add, see kpt_ref_cut_new_tables() */
 static int kpt_cut_new_tables(const struct kpt_cut *c)
 {
-	unsigned int level;
-	int n = 0;
-
-	for (level = 1; level <= c->level; level++)
-		if (c->cut & kpt_max(kpt_ref_item_lg2(level)))
-			n++;
-	return n;
+	return kpt_ref_cut_new_tables(c->cfg, c->va, c->pa, c->size_lg2,
+				      c->cut);
 }
 
 /* Cut, check, cut again (no change), unmap each side */

@@ -1298,15 +1298,27 @@ static void kpt_inc_test_cut(struct kunit *test)
 			va = spans[0].first + size;
 			pa = kpt_inc_leaf_pa(inc, size);
 			kpt_inc_map(inc, va, pa, size, IOMMU_WRITE);
-			/* In place at an item: nothing new, one push */
+			/*
+			 * In place at an item: nothing new (but the tables of
+			 * items no leaf fits alone), one push
+			 */
 			kpt_inc_sample_leaf(inc, va, pa, size, va + item);
-			kpt_inc_cut_ok(inc, va + item, 0, 1);
+			kpt_inc_cut_ok(inc, va + item,
+				       kpt_ref_cut_new_tables(&inc->cfg, va, pa,
+							      fls64(size) - 1,
+							      va + item),
+				       1);
 			/* Inside the last item: tables down to level 0 */
 			if (level) {
-				kpt_inc_sample_leaf(inc, va, pa, size,
-						    va + size - item + min);
-				kpt_inc_cut_ok(inc, va + size - item + min,
-					       level, 1);
+				u64 cut = va + size - item + min;
+
+				kpt_inc_sample_leaf(inc, va, pa, size, cut);
+				kpt_inc_cut_ok(inc, cut,
+					       kpt_ref_cut_new_tables(&inc->cfg,
+								      va, pa,
+								      fls64(size) - 1,
+								      cut),
+					       1);
 			}
 			inc->nsamples = 0;
 			KUNIT_EXPECT_EQ(test, kpt_inc_unmap(inc, va, size),
@@ -1346,7 +1358,11 @@ static void kpt_inc_test_cut(struct kunit *test)
 		inc->ctx.hooks.fail_alloc = 0;
 		kpt_snap_put(before);
 
-		kpt_inc_cut_ok(inc, va + min, level, 1);
+		kpt_inc_cut_ok(inc, va + min,
+			       kpt_ref_cut_new_tables(&inc->cfg, va, pa,
+						      fls64(size) - 1,
+						      va + min),
+			       1);
 		/* Already a boundary: nothing to do */
 		kpt_inc_cut_ok(inc, va + min, 0, 0);
 		kpt_inc_cut_ok(inc, va, 0, 0);
