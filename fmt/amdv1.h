@@ -30,6 +30,17 @@ enum {
 	PT_MAX_VA_ADDRESS_LG2 = 64,
 	/* Items a variable size page may span, as log2 */
 	AMDV1PT_MAX_CONTIG_LG2 = 8,
+	/*
+	 * The largest page: smaller than the 52-bit output address space, as
+	 * 6.12's AMD_IOMMU_PGSIZES has it (GENMASK_ULL(51, 12) ^ SZ_512G).
+	 */
+	AMDV1PT_MAX_PAGE_LG2 = 51,
+	/*
+	 * 512G pages do not work because of a hardware erratum (the comment
+	 * of AMD_IOMMU_PGSIZES in drivers/iommu/amd/amd_iommu_types.h): the
+	 * format never offers or writes one, a 512G range is two 256G pages.
+	 */
+	AMDV1PT_ERRATUM_512G_LG2 = 39,
 };
 
 /* Entry bits, from the AMD I/O Virtualization Technology specification */
@@ -140,15 +151,21 @@ static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa amdv1pt_table_pa
 
+/*
+ * The item size times 2^0 to 2^8, up to the output address size and 2^51,
+ * without 512G: level 3 (512G items) has 1T to 128T pages only.
+ */
 static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
-	unsigned int max_lg2 = min(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
-				   (unsigned int)pts->range->common->max_oasz_lg2);
+	unsigned int max_lg2 = min3(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
+				    (unsigned int)pts->range->common->max_oasz_lg2,
+				    (unsigned int)AMDV1PT_MAX_PAGE_LG2);
 
 	if (isz_lg2 > max_lg2)
 		return 0;
-	return GENMASK_ULL(max_lg2, isz_lg2);
+	return GENMASK_ULL(max_lg2, isz_lg2) &
+	       ~BIT_ULL(AMDV1PT_ERRATUM_512G_LG2);
 }
 
 #define pt_possible_sizes amdv1pt_possible_sizes

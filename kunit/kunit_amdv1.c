@@ -37,6 +37,14 @@
 #define AMDT_OA_LG2 52
 /* A sized page spans up to 2^8 entries of its level */
 #define AMDT_SIZED_MAX_LG2 8
+/*
+ * Page sizes the driver must never use, from 6.12's AMD_IOMMU_PGSIZES
+ * (GENMASK_ULL(51, 12) ^ SZ_512G, drivers/iommu/amd/amd_iommu_types.h):
+ * 512G pages do not work because of a hardware bug, and no page may be as
+ * large as the 52-bit physical address space, so 2^51 is the largest.
+ */
+#define AMDT_ERRATUM_LG2 39
+#define AMDT_MAX_PAGE_LG2 51
 
 /* Engine levels 0..5 are hardware levels 1..6; level 0 holds 4K pages */
 #define KPT_REF_MAX_LEVEL (AMDT_HW_LEVELS - 1)
@@ -55,17 +63,22 @@ static unsigned int kpt_ref_items_lg2(unsigned int level)
 	return AMDT_LEVEL_BITS;
 }
 
-/* A level holds pages of its item size times 2^0 .. 2^8 within the OA */
+/*
+ * A level holds pages of its item size times 2^0 .. 2^8 within the OA, up
+ * to 2^51 and never 512G: a 512G page would be a level 3 page of the
+ * level's own size, so level 3 has 1T to 128T only.
+ */
 static u64 kpt_ref_level_sizes(const struct kpt_cfg *cfg, unsigned int level)
 {
-	unsigned int limit = min_t(unsigned int, cfg->oasz_lg2, AMDT_OA_LG2);
+	unsigned int limit = min_t(unsigned int, cfg->oasz_lg2,
+				   AMDT_MAX_PAGE_LG2);
 	u64 sizes = 0;
 	unsigned int k;
 
 	for (k = 0; k <= AMDT_SIZED_MAX_LG2; k++)
 		if (kpt_ref_item_lg2(level) + k <= limit)
 			sizes |= BIT_ULL(kpt_ref_item_lg2(level) + k);
-	return sizes;
+	return sizes & ~BIT_ULL(AMDT_ERRATUM_LG2);
 }
 
 /* Levels init must build: enough for the VA, or the dynamic start */
@@ -185,8 +198,10 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	if (nl == AMDT_NL_PAGE) {
 		ent->size_lg2 = isz_lg2;
 		ent->oa = addr;
-		if (isz_lg2 > AMDT_OA_LG2)
-			return kpt_ref_bad(ent, "page larger than the OA");
+		if (isz_lg2 > AMDT_MAX_PAGE_LG2)
+			return kpt_ref_bad(ent, "page as large as the OA");
+		if (isz_lg2 == AMDT_ERRATUM_LG2)
+			return kpt_ref_bad(ent, "512G page (erratum)");
 		if (addr & kpt_max(isz_lg2))
 			return kpt_ref_bad(ent, "misaligned page address");
 		ent->type = KPT_REF_LEAF;
@@ -204,6 +219,8 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	if (ent->size_lg2 <= isz_lg2 ||
 	    ent->size_lg2 > isz_lg2 + AMDT_SIZED_MAX_LG2)
 		return kpt_ref_bad(ent, "sized page of another level's size");
+	if (ent->size_lg2 > AMDT_MAX_PAGE_LG2)
+		return kpt_ref_bad(ent, "sized page as large as the OA");
 	ent->nitems = 1U << (ent->size_lg2 - isz_lg2);
 	if (index % ent->nitems)
 		return kpt_ref_bad(ent, "sized page not aligned in its table");
@@ -369,8 +386,133 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 
+/* The AMD suite: the hardware rules the templates do not cover */
+
+/*
+ * No 512G page: a 512G map is made of two 256G pages (level 2, Next Level
+ * 7), map_pages refuses a 512G pgsize, and the largest page is 2^51, so
+ * 2^52 mapped at once is two of them.
+ */
+static void kpt_amd_test_no_512g(struct kunit *test)
+{
+	const u64 sz512g = BIT_ULL(AMDT_ERRATUM_LG2);
+	unsigned int i, n = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 va = 2 * sz512g, pa = 3 * sz512g;
+		struct kpt_walk walk = {};
+		struct kpt_snap *before;
+		struct kpt_ctx *ctx;
+
+		/* Room for a 512G page at 1T, from 1.5T */
+		if (cfg->vasz_lg2 < 41 || cfg->oasz_lg2 < 41)
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       kpt_domain(ctx)->pgsize_bitmap & sz512g,
+				       "%s: 512G in the page size bitmap",
+				       cfg->name);
+		before = kpt_snap_take(ctx);
+		kpt_map_fails(ctx, before, va, pa, sz512g, 1, -EINVAL, -EINVAL,
+			      "map_pages with a 512G pgsize");
+		kpt_snap_put(before);
+
+		kpt_map_ok(ctx, va, pa, sz512g, IOMMU_READ | IOMMU_WRITE);
+		kpt_walk(ctx, &walk);
+		KUNIT_EXPECT_EQ_MSG(test, walk.by_size[AMDT_ERRATUM_LG2], 0,
+				    "%s: 512G leaves", cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, walk.by_size[AMDT_ERRATUM_LG2 - 1], 2,
+				    "%s: 256G leaves", cfg->name);
+		KUNIT_EXPECT_EQ(test, walk.nleaves, 2);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va), pa);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + sz512g - 1),
+				pa + sz512g - 1);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, sz512g), sz512g);
+		n++;
+
+		/* The largest page is 2^51, never 2^52 */
+		if (cfg->vasz_lg2 > AMDT_OA_LG2 + 1 &&
+		    cfg->oasz_lg2 == AMDT_OA_LG2) {
+			u64 big = BIT_ULL(AMDT_OA_LG2);
+
+			KUNIT_EXPECT_EQ_MSG(test,
+					    fls64(kpt_domain(ctx)->pgsize_bitmap),
+					    AMDT_MAX_PAGE_LG2 + 1, "%s",
+					    cfg->name);
+			before = kpt_snap_take(ctx);
+			kpt_map_fails(ctx, before, big, 0, big, 1, -EINVAL,
+				      -EINVAL, "map_pages with a 2^52 pgsize");
+			kpt_snap_put(before);
+			kpt_map_ok(ctx, big, 0, big, IOMMU_READ);
+			memset(&walk, 0, sizeof(walk));
+			kpt_walk(ctx, &walk);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    walk.by_size[AMDT_MAX_PAGE_LG2], 2,
+					    "%s: 2^51 leaves", cfg->name);
+			KUNIT_EXPECT_EQ(test, walk.nleaves, 2);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 2 * big - 1),
+					big - 1);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, big, big), big);
+		}
+		kpt_ctx_free(ctx);
+	}
+	KUNIT_EXPECT_GT(test, n, 0);
+}
+
+/*
+ * Cutting a 1T to 128T page (Next Level 7 at level 3) at or inside a 512G
+ * item: a side left with a single 512G item gets a table of two 256G pages
+ * instead, like a fresh map of it (kpt_cut_one() compares each side with
+ * one, and every walk refuses a 512G leaf).
+ */
+static void kpt_amd_test_cut_runs(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 40, 41, 44, 47 };
+	const struct kpt_cfg *cfg = &kpt_cfgs[0];
+	const u64 item = BIT_ULL(AMDT_ERRATUM_LG2);
+	unsigned int i, j, n = 0;
+	struct kpt_cut c;
+
+	for (i = 0; i != ARRAY_SIZE(sizes); i++) {
+		u64 size = BIT_ULL(sizes[i]);
+		u64 pts[] = { item, item + KPT_SZ_4K, size - item,
+			      size - item + KPT_SZ_2M, 3 * item,
+			      size / 2 + item, size / 2 - item + KPT_SZ_1G };
+
+		for (j = 0; j != ARRAY_SIZE(pts); j++) {
+			if (pts[j] >= size)
+				continue;
+			KUNIT_ASSERT_TRUE(test,
+					  kpt_cut_setup(&c, test, cfg, sizes[i],
+							IOMMU_READ |
+								IOMMU_WRITE));
+			KUNIT_ASSERT_EQ(test, c.level, 3);
+			c.ctx = kpt_ctx_new(test, cfg);
+			c.granule = c.ctx->min_pgsize;
+			kpt_cut_at(&c, c.va + pts[j]);
+			kpt_cut_one(&c, j);
+			kpt_ctx_free(c.ctx);
+			n++;
+		}
+	}
+	kunit_info(test, "%s: %u cuts of level 3 pages", cfg->name, n);
+}
+
+static struct kunit_case kpt_amd_cases[] = {
+	KUNIT_CASE(kpt_amd_test_no_512g),
+	KUNIT_CASE(kpt_amd_test_cut_runs),
+	{}
+};
+
+static struct kunit_suite kpt_amd_suite = {
+	.name = KPT_SUITE_NAME("rules"),
+	.init = kpt_iommu_init,
+	.test_cases = kpt_amd_cases,
+};
+
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
-		  &kpt_cut_suite);
+		  &kpt_amd_suite, &kpt_cut_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Generic PT AMD IOMMU v1 page table");
