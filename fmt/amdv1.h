@@ -170,6 +170,17 @@ static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes amdv1pt_possible_sizes
 
+/*
+ * A leaf fits where a size does: not at level 5 (2^57 items), nor at a level
+ * whose items are larger than the output address space or 2^51
+ */
+static __always_inline bool amdv1pt_can_have_leaf(const struct pt_state *pts)
+{
+	return amdv1pt_possible_sizes(pts);
+}
+
+#define pt_can_have_leaf amdv1pt_can_have_leaf
+
 /* Every item of a variable size page holds the same word */
 static __always_inline u64
 amdv1pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,

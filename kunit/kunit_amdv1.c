@@ -380,6 +380,11 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	  .features = BIT(PT_FEAT_SIGN_EXTEND), .err = -EOPNOTSUPP },
 };
 
+/* The configurations of "Leaf sizes by level" in the documentation */
+static const struct kpt_cfg kpt_doc_cfgs[] = {
+	{ .name = "oa52", .vasz_lg2 = 64, .oasz_lg2 = 52 },
+};
+
 #include "kunit_fmt.h"
 #include "kunit_iommu.h"
 #include "kunit_driver.h"

@@ -838,6 +838,14 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 		    -EOPNOTSUPP),
 };
 
+/* The configurations of "Leaf sizes by level" in the documentation */
+static const struct kpt_cfg kpt_doc_cfgs[] = {
+	KPT_ARM_CFG("oa48", 48, 48, 0),
+#if KPT_ARM_GRANULE_LG2 == 16
+	KPT_ARM_CFG("oa52", 48, 52, 0),
+#endif
+};
+
 #include "kunit_fmt.h"
 #include "kunit_iommu.h"
 #include "kunit_driver.h"

@@ -46,6 +46,10 @@
  *					&kpt_cfg.features of kpt_cfgs[]
  *   kpt_fmt_prots[], kpt_prots[]       IOMMU prot flags the format and the
  *					IOMMU suites map with; all accepted
+ *   kpt_doc_cfgs[]                     the configurations the table "Leaf
+ *					sizes by level" of the documentation
+ *					lists, by &kpt_cfg.name
+ *					(scripts/check_doc_sizes.py)
  *
  * The reference side is written from the hardware specification and never
  * uses the format header's own encoding macros, so that the suites compare

@@ -455,11 +455,161 @@ static void kpt_fmt_test_table(struct kunit *test)
 	kfree(fmt.buf);
 }
 
+/* The union of the reference's leaf sizes, inside the lowest IOVA span */
+static u64 kpt_fmt_ref_pgsizes(const struct kpt_cfg *cfg)
+{
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int level;
+	u64 sizes = 0;
+
+	kpt_ref_spans(cfg, spans);
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
+		sizes |= kpt_ref_level_sizes(cfg, level);
+	return sizes & kpt_max(spans[0].lg2) & ULONG_MAX;
+}
+
+static void kpt_fmt_change_top(struct pt_iommu *iommu_table,
+			       phys_addr_t top_paddr, unsigned int top_level)
+{
+}
+
+static DEFINE_SPINLOCK(kpt_fmt_top_lock);
+
+static spinlock_t *kpt_fmt_get_top_lock(struct pt_iommu *iommu_table)
+{
+	return &kpt_fmt_top_lock;
+}
+
+/* The page size bitmap init gives a table of @cfg; 0 if init fails */
+static u64 kpt_fmt_init_pgsizes(struct kunit *test, const struct kpt_cfg *cfg)
+{
+	static const struct pt_iommu_driver_ops ops = {
+		.change_top = kpt_fmt_change_top,
+		.get_top_lock = kpt_fmt_get_top_lock,
+	};
+	struct pt_iommu_test_hooks *hooks;
+	struct KPT_TABLE *table;
+	u64 sizes = 0;
+	int ret;
+
+	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	hooks = kzalloc(sizeof(*hooks), GFP_KERNEL);
+	if (table && hooks) {
+		table->iommu.test = hooks;
+		ret = kpt_fmt_init(table, cfg, &ops);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);
+		if (!ret)
+			sizes = table->iommu.domain.pgsize_bitmap;
+		KPT_OP(deinit)(&table->iommu);
+	}
+	kfree(hooks);
+	kfree(table);
+	return sizes;
+}
+
+/*
+ * The size hooks of a configuration with one OA size, at every level, with
+ * the table's top above it and at it: a level can hold a leaf exactly when
+ * it has a leaf size, and those are the reference's.
+ */
+static void kpt_fmt_sizes_oasz(struct kunit *test, const struct kpt_cfg *cfg,
+			       unsigned int oasz_lg2)
+{
+	unsigned int level, t;
+	struct kpt_fmt fmt;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, oasz_lg2), 0);
+	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+		for (t = 0; t != 2; t++) {
+			u64 sizes;
+
+			fmt.range.top_level = t ? level : KPT_FMT_TOP_LEVEL;
+			kpt_fmt_at(&fmt, level, 0);
+			sizes = pt_possible_sizes(&fmt.pts);
+			KUNIT_EXPECT_EQ_MSG(test, pt_can_have_leaf(&fmt.pts),
+					    sizes != 0,
+					    "%s: oasz %u level %u (top %u): pt_can_have_leaf() and pt_possible_sizes() %llx disagree",
+					    cfg->name, oasz_lg2, level,
+					    fmt.range.top_level, sizes);
+			KUNIT_EXPECT_EQ_MSG(test, sizes,
+					    kpt_ref_level_sizes(&fmt.cfg, level),
+					    "%s: oasz %u level %u", cfg->name,
+					    oasz_lg2, level);
+		}
+	}
+	kfree(fmt.buf);
+}
+
+/*
+ * Every configuration: the size hooks agree with each other and with the
+ * reference at every level, and the page size bitmap of a table is the
+ * union of the reference's sizes within the IOVA span.
+ */
+static void kpt_fmt_test_sizes(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+
+		kpt_fmt_sizes_oasz(test, cfg, cfg->oasz_lg2);
+		for (j = 0; j != ARRAY_SIZE(kpt_fmt_oaszs); j++)
+			kpt_fmt_sizes_oasz(test, cfg, kpt_fmt_oaszs[j]);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_fmt_init_pgsizes(test, cfg),
+				    kpt_fmt_ref_pgsizes(cfg), "%s: pgsize_bitmap",
+				    cfg->name);
+	}
+}
+
+/*
+ * The leaf sizes of the configurations Documentation/generic_pt.rst lists
+ * in its table "Leaf sizes by level", as lines scripts/check_doc_sizes.py
+ * compares with the table:
+ *
+ *   generic-pt-sizes: <format> <configuration> <level> 0x<sizes>
+ *   generic-pt-pgsize: <format> <configuration> 0x<pgsize_bitmap>
+ *
+ * Printed from the format's hooks after checking them against the
+ * reference, so a stale table, a wrong hook or a wrong reference all fail.
+ */
+static void kpt_fmt_test_doc_sizes(struct kunit *test)
+{
+	unsigned int i, level;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_doc_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_doc_cfgs[i];
+		struct kpt_fmt fmt;
+		u64 sizes;
+
+		KUNIT_ASSERT_EQ(test,
+				kpt_fmt_setup(test, &fmt, cfg, cfg->oasz_lg2),
+				0);
+		for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+			kpt_fmt_at(&fmt, level, 0);
+			sizes = pt_possible_sizes(&fmt.pts);
+			KUNIT_EXPECT_EQ_MSG(test, sizes,
+					    kpt_ref_level_sizes(cfg, level),
+					    "%s: level %u", cfg->name, level);
+			kunit_info(test, "generic-pt-sizes: %s %s %u 0x%llx",
+				   __stringify(PT_FMT), cfg->name, level,
+				   sizes);
+		}
+		kfree(fmt.buf);
+		sizes = kpt_fmt_init_pgsizes(test, cfg);
+		KUNIT_EXPECT_EQ_MSG(test, sizes, kpt_fmt_ref_pgsizes(cfg),
+				    "%s: pgsize_bitmap", cfg->name);
+		kunit_info(test, "generic-pt-pgsize: %s %s 0x%llx",
+			   __stringify(PT_FMT), cfg->name, sizes);
+	}
+}
+
 static struct kunit_case kpt_fmt_cases[] = {
 	KUNIT_CASE(kpt_fmt_test_geometry),
 	KUNIT_CASE(kpt_fmt_test_prot),
 	KUNIT_CASE(kpt_fmt_test_leaf),
 	KUNIT_CASE(kpt_fmt_test_table),
+	KUNIT_CASE(kpt_fmt_test_sizes),
+	KUNIT_CASE(kpt_fmt_test_doc_sizes),
 	{}
 };
 

@@ -375,6 +375,13 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	  .features = BIT(PT_FEAT_OA_SIZE_CHANGE), .err = -EOPNOTSUPP },
 };
 
+/* The configurations of "Leaf sizes by level" in the documentation */
+static const struct kpt_cfg kpt_doc_cfgs[] = {
+	{ .name = "1g", .vasz_lg2 = 57, .oasz_lg2 = 52,
+	  .features = KPT_X86_1G },
+	{ .name = "no-1g", .vasz_lg2 = 57, .oasz_lg2 = 52 },
+};
+
 #include "kunit_fmt.h"
 #include "kunit_iommu.h"
 #include "kunit_driver.h"
