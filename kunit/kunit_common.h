@@ -46,6 +46,10 @@
  *					&kpt_cfg.features of kpt_cfgs[]
  *   kpt_fmt_prots[], kpt_prots[]       IOMMU prot flags the format and the
  *					IOMMU suites map with; all accepted
+ *   kpt_ref_select(cfg)                optional: the configuration whose
+ *					encoding the reference models from now
+ *					on, when features change it (see
+ *					kunit_fmt.h)
  *   kpt_doc_cfgs[]                     the configurations the table "Leaf
  *					sizes by level" of the documentation
  *					lists, by &kpt_cfg.name

@@ -28,11 +28,28 @@ static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
 #define KPT_FMT_TOP_LEVEL KPT_REF_MAX_LEVEL
 #endif
 
+/*
+ * What the reference encodes and decodes from now on: a personality whose
+ * format has features or test settings that change the encoding (for
+ * instance the memory encryption mask) defines kpt_ref_select() to note
+ * them; the suites call it for the configuration of every table they make
+ * and walk.
+ */
+#ifndef kpt_ref_select
+static inline void kpt_ref_select_none(const struct kpt_cfg *cfg)
+{
+}
+
+#define kpt_ref_select kpt_ref_select_none
+#endif
+
 struct kpt_fmt {
 	struct kunit *test;
 	/* The configuration, with the OA size being tested */
 	struct kpt_cfg cfg;
-	struct pt_common common;
+	/* Only the common part is used, but formats may look at the hooks */
+	struct pt_iommu iommu;
+	struct pt_iommu_test_hooks hooks;
 	struct pt_range range;
 	struct pt_state pts;
 	void *buf;
@@ -66,7 +83,7 @@ static bool kpt_fmt_cfg_seen(unsigned int i)
 static void kpt_fmt_set_oasz(struct kpt_fmt *fmt, unsigned int oasz_lg2)
 {
 	fmt->cfg.oasz_lg2 = oasz_lg2;
-	fmt->common.max_oasz_lg2 = oasz_lg2;
+	fmt->iommu.common.max_oasz_lg2 = oasz_lg2;
 }
 
 static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
@@ -79,10 +96,12 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
 	fmt->buf = kcalloc(fmt->buf_items, sizeof(u64), GFP_KERNEL);
 	if (!fmt->buf)
 		return -ENOMEM;
-	fmt->common.max_vasz_lg2 = cfg->vasz_lg2;
-	fmt->common.features = cfg->features;
+	fmt->iommu.common.max_vasz_lg2 = cfg->vasz_lg2;
+	fmt->iommu.common.features = cfg->features;
+	fmt->iommu.test = &fmt->hooks;
+	kpt_ref_select(cfg);
 	kpt_fmt_set_oasz(fmt, oasz_lg2);
-	fmt->range.common = &fmt->common;
+	fmt->range.common = &fmt->iommu.common;
 	fmt->range.top_level = KPT_FMT_TOP_LEVEL;
 	fmt->pts.range = &fmt->range;
 	fmt->pts.table = fmt->buf;
@@ -209,8 +228,11 @@ static void kpt_fmt_test_geometry(struct kunit *test)
 			kpt_fmt_geometry(test, &kpt_cfgs[i]);
 }
 
-/* IOMMU prot flags to leaf bits; flags the format does not keep are ignored */
-static void kpt_fmt_test_prot(struct kunit *test)
+/*
+ * IOMMU prot flags to leaf bits, for one feature set; flags the format does
+ * not keep are ignored
+ */
+static void kpt_fmt_prot(struct kunit *test, const struct kpt_cfg *cfg)
 {
 	static const unsigned int flags[] = {
 		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE,
@@ -220,7 +242,8 @@ static void kpt_fmt_test_prot(struct kunit *test)
 	struct kpt_fmt fmt;
 	unsigned int mask, i;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, cfg->oasz_lg2),
+			0);
 	for (mask = 0; mask != 1U << ARRAY_SIZE(flags); mask++) {
 		unsigned int prot = 0;
 		int ret;
@@ -229,16 +252,25 @@ static void kpt_fmt_test_prot(struct kunit *test)
 			if (mask & BIT(i))
 				prot |= flags[i];
 		memset(&attrs, 0, sizeof(attrs));
-		ret = pt_iommu_set_prot(&fmt.common, &attrs, prot);
-		KUNIT_EXPECT_EQ_MSG(test, ret, kpt_ref_prot_err(prot), "prot %x",
-				    prot);
+		ret = pt_iommu_set_prot(&fmt.iommu.common, &attrs, prot);
+		KUNIT_EXPECT_EQ_MSG(test, ret, kpt_ref_prot_err(prot),
+				    "%s: prot %x", cfg->name, prot);
 		if (ret || kpt_ref_prot_err(prot))
 			continue;
 		KUNIT_EXPECT_EQ_MSG(test, attrs.descriptor_bits,
 				    kpt_ref_prot_bits(prot & KPT_REF_PROT_MASK),
-				    "prot %x", prot);
+				    "%s: prot %x", cfg->name, prot);
 	}
 	kfree(fmt.buf);
+}
+
+static void kpt_fmt_test_prot(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_prot(test, &kpt_cfgs[i]);
 }
 
 /* One leaf of 2^size_lg2 at @index: the words, then every way to read it */
@@ -255,7 +287,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	unsigned int i;
 
 	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
-	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->common, &attrs, prot),
+	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->iommu.common, &attrs, prot),
 			0);
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
@@ -326,7 +358,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 static void kpt_fmt_leaf_size(struct kpt_fmt *fmt, unsigned int level,
 			      unsigned int size_lg2, unsigned int *n)
 {
-	unsigned int oasz_lg2 = fmt->common.max_oasz_lg2;
+	unsigned int oasz_lg2 = fmt->iommu.common.max_oasz_lg2;
 	unsigned int nitems = 1U << (size_lg2 - kpt_ref_item_lg2(level));
 	unsigned int items = 1U << kpt_ref_items_lg2(level);
 	unsigned int idx[] = { 0, (items / 2) & ~(nitems - 1), items - nitems };
@@ -438,7 +470,7 @@ static void kpt_fmt_test_table(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
 	for (p = 0; p != ARRAY_SIZE(kpt_fmt_prots); p++) {
 		KUNIT_ASSERT_EQ(test,
-				pt_iommu_set_prot(&fmt.common, &attrs,
+				pt_iommu_set_prot(&fmt.iommu.common, &attrs,
 						  kpt_fmt_prots[p]),
 				0);
 		for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {

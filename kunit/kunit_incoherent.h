@@ -812,6 +812,7 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	ctx->hooks.dma_sync = kpt_inc_dma_sync;
 	ctx->hooks.dma_unmap = kpt_inc_dma_unmap;
 	ctx->table.iommu.test = &ctx->hooks;
+	kpt_ref_select(&inc->cfg);
 
 	ret = kpt_fmt_init(&ctx->table, &inc->cfg, &ctx->drv_ops);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);

@@ -156,6 +156,7 @@ static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 	ctx->drv_ops.change_top = kpt_change_top;
 	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
 	ctx->table.iommu.test = &ctx->hooks;
+	kpt_ref_select(cfg);
 	return ctx;
 }
 
@@ -437,6 +438,7 @@ static void kpt_walk_table_of(struct kunit *test, const struct kpt_cfg *cfg,
 
 	walk->test = test;
 	walk->cfg = cfg;
+	kpt_ref_select(cfg);
 	ret = kpt_fmt_top(table, &walk->top_pa, &walk->top_level);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: hw_info", cfg->name);
 	KPT_OP(get_info)(&table->iommu, &info);
