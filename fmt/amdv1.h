@@ -249,8 +249,13 @@ static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 		bits |= AMDV1PT_FMT_IR;
 	if (iommu_prot & IOMMU_WRITE)
 		bits |= AMDV1PT_FMT_IW;
-	/* Force Coherent: the access snoops whatever the device asks for */
-	if (iommu_prot & IOMMU_CACHE)
+	/*
+	 * Force Coherent: the access snoops whatever the device asks for. On
+	 * every leaf with PT_FEAT_AMDV1_FORCE_COHERENCE, which a driver's
+	 * enforce_cache_coherency relies on; else as IOMMU_CACHE asks.
+	 */
+	if ((iommu_prot & IOMMU_CACHE) ||
+	    pt_feature(common, PT_FEAT_AMDV1_FORCE_COHERENCE))
 		bits |= AMDV1PT_FMT_FC;
 	attrs->descriptor_bits = bits;
 	return 0;
@@ -271,7 +276,8 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |
+	      BIT(PT_FEAT_AMDV1_FORCE_COHERENCE)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;

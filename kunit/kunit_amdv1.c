@@ -53,6 +53,25 @@
 #define KPT_REF_HW_LEAF_BITS (AMDT_A | AMDT_D)
 #define KPT_REF_HW_KEPT_BITS AMDT_D
 
+/*
+ * What the configuration under test changes in the encoding, see
+ * kpt_ref_select(): with PT_FEAT_AMDV1_FORCE_COHERENCE every leaf has FC,
+ * as 6.12's driver writes it on every PTE.
+ */
+static struct {
+	bool force_fc;
+} kpt_amd;
+
+static void kpt_amd_select(const struct kpt_cfg *cfg)
+{
+	bool force_fc = cfg->features & BIT(PT_FEAT_AMDV1_FORCE_COHERENCE);
+
+	if (kpt_amd.force_fc != force_fc)
+		kpt_amd.force_fc = force_fc;
+}
+
+#define kpt_ref_select kpt_amd_select
+
 static unsigned int kpt_ref_item_lg2(unsigned int level)
 {
 	return AMDT_PAGE_LG2 + AMDT_LEVEL_BITS * level;
@@ -129,7 +148,7 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 		bits |= AMDT_IR;
 	if (prot & IOMMU_WRITE)
 		bits |= AMDT_IW;
-	if (prot & IOMMU_CACHE)
+	if ((prot & IOMMU_CACHE) || kpt_amd.force_fc)
 		bits |= AMDT_FC;
 	return bits;
 }
@@ -144,9 +163,10 @@ static int kpt_ref_prot_err(unsigned int prot)
 	return prot & (IOMMU_READ | IOMMU_WRITE) ? 0 : -EINVAL;
 }
 
+/* FC (reported as IOMMU_CACHE) on every leaf where it is forced */
 static unsigned int kpt_ref_prot_norm(unsigned int prot)
 {
-	return prot & KPT_REF_PROT_MASK;
+	return (prot & KPT_REF_PROT_MASK) | (kpt_amd.force_fc ? IOMMU_CACHE : 0);
 }
 
 static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
@@ -357,8 +377,10 @@ static const unsigned int kpt_prots[] = {
 
 static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "va64", .vasz_lg2 = 64, .oasz_lg2 = 52 },
-	{ .name = "va64-dyn3", .vasz_lg2 = 64, .oasz_lg2 = 52,
-	  .dyn_start_levels = 3 },
+	/* As 6.12's driver: three levels growing, FC on every leaf */
+	{ .name = "va64-dyn3-fc", .vasz_lg2 = 64, .oasz_lg2 = 52,
+	  .dyn_start_levels = 3,
+	  .features = BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) },
 	{ .name = "va48-oa44", .vasz_lg2 = 48, .oasz_lg2 = 44 },
 	{ .name = "va40-oa40-dyn1", .vasz_lg2 = 40, .oasz_lg2 = 40,
 	  .dyn_start_levels = 1 },
@@ -504,9 +526,80 @@ static void kpt_amd_test_cut_runs(struct kunit *test)
 	kunit_info(test, "%s: %u cuts of level 3 pages", cfg->name, n);
 }
 
+/*
+ * Force Coherent: with PT_FEAT_AMDV1_FORCE_COHERENCE every leaf has FC
+ * whatever the prot, so that a driver's enforce_cache_coherency can rely on
+ * it; without it FC follows IOMMU_CACHE. The feature stays in the table's
+ * features for the driver to test.
+ */
+static void kpt_amd_test_force_coherent(struct kunit *test)
+{
+	static const unsigned int prots[] = {
+		IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE,
+		IOMMU_READ | IOMMU_CACHE,
+	};
+	unsigned int force, i;
+
+	for (force = 0; force != 2; force++) {
+		struct kpt_cfg cfg = {
+			.name = force ? "va48-fc" : "va48",
+			.vasz_lg2 = 48,
+			.oasz_lg2 = 52,
+			.features = force ?
+				BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) : 0,
+		};
+		struct kpt_ctx *ctx = kpt_ctx_new(test, &cfg);
+
+		KUNIT_EXPECT_EQ(test,
+				!!pt_feature(&ctx->table.iommu.common,
+					     PT_FEAT_AMDV1_FORCE_COHERENCE),
+				force);
+		for (i = 0; i != ARRAY_SIZE(prots); i++) {
+			unsigned int size = i % 2 ? KPT_SZ_2M : KPT_SZ_4K;
+			bool fc = force || (prots[i] & IOMMU_CACHE);
+			u64 va = KPT_SZ_1G * (i + 1), pa = KPT_SZ_1G * (i + 2);
+			struct kpt_one_leaf one = {};
+			struct kpt_walk walk = {
+				.leaf_fn = kpt_record_leaf,
+				.priv = &one,
+			};
+			const void *table;
+			u64 word, tpa;
+			unsigned int level, index;
+
+			kpt_map_ok(ctx, va, pa, size, prots[i]);
+			kpt_walk(ctx, &walk);
+			KUNIT_EXPECT_EQ_MSG(test, one.n, 1, "%s: prot %x: leaves",
+					    cfg.name, prots[i]);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    !!(one.leaf.prot & IOMMU_CACHE), fc,
+					    "%s: prot %x", cfg.name, prots[i]);
+			/* The word itself, from the top the driver programs */
+			KUNIT_ASSERT_EQ(test, kpt_fmt_top(&ctx->table, &tpa,
+							  &level), 0);
+			for (; level != one.leaf.level; level--) {
+				index = (va >> kpt_ref_item_lg2(level)) & 511;
+				word = kpt_word(phys_to_virt(tpa), index);
+				tpa = word & AMDT_ADDR_MASK;
+			}
+			table = phys_to_virt(tpa);
+			index = (va >> kpt_ref_item_lg2(level)) & 511;
+			word = kpt_word(table, index);
+			KUNIT_EXPECT_EQ_MSG(test, !!(word & AMDT_FC), fc,
+					    "%s: prot %x: leaf %016llx",
+					    cfg.name, prots[i], word);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1),
+					pa + size - 1);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+		}
+		kpt_ctx_free(ctx);
+	}
+}
+
 static struct kunit_case kpt_amd_cases[] = {
 	KUNIT_CASE(kpt_amd_test_no_512g),
 	KUNIT_CASE(kpt_amd_test_cut_runs),
+	KUNIT_CASE(kpt_amd_test_force_coherent),
 	{}
 };
 

@@ -233,6 +233,20 @@ struct pt_iommu_info {
 	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys
 
 /**
+ * enum pt_amdv1_features - Features of the AMD v1 format
+ * @PT_FEAT_AMDV1_FORCE_COHERENCE: Set FC (Force Coherent) in every leaf,
+ *	whatever the prot, as 6.12's AMD driver does: every DMA through the
+ *	table snoops the CPU caches, and the driver's
+ *	&iommu_domain_ops.enforce_cache_coherency can return true (it
+ *	returns whether the table has the feature). It is chosen at init:
+ *	leaves written before could lack FC, so it cannot be turned on
+ *	later. Without it FC follows IOMMU_CACHE.
+ */
+enum pt_amdv1_features {
+	PT_FEAT_AMDV1_FORCE_COHERENCE = PT_FEAT_FMT_START,
+};
+
+/**
  * struct pt_iommu_amdv1 - AMD IOMMU v1 (host) page table
  * @iommu: Generic part; its domain is what the driver hands to the core.
  */
@@ -243,7 +257,9 @@ struct pt_iommu_amdv1 {
 /**
  * struct pt_iommu_amdv1_cfg - AMD v1 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 may be
- *	up to 64 and @common.max_oasz_lg2 up to 52.
+ *	up to 64 and @common.max_oasz_lg2 up to 52; @common.features may hold
+ *	PT_FEAT_DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT and the AMD v1 features
+ *	(enum pt_amdv1_features).
  * @starting_level: Number of levels the table starts with, 1 to 6. With
  *	PT_FEAT_DYNAMIC_TOP the table grows from there up to what
  *	@common.max_vasz_lg2 needs; without it the table is built with enough
