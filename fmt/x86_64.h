@@ -159,9 +159,12 @@ static inline int x86_64pt_iommu_set_prot(struct pt_common *common,
 		bits |= X86_64_FMT_RW | X86_64_FMT_D;
 	/*
 	 * XD is execute-disable only where the driver enabled it (NXE in the
-	 * VT-d PASID entry); it must do so before mapping with IOMMU_NOEXEC.
+	 * VT-d PASID entry, the GCR3 context of AMD v2), which
+	 * PT_FEAT_X86_64_XD says; elsewhere bit 63 is reserved, a walk through
+	 * it faults, and IOMMU_NOEXEC is accepted without it as in 6.12.
 	 */
-	if (iommu_prot & IOMMU_NOEXEC)
+	if ((iommu_prot & IOMMU_NOEXEC) &&
+	    pt_feature(common, PT_FEAT_X86_64_XD))
 		bits |= X86_64_FMT_XD;
 	/* Uncached (PAT entry 3 with the default PAT) for device memory */
 	if (iommu_prot & IOMMU_MMIO)
@@ -183,8 +186,8 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 		return -EINVAL;
 	/* Always sign extended; asking for it explicitly is fine */
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_DMA_INCOHERENT) |
-	      BIT(PT_FEAT_SIGN_EXTEND)))
+	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) |
+	      BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_SIGN_EXTEND)))
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;

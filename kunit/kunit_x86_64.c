@@ -60,6 +60,27 @@ static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
 #define KPT_REF_HW_LEAF_BITS (X86T_A | X86T_D)
 #define KPT_REF_HW_KEPT_BITS X86T_D
 
+/*
+ * What the configuration under test changes in the encoding, see
+ * kpt_ref_select(). XD: bit 63 is execute-disable only where the walker has
+ * it enabled (VT-d: NXE in the PASID entry, "the Execute-Disable (XD) field
+ * is reserved" otherwise; AMD v2 likewise), which PT_FEAT_X86_64_XD says;
+ * without it the bit is reserved and IOMMU_NOEXEC sets nothing.
+ */
+static struct {
+	bool xd;
+} kpt_x86;
+
+static void kpt_x86_select(const struct kpt_cfg *cfg)
+{
+	bool xd = cfg->features & BIT(PT_FEAT_X86_64_XD);
+
+	if (kpt_x86.xd != xd)
+		kpt_x86.xd = xd;
+}
+
+#define kpt_ref_select kpt_x86_select
+
 static unsigned int kpt_ref_item_lg2(unsigned int level)
 {
 	return X86T_PAGE_LG2 + X86T_LEVEL_BITS * level;
@@ -146,7 +167,7 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 	/* D preset too on a writable page */
 	if (prot & IOMMU_WRITE)
 		bits |= X86T_RW | X86T_D;
-	if (prot & IOMMU_NOEXEC)
+	if ((prot & IOMMU_NOEXEC) && kpt_x86.xd)
 		bits |= X86T_XD;
 	/* PAT entry 3 (PCD, PWT), UC with the power-on PAT */
 	if (prot & IOMMU_MMIO)
@@ -162,7 +183,8 @@ static int kpt_ref_prot_err(unsigned int prot)
 
 static unsigned int kpt_ref_prot_norm(unsigned int prot)
 {
-	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO));
+	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_MMIO)) |
+	       (kpt_x86.xd ? prot & IOMMU_NOEXEC : 0);
 }
 
 static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
@@ -220,6 +242,8 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return kpt_ref_bad(ent, "D not preset exactly on writable pages");
 	if (!(word & X86T_PWT) != !(word & X86T_PCD))
 		return kpt_ref_bad(ent, "cache bits neither WB nor UC");
+	if ((word & X86T_XD) && !kpt_x86.xd)
+		return kpt_ref_bad(ent, "XD set where it is reserved");
 
 	ent->type = KPT_REF_LEAF;
 	ent->oa = addr;
@@ -287,6 +311,8 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 	ent->type = KPT_REF_LEAF;
 	ent->oa = word & kpt_ref_page_addr_mask(level);
 	ent->size_lg2 = kpt_ref_item_lg2(level);
+	if ((word & X86T_XD) && !kpt_x86.xd)
+		return kpt_ref_bad(ent, "XD set where it is reserved: a fault");
 	ent->prot = IOMMU_READ;
 	if (word & X86T_RW)
 		ent->prot |= IOMMU_WRITE;
@@ -356,8 +382,8 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "4lvl-1g", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = KPT_X86_1G },
 	{ .name = "4lvl-oa46", .vasz_lg2 = 48, .oasz_lg2 = 46 },
-	{ .name = "5lvl-1g-oa40", .vasz_lg2 = 57, .oasz_lg2 = 40,
-	  .features = KPT_X86_1G },
+	{ .name = "5lvl-1g-oa40-xd", .vasz_lg2 = 57, .oasz_lg2 = 40,
+	  .features = KPT_X86_1G | BIT(PT_FEAT_X86_64_XD) },
 	{ .name = "5lvl", .vasz_lg2 = 57, .oasz_lg2 = 52 },
 };
 
@@ -564,9 +590,66 @@ static void kpt_x86_test_foreign_bits(struct kunit *test)
 	kfree(fmt.buf);
 }
 
+/*
+ * XD: IOMMU_NOEXEC sets bit 63 only with PT_FEAT_X86_64_XD; without it the
+ * prot is accepted and the bit, reserved for the walker, stays clear.
+ */
+static void kpt_x86_test_xd(struct kunit *test)
+{
+	static const unsigned int prots[] = {
+		IOMMU_READ | IOMMU_NOEXEC,
+		IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+		IOMMU_READ | IOMMU_WRITE,
+	};
+	unsigned int xd, i;
+
+	for (xd = 0; xd != 2; xd++) {
+		struct kpt_cfg cfg = {
+			.name = xd ? "4lvl-1g-xd" : "4lvl-1g",
+			.vasz_lg2 = 48,
+			.oasz_lg2 = 52,
+			.features = KPT_X86_1G |
+				    (xd ? BIT(PT_FEAT_X86_64_XD) : 0),
+		};
+		struct kpt_ctx *ctx = kpt_ctx_new(test, &cfg);
+
+		for (i = 0; i != ARRAY_SIZE(prots); i++) {
+			u64 size = i == 1 ? KPT_SZ_2M : KPT_SZ_4K;
+			u64 va = KPT_SZ_1G * (i + 1), pa = KPT_SZ_1G * (i + 4);
+			bool want = xd && (prots[i] & IOMMU_NOEXEC);
+			struct kpt_x86_addr a = { .va = va };
+			unsigned int level, top;
+			u64 table_pa, word;
+
+			kpt_map_ok(ctx, va, pa, size, prots[i]);
+			/* Down to the leaf, the indices as the SDM takes them */
+			KUNIT_ASSERT_EQ(test, kpt_fmt_top(&ctx->table, &table_pa,
+							  &top), 0);
+			for (level = 0; level <= top; level++)
+				a.index[level] =
+					(va >> kpt_ref_item_lg2(level)) & 511;
+			for (level = top;; level--) {
+				word = kpt_word(phys_to_virt(table_pa),
+						a.index[level]);
+				if (!level || (word & X86T_PS))
+					break;
+				table_pa = word & X86T_ADDR_4K;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, !!(word & X86T_XD), want,
+					    "%s: prot %x: leaf %016llx",
+					    cfg.name, prots[i], word);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1),
+					pa + size - 1);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+		}
+		kpt_ctx_free(ctx);
+	}
+}
+
 static struct kunit_case kpt_x86_cases[] = {
 	KUNIT_CASE(kpt_x86_test_canonical),
 	KUNIT_CASE(kpt_x86_test_foreign_bits),
+	KUNIT_CASE(kpt_x86_test_xd),
 	{}
 };
 

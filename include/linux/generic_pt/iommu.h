@@ -290,9 +290,14 @@ void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
 /**
  * enum pt_x86_64_features - Features of the x86-64 format
  * @PT_FEAT_X86_64_1G_PAGES: The walker supports 1G leaves (level 2).
+ * @PT_FEAT_X86_64_XD: The walker has execute-disable enabled (VT-d: NXE in
+ *	the PASID table entry; AMD v2: enabled in the GCR3 context), so
+ *	IOMMU_NOEXEC sets XD (bit 63). Without it bit 63 is reserved to the
+ *	walker and IOMMU_NOEXEC is accepted and sets nothing, as in 6.12.
  */
 enum pt_x86_64_features {
 	PT_FEAT_X86_64_1G_PAGES = PT_FEAT_FMT_START,
+	PT_FEAT_X86_64_XD,
 };
 
 /**
@@ -307,8 +312,8 @@ struct pt_iommu_x86_64 {
  * struct pt_iommu_x86_64_cfg - x86-64 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 is 48
  *	for 4-level or 57 for 5-level tables; @common.max_oasz_lg2 is up to 52;
- *	@common.features may hold PT_FEAT_X86_64_1G_PAGES. The IOVA is always
- *	sign extended.
+ *	@common.features may hold PT_FEAT_DMA_INCOHERENT and the x86-64
+ *	features (enum pt_x86_64_features). The IOVA is always sign extended.
  */
 struct pt_iommu_x86_64_cfg {
 	struct pt_iommu_cfg common;
