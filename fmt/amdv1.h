@@ -17,7 +17,9 @@
 #define __GENERIC_PT_FMT_AMDV1_H
 
 #include <linux/bitfield.h>
+#include <linux/container_of.h>
 #include <linux/iommu.h>
+#include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
 #include "../generic_pt/pt_defs.h"
@@ -62,6 +64,30 @@ enum {
 #define AMDV1PT_LEAF_ATTRS                                     \
 	(AMDV1PT_FMT_D | AMDV1PT_FMT_U | AMDV1PT_FMT_FC |       \
 	 AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
+
+/*
+ * The memory encryption mask (the SME C-bit) that, with PT_FEAT_AMDV1_SME,
+ * every table pointer and leaf address carries, as 6.12's driver writes
+ * them with __sme_set() (iommu_virt_to_phys() for table pointers and the
+ * DTE root, and every PTE of iommu_v1_map_pages()); decoding removes it
+ * again. sme_me_mask in production; a test build may inject one through
+ * the test hooks, UML and QEMU having no SME.
+ */
+static __always_inline u64 amdv1pt_sme(const struct pt_common *common)
+{
+	if (!pt_feature(common, PT_FEAT_AMDV1_SME))
+		return 0;
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	{
+		const struct pt_iommu *iommu =
+			container_of(common, struct pt_iommu, common);
+
+		if (iommu->test && iommu->test->sme_mask)
+			return iommu->test->sme_mask;
+	}
+#endif
+	return __sme_set(0ULL);
+}
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
 static __always_inline unsigned int
@@ -137,7 +163,10 @@ static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 
 static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
-	return oalog2_set_mod(pts->entry & AMDV1PT_FMT_OA, 0,
+	u64 oa = pts->entry & AMDV1PT_FMT_OA &
+		 ~amdv1pt_sme(pts->range->common);
+
+	return oalog2_set_mod(oa, 0,
 			      pt_table_item_lg2sz(pts) +
 				      amdv1pt_entry_num_contig_lg2(pts));
 }
@@ -146,7 +175,7 @@ static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 
 static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
-	return pts->entry & AMDV1PT_FMT_OA;
+	return pts->entry & AMDV1PT_FMT_OA & ~amdv1pt_sme(pts->range->common);
 }
 
 #define pt_table_pa amdv1pt_table_pa
@@ -189,6 +218,8 @@ amdv1pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
 {
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
 
+	/* The mask is above the size bits, every OA is below it */
+	oa |= amdv1pt_sme(pts->range->common);
 	if (oasz_lg2 == pt_table_item_lg2sz(pts))
 		return entry |
 		       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
@@ -214,7 +245,8 @@ amdv1pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 	 */
 	u64 entry = AMDV1PT_FMT_PR | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
 		    FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) |
-		    (table_pa & AMDV1PT_FMT_OA);
+		    ((table_pa | amdv1pt_sme(pts->range->common)) &
+		     AMDV1PT_FMT_OA);
 
 	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
 		return false;
@@ -277,7 +309,7 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 		return -EINVAL;
 	if (cfg->common.features &
 	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |
-	      BIT(PT_FEAT_AMDV1_FORCE_COHERENCE)))
+	      BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;
@@ -289,6 +321,15 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	 */
 	common->features = cfg->common.features | BIT(PT_FEAT_OA_TABLE_XCHG) |
 			   BIT(PT_FEAT_OA_SIZE_CHANGE);
+	/*
+	 * The encryption mask is an address bit above every output address
+	 * (an SME host's C-bit is above its reduced physical address space):
+	 * else it could not be told from the address, nor the size of a Next
+	 * Level 7 page from it.
+	 */
+	if (amdv1pt_sme(common) &
+	    (~AMDV1PT_FMT_OA | oalog2_to_max_int(common->max_oasz_lg2)))
+		return -EINVAL;
 
 	/* Levels needed to cover the whole IOVA space */
 	levels = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,
@@ -308,7 +349,7 @@ amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table, phys_addr_t top_pa,
 			  unsigned int top_level,
 			  struct pt_iommu_amdv1_hw_info *info)
 {
-	info->host_pt_root = top_pa;
+	info->host_pt_root = top_pa | amdv1pt_sme(&table->iommu.common);
 	info->mode = top_level + 1;
 }
 

@@ -56,18 +56,38 @@
 /*
  * What the configuration under test changes in the encoding, see
  * kpt_ref_select(): with PT_FEAT_AMDV1_FORCE_COHERENCE every leaf has FC,
- * as 6.12's driver writes it on every PTE.
+ * as 6.12's driver writes it on every PTE; with PT_FEAT_AMDV1_SME every
+ * table pointer and every leaf address carries the memory encryption mask
+ * (6.12: iommu_virt_to_phys() and __sme_set() in io_pgtable.c), here the
+ * one the test injects, and so does the root in the DTE.
  */
 static struct {
 	bool force_fc;
+	u64 sme;
 } kpt_amd;
 
 static void kpt_amd_select(const struct kpt_cfg *cfg)
 {
 	bool force_fc = cfg->features & BIT(PT_FEAT_AMDV1_FORCE_COHERENCE);
+	u64 sme = cfg->features & BIT(PT_FEAT_AMDV1_SME) ? cfg->sme_mask : 0;
 
 	if (kpt_amd.force_fc != force_fc)
 		kpt_amd.force_fc = force_fc;
+	if (kpt_amd.sme != sme)
+		kpt_amd.sme = sme;
+}
+
+/*
+ * The address an entry points at, without the encryption mask; false if
+ * the mask should be there and is not
+ */
+static bool kpt_amd_addr(u64 word, u64 *addr)
+{
+	*addr = word & AMDT_ADDR_MASK;
+	if ((*addr & kpt_amd.sme) != kpt_amd.sme)
+		return false;
+	*addr &= ~kpt_amd.sme;
+	return true;
 }
 
 #define kpt_ref_select kpt_amd_select
@@ -175,15 +195,17 @@ static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
 	ent->why = why;
 }
 
+static u64 kpt_ref_table_word(unsigned int level, u64 table_pa);
+
 /* Decode the entry at @index of a table of engine level @level */
 static void kpt_ref_decode(const void *table, unsigned int level,
 			   unsigned int index, struct kpt_ref_entry *ent)
 {
 	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
 	u64 word = kpt_word(table, index);
-	u64 addr = word & AMDT_ADDR_MASK;
 	unsigned int nl = (word & AMDT_NL_MASK) >> AMDT_NL_SHIFT;
 	unsigned int bit, i;
+	u64 addr;
 
 	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
 
@@ -195,14 +217,15 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return;
 	}
 
+	if (!kpt_amd_addr(word, &addr))
+		return kpt_ref_bad(ent, "address without the encryption mask");
 	if (nl != AMDT_NL_PAGE && nl != AMDT_NL_SIZED) {
 		/* A table's NL is the hardware level of the lower table */
 		if (level == 0)
 			return kpt_ref_bad(ent, "table entry in a 4K table");
 		if (nl != level)
 			return kpt_ref_bad(ent, "table entry with a wrong NL");
-		if (word != (AMDT_PR | AMDT_IR | AMDT_IW |
-			     ((u64)nl << AMDT_NL_SHIFT) | addr))
+		if (word != kpt_ref_table_word(level, addr))
 			return kpt_ref_bad(ent, "table entry bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
@@ -255,7 +278,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
 			     unsigned int size_lg2, unsigned int prot)
 {
-	u64 word = AMDT_PR | kpt_ref_prot_bits(prot) | oa;
+	u64 word = AMDT_PR | kpt_ref_prot_bits(prot) | oa | kpt_amd.sme;
 	unsigned int bit;
 
 	if (size_lg2 == kpt_ref_item_lg2(level))
@@ -275,7 +298,7 @@ static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
 static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
 {
 	return AMDT_PR | AMDT_IR | AMDT_IW | ((u64)level << AMDT_NL_SHIFT) |
-	       table_pa;
+	       table_pa | kpt_amd.sme;
 }
 
 /* The cut suite: the dirty bit, and one word as the IOMMU reads it */
@@ -293,14 +316,17 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 {
 	unsigned int isz_lg2 = kpt_ref_item_lg2(level);
 	unsigned int nl = (word & AMDT_NL_MASK) >> AMDT_NL_SHIFT;
-	u64 addr = word & AMDT_ADDR_MASK;
 	unsigned int bit;
+	u64 addr;
 
 	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
 	if (!(word & AMDT_PR)) {
 		ent->type = KPT_REF_EMPTY;
 		return;
 	}
+	/* The memory controller takes the encryption bit, the rest is PA */
+	if (!kpt_amd_addr(word, &addr))
+		return kpt_ref_bad(ent, "address without the encryption mask");
 	if (nl != AMDT_NL_PAGE && nl != AMDT_NL_SIZED) {
 		if (level == 0 || nl != level)
 			return kpt_ref_bad(ent, "table entry with a wrong NL");
@@ -353,9 +379,10 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 
 	pt_iommu_amdv1_hw_info(table, &info);
 	if (info.mode < 1 || info.mode > AMDT_HW_LEVELS ||
-	    (info.host_pt_root & ~AMDT_ADDR_MASK))
+	    (info.host_pt_root & ~AMDT_ADDR_MASK) ||
+	    (info.host_pt_root & kpt_amd.sme) != kpt_amd.sme)
 		return -EINVAL;
-	*top_pa = info.host_pt_root;
+	*top_pa = info.host_pt_root & ~kpt_amd.sme;
 	*top_level = info.mode - 1;
 	return 0;
 }
@@ -385,6 +412,17 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "va40-oa40-dyn1", .vasz_lg2 = 40, .oasz_lg2 = 40,
 	  .dyn_start_levels = 1 },
 	{ .name = "va21-oa32", .vasz_lg2 = 21, .oasz_lg2 = 32 },
+	/*
+	 * An SME host: the C-bit (the mask) above the physical addresses, at
+	 * 47 or 51 as CPUID 0x8000001F reports it on EPYC parts
+	 */
+	{ .name = "va57-oa46-sme47-fc", .vasz_lg2 = 57, .oasz_lg2 = 46,
+	  .features = BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
+		      BIT(PT_FEAT_AMDV1_SME),
+	  .sme_mask = BIT_ULL(47) },
+	{ .name = "va48-oa48-dyn2-sme51", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .dyn_start_levels = 2, .features = BIT(PT_FEAT_AMDV1_SME),
+	  .sme_mask = BIT_ULL(51) },
 };
 
 static const struct kpt_cfg kpt_bad_cfgs[] = {
@@ -400,6 +438,16 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	  .dyn_start_levels = 3, .no_driver_ops = true, .err = -EINVAL },
 	{ .name = "sign-extend", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = BIT(PT_FEAT_SIGN_EXTEND), .err = -EOPNOTSUPP },
+	/* The encryption mask must be an address bit above every OA */
+	{ .name = "sme-in-oa", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_AMDV1_SME), .sme_mask = BIT_ULL(47),
+	  .err = -EINVAL },
+	{ .name = "sme-above-field", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_AMDV1_SME), .sme_mask = BIT_ULL(52),
+	  .err = -EINVAL },
+	{ .name = "sme-below-field", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_AMDV1_SME), .sme_mask = BIT_ULL(11),
+	  .err = -EINVAL },
 };
 
 /* The configurations of "Leaf sizes by level" in the documentation */
@@ -596,10 +644,105 @@ static void kpt_amd_test_force_coherent(struct kunit *test)
 	}
 }
 
+/*
+ * Memory encryption (SME): with PT_FEAT_AMDV1_SME every table pointer and
+ * every leaf holds the mask in memory, and so does the root in the DTE,
+ * as 6.12's driver writes them; every operation and iova_to_phys still
+ * work on the plain addresses. (Every walk of the suites also checks the
+ * mask, the reference decoder refuses an entry without it.)
+ */
+static unsigned int kpt_amd_sme_words(struct kunit *test,
+				      const struct kpt_cfg *cfg,
+				      const struct kpt_snap *snap)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i != snap->n; i++) {
+		for (j = 0; j != snap->t[i].items; j++) {
+			u64 word = le64_to_cpu(snap->t[i].words[j]);
+
+			if (!word)
+				continue;
+			n++;
+			KUNIT_EXPECT_EQ_MSG(test, word & cfg->sme_mask,
+					    cfg->sme_mask,
+					    "%s: level %u table %llx item %u: %016llx",
+					    cfg->name, snap->t[i].level,
+					    snap->t[i].pa, j, word);
+		}
+	}
+	return n;
+}
+
+static void kpt_amd_test_sme(struct kunit *test)
+{
+	unsigned int i, tested = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 top = kpt_max(cfg->vasz_lg2) - KPT_SZ_2M + 1;
+		u64 pa = kpt_max(cfg->oasz_lg2) & ~(KPT_SZ_1G - 1);
+		struct pt_iommu_amdv1_hw_info info;
+		struct kpt_snap *snap;
+		struct kpt_ctx *ctx;
+		unsigned int words;
+
+		if (!(cfg->features & BIT(PT_FEAT_AMDV1_SME)))
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		/* Pages, a 64K and a 2M page, a 1G page, and up at the top */
+		kpt_map_ok(ctx, KPT_SZ_1G, pa, KPT_SZ_4K, IOMMU_READ);
+		kpt_map_ok(ctx, KPT_SZ_1G + 0x10000, pa + 0x10000, 0x10000,
+			   IOMMU_WRITE);
+		kpt_map_ok(ctx, KPT_SZ_1G + KPT_SZ_2M, pa + KPT_SZ_2M,
+			   KPT_SZ_2M, IOMMU_READ | IOMMU_WRITE);
+		kpt_map_ok(ctx, 2 * KPT_SZ_1G, pa - KPT_SZ_1G, KPT_SZ_1G,
+			   IOMMU_READ);
+		kpt_map_ok(ctx, top, pa, KPT_SZ_2M, IOMMU_READ);
+
+		pt_iommu_amdv1_hw_info(&ctx->table, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.host_pt_root & cfg->sme_mask,
+				    cfg->sme_mask, "%s: DTE root %llx",
+				    cfg->name, info.host_pt_root);
+		snap = kpt_snap_take(ctx);
+		words = kpt_amd_sme_words(test, cfg, snap);
+		kpt_snap_put(snap);
+		KUNIT_EXPECT_GT(test, words, 5);
+
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 0x123),
+				pa + 0x123);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 0x1ffff),
+				pa + 0x1ffff);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 2 * KPT_SZ_2M - 1),
+				pa + 2 * KPT_SZ_2M - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 3 * KPT_SZ_1G - 1), pa - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, top + 5), pa + 5);
+		/* A cut keeps the mask in the leaves and tables it writes */
+		KUNIT_EXPECT_EQ(test,
+				KPT_OP(cut_mapping)(&ctx->table.iommu,
+						    2 * KPT_SZ_1G + KPT_SZ_4K,
+						    GFP_KERNEL),
+				0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 2 * KPT_SZ_1G + KPT_SZ_4K),
+				pa - KPT_SZ_1G + KPT_SZ_4K);
+		snap = kpt_snap_take(ctx);
+		KUNIT_EXPECT_GT(test, kpt_amd_sme_words(test, cfg, snap),
+				words);
+		kpt_snap_put(snap);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, 0, top),
+				KPT_SZ_4K + 0x10000 + KPT_SZ_2M + KPT_SZ_1G);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, top, KPT_SZ_2M), KPT_SZ_2M);
+		kpt_ctx_free(ctx);
+		tested++;
+	}
+	KUNIT_EXPECT_GT(test, tested, 1);
+}
+
 static struct kunit_case kpt_amd_cases[] = {
 	KUNIT_CASE(kpt_amd_test_no_512g),
 	KUNIT_CASE(kpt_amd_test_cut_runs),
 	KUNIT_CASE(kpt_amd_test_force_coherent),
+	KUNIT_CASE(kpt_amd_test_sme),
 	{}
 };
 

@@ -104,6 +104,8 @@
  *	PT_FEAT_X86_64_1G_PAGES), or anything for the init error tests
  * @no_driver_ops: Pass no driver ops (init error tests)
  * @err: The errno init must return (init error tests)
+ * @sme_mask: The memory encryption mask the test injects
+ *	(&pt_iommu_test_hooks.sme_mask), for a format's SME feature
  */
 struct kpt_cfg {
 	const char *name;
@@ -113,6 +115,7 @@ struct kpt_cfg {
 	unsigned int features;
 	bool no_driver_ops;
 	int err;
+	u64 sme_mask;
 };
 
 /*

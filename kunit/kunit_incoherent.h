@@ -812,6 +812,7 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	ctx->hooks.dma_sync = kpt_inc_dma_sync;
 	ctx->hooks.dma_unmap = kpt_inc_dma_unmap;
 	ctx->table.iommu.test = &ctx->hooks;
+	ctx->hooks.sme_mask = inc->cfg.sme_mask;
 	kpt_ref_select(&inc->cfg);
 
 	ret = kpt_fmt_init(&ctx->table, &inc->cfg, &ctx->drv_ops);

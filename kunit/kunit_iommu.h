@@ -156,6 +156,7 @@ static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 	ctx->drv_ops.change_top = kpt_change_top;
 	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
 	ctx->table.iommu.test = &ctx->hooks;
+	ctx->hooks.sme_mask = cfg->sme_mask;
 	kpt_ref_select(cfg);
 	return ctx;
 }

@@ -65,18 +65,35 @@ static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
  * kpt_ref_select(). XD: bit 63 is execute-disable only where the walker has
  * it enabled (VT-d: NXE in the PASID entry, "the Execute-Disable (XD) field
  * is reserved" otherwise; AMD v2 likewise), which PT_FEAT_X86_64_XD says;
- * without it the bit is reserved and IOMMU_NOEXEC sets nothing.
+ * without it the bit is reserved and IOMMU_NOEXEC sets nothing. SME: with
+ * PT_FEAT_X86_64_SME every table pointer and page address carries the
+ * memory encryption mask, as 6.12's AMD v2 tables do (io_pgtable_v2.c:
+ * iommu_virt_to_phys() for tables, __sme_set() in set_pte_attr()), here
+ * the one the test injects, and so does the root.
  */
 static struct {
 	bool xd;
+	u64 sme;
 } kpt_x86;
 
 static void kpt_x86_select(const struct kpt_cfg *cfg)
 {
 	bool xd = cfg->features & BIT(PT_FEAT_X86_64_XD);
+	u64 sme = cfg->features & BIT(PT_FEAT_X86_64_SME) ? cfg->sme_mask : 0;
 
 	if (kpt_x86.xd != xd)
 		kpt_x86.xd = xd;
+	if (kpt_x86.sme != sme)
+		kpt_x86.sme = sme;
+}
+
+/* @addr without the encryption mask; false if it should be there and is not */
+static bool kpt_x86_unmask(u64 *addr)
+{
+	if ((*addr & kpt_x86.sme) != kpt_x86.sme)
+		return false;
+	*addr &= ~kpt_x86.sme;
+	return true;
 }
 
 #define kpt_ref_select kpt_x86_select
@@ -216,6 +233,9 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		if ((word & ~X86T_TABLE_SW_FULL) !=
 		    (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
 			return kpt_ref_bad(ent, "table entry bits");
+		if (!kpt_x86_unmask(&addr))
+			return kpt_ref_bad(ent,
+					   "table address without the encryption mask");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
 		ent->full = word & X86T_TABLE_SW_FULL;
@@ -244,6 +264,8 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return kpt_ref_bad(ent, "cache bits neither WB nor UC");
 	if ((word & X86T_XD) && !kpt_x86.xd)
 		return kpt_ref_bad(ent, "XD set where it is reserved");
+	if (!kpt_x86_unmask(&addr))
+		return kpt_ref_bad(ent, "page address without the encryption mask");
 
 	ent->type = KPT_REF_LEAF;
 	ent->oa = addr;
@@ -261,7 +283,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
 			     unsigned int size_lg2, unsigned int prot)
 {
-	u64 word = X86T_P | kpt_ref_prot_bits(prot) | oa;
+	u64 word = X86T_P | kpt_ref_prot_bits(prot) | oa | kpt_x86.sme;
 
 	if (level)
 		word |= X86T_PS;
@@ -274,7 +296,7 @@ static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
  */
 static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
 {
-	return X86T_P | X86T_RW | X86T_US | X86T_A | table_pa;
+	return X86T_P | X86T_RW | X86T_US | X86T_A | table_pa | kpt_x86.sme;
 }
 
 /* The cut suite: the dirty bit, and one word as the IOMMU reads it */
@@ -299,6 +321,8 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 	if (level && !(word & X86T_PS)) {
 		ent->type = KPT_REF_TABLE;
 		ent->oa = word & X86T_ADDR_4K;
+		if (!kpt_x86_unmask(&ent->oa))
+			return kpt_ref_bad(ent, "without the encryption mask");
 		ent->prot = IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO | IOMMU_CACHE;
 		if (word & X86T_RW)
 			ent->prot |= IOMMU_WRITE;
@@ -310,6 +334,9 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 		return kpt_ref_bad(ent, "PS set in a PML4E or PML5E");
 	ent->type = KPT_REF_LEAF;
 	ent->oa = word & kpt_ref_page_addr_mask(level);
+	/* The memory controller takes the encryption bit, the rest is PA */
+	if (!kpt_x86_unmask(&ent->oa))
+		return kpt_ref_bad(ent, "without the encryption mask");
 	ent->size_lg2 = kpt_ref_item_lg2(level);
 	if ((word & X86T_XD) && !kpt_x86.xd)
 		return kpt_ref_bad(ent, "XD set where it is reserved: a fault");
@@ -350,9 +377,10 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 
 	pt_iommu_x86_64_hw_info(table, &info);
 	if ((info.levels != 4 && info.levels != 5) ||
-	    (info.root_pa & ~X86T_ADDR_4K))
+	    (info.root_pa & ~X86T_ADDR_4K) ||
+	    (info.root_pa & kpt_x86.sme) != kpt_x86.sme)
 		return -EINVAL;
-	*top_pa = info.root_pa;
+	*top_pa = info.root_pa & ~kpt_x86.sme;
 	*top_level = info.levels - 1;
 	return 0;
 }
@@ -385,6 +413,13 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "5lvl-1g-oa40-xd", .vasz_lg2 = 57, .oasz_lg2 = 40,
 	  .features = KPT_X86_1G | BIT(PT_FEAT_X86_64_XD) },
 	{ .name = "5lvl", .vasz_lg2 = 57, .oasz_lg2 = 52 },
+	/* AMD v2 on an SME host: the C-bit above the physical addresses */
+	{ .name = "4lvl-1g-xd-sme47", .vasz_lg2 = 48, .oasz_lg2 = 46,
+	  .features = KPT_X86_1G | BIT(PT_FEAT_X86_64_XD) |
+		      BIT(PT_FEAT_X86_64_SME),
+	  .sme_mask = BIT_ULL(47) },
+	{ .name = "5lvl-sme51", .vasz_lg2 = 57, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(51) },
 };
 
 static const struct kpt_cfg kpt_bad_cfgs[] = {
@@ -399,6 +434,13 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	/* No contiguous pages to re-size in place */
 	{ .name = "oa-size-change", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = BIT(PT_FEAT_OA_SIZE_CHANGE), .err = -EOPNOTSUPP },
+	/* The encryption mask must be an address bit above every OA */
+	{ .name = "sme-in-oa", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(47),
+	  .err = -EINVAL },
+	{ .name = "sme-above-field", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(52),
+	  .err = -EINVAL },
 };
 
 /* The configurations of "Leaf sizes by level" in the documentation */
@@ -646,10 +688,87 @@ static void kpt_x86_test_xd(struct kunit *test)
 	}
 }
 
+/*
+ * Memory encryption (SME, AMD v2): with PT_FEAT_X86_64_SME every table
+ * pointer and page holds the mask in memory, and so does the root; every
+ * operation and iova_to_phys work on the plain addresses. (Every walk of
+ * the suites also checks the mask through the reference decoder.)
+ */
+static void kpt_x86_test_sme(struct kunit *test)
+{
+	unsigned int i, j, k, tested = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 pa = kpt_max(cfg->oasz_lg2) & ~(KPT_SZ_1G - 1);
+		struct pt_iommu_x86_64_hw_info info;
+		unsigned int words = 0;
+		struct kpt_snap *snap;
+		struct kpt_ctx *ctx;
+
+		if (!(cfg->features & BIT(PT_FEAT_X86_64_SME)))
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		/* A page, a 2M page, 1G (or 2M pages), and the upper half */
+		kpt_map_ok(ctx, KPT_SZ_1G, pa, KPT_SZ_4K, IOMMU_READ);
+		kpt_map_ok(ctx, KPT_SZ_1G + KPT_SZ_2M, pa + KPT_SZ_2M,
+			   KPT_SZ_2M, IOMMU_READ | IOMMU_WRITE);
+		kpt_map_ok(ctx, 2 * KPT_SZ_1G, pa - KPT_SZ_1G, KPT_SZ_1G,
+			   IOMMU_READ | IOMMU_NOEXEC);
+		kpt_map_ok(ctx, -KPT_SZ_2M, pa, KPT_SZ_2M, IOMMU_WRITE);
+
+		pt_iommu_x86_64_hw_info(&ctx->table, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.root_pa & cfg->sme_mask,
+				    cfg->sme_mask, "%s: root %llx", cfg->name,
+				    info.root_pa);
+		snap = kpt_snap_take(ctx);
+		for (j = 0; j != snap->n; j++) {
+			for (k = 0; k != snap->t[j].items; k++) {
+				u64 word = le64_to_cpu(snap->t[j].words[k]);
+
+				if (!word)
+					continue;
+				words++;
+				KUNIT_EXPECT_EQ_MSG(test, word & cfg->sme_mask,
+						    cfg->sme_mask,
+						    "%s: level %u item %u: %016llx",
+						    cfg->name,
+						    snap->t[j].level, k, word);
+			}
+		}
+		kpt_snap_put(snap);
+		KUNIT_EXPECT_GT(test, words, 5);
+
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 0x123),
+				pa + 0x123);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 2 * KPT_SZ_2M - 1),
+				pa + 2 * KPT_SZ_2M - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 3 * KPT_SZ_1G - 1), pa - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, -1ULL), pa + KPT_SZ_2M - 1);
+		/* A cut keeps the mask in what it writes */
+		KUNIT_EXPECT_EQ(test,
+				KPT_OP(cut_mapping)(&ctx->table.iommu,
+						    2 * KPT_SZ_1G + KPT_SZ_4K,
+						    GFP_KERNEL),
+				0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 2 * KPT_SZ_1G + KPT_SZ_4K),
+				pa - KPT_SZ_1G + KPT_SZ_4K);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, KPT_SZ_1G, 2 * KPT_SZ_1G),
+				KPT_SZ_4K + KPT_SZ_2M + KPT_SZ_1G);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, -KPT_SZ_2M, KPT_SZ_2M),
+				KPT_SZ_2M);
+		kpt_check_empty(ctx, "after the SME maps");
+		kpt_ctx_free(ctx);
+		tested++;
+	}
+	KUNIT_EXPECT_GT(test, tested, 1);
+}
+
 static struct kunit_case kpt_x86_cases[] = {
 	KUNIT_CASE(kpt_x86_test_canonical),
 	KUNIT_CASE(kpt_x86_test_foreign_bits),
 	KUNIT_CASE(kpt_x86_test_xd),
+	KUNIT_CASE(kpt_x86_test_sme),
 	{}
 };
 

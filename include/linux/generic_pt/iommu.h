@@ -50,6 +50,10 @@ struct pt_iommu_driver_ops {
  * @dma_sync: Replaces dma_sync_single_for_device() of @len bytes at
  *	@offset in @table.
  * @dma_unmap: Replaces the DMA unmapping of a table leaving the page table.
+ * @sme_mask: When non-zero, the memory encryption mask a format with its SME
+ *	feature (PT_FEAT_AMDV1_SME, PT_FEAT_X86_64_SME) uses instead of
+ *	sme_me_mask, which is 0 on UML and in QEMU; a production build never
+ *	reads it.
  *
  * Present only when CONFIG_IOMMU_PT_KUNIT_TEST is enabled.
  */
@@ -62,6 +66,7 @@ struct pt_iommu_test_hooks {
 			 size_t offset, size_t len);
 	void (*dma_unmap)(struct pt_iommu_test_hooks *test, void *table,
 			  size_t len);
+	u64 sme_mask;
 };
 
 /**
@@ -241,9 +246,16 @@ struct pt_iommu_info {
  *	returns whether the table has the feature). It is chosen at init:
  *	leaves written before could lack FC, so it cannot be turned on
  *	later. Without it FC follows IOMMU_CACHE.
+ * @PT_FEAT_AMDV1_SME: Host memory encryption (SME): every table pointer and
+ *	leaf, and the DTE root from hw_info, carries sme_me_mask, as 6.12's
+ *	driver writes them with __sme_set(). The mask must lie in the address
+ *	field (bits 51:12) at or above @common.max_oasz_lg2, where the C-bit
+ *	of an SME host is; init fails with -EINVAL otherwise. A 0 mask (SME
+ *	not active) changes nothing.
  */
 enum pt_amdv1_features {
 	PT_FEAT_AMDV1_FORCE_COHERENCE = PT_FEAT_FMT_START,
+	PT_FEAT_AMDV1_SME,
 };
 
 /**
@@ -272,7 +284,10 @@ struct pt_iommu_amdv1_cfg {
 
 /**
  * struct pt_iommu_amdv1_hw_info - What the driver writes in its DTE
- * @host_pt_root: Physical address of the top table.
+ * @host_pt_root: Physical address of the top table, with the memory
+ *	encryption mask under PT_FEAT_AMDV1_SME (the top_paddr that
+ *	&pt_iommu_driver_ops.change_top gets is the plain CPU physical
+ *	address: __sme_set() it, or call hw_info again).
  * @mode: Paging mode, the number of levels (1 to 6).
  */
 struct pt_iommu_amdv1_hw_info {
@@ -294,10 +309,16 @@ void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
  *	the PASID table entry; AMD v2: enabled in the GCR3 context), so
  *	IOMMU_NOEXEC sets XD (bit 63). Without it bit 63 is reserved to the
  *	walker and IOMMU_NOEXEC is accepted and sets nothing, as in 6.12.
+ * @PT_FEAT_X86_64_SME: Host memory encryption (SME, AMD v2): every table
+ *	pointer and leaf, and the root from hw_info, carries sme_me_mask, as
+ *	6.12's AMD v2 tables are written with __sme_set(). The mask must lie
+ *	in the address field (bits 51:12) at or above @common.max_oasz_lg2;
+ *	init fails with -EINVAL otherwise. A 0 mask changes nothing.
  */
 enum pt_x86_64_features {
 	PT_FEAT_X86_64_1G_PAGES = PT_FEAT_FMT_START,
 	PT_FEAT_X86_64_XD,
+	PT_FEAT_X86_64_SME,
 };
 
 /**
@@ -321,7 +342,9 @@ struct pt_iommu_x86_64_cfg {
 
 /**
  * struct pt_iommu_x86_64_hw_info - What the driver programs
- * @root_pa: Physical address of the top table (the first-stage pointer).
+ * @root_pa: Physical address of the top table (the first-stage pointer, or
+ *	the GCR3 root), with the memory encryption mask under
+ *	PT_FEAT_X86_64_SME.
  * @levels: 4 or 5, for the paging mode field.
  */
 struct pt_iommu_x86_64_hw_info {
