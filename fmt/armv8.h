@@ -342,21 +342,28 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 	    oasz_lg2 > max_oasz_lg2)
 		return -EINVAL;
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML2) |
-	      BIT(PT_FEAT_DMA_INCOHERENT)))
+	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |
+	      BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_DMA_INCOHERENT)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;
 	common->max_oasz_lg2 = oasz_lg2;
 	/*
-	 * Replacing a block by an equivalent table is done without
-	 * break-before-make, as io-pgtable-arm does when it splits a block.
-	 * Changing the contiguous hint of live entries needs the hardware's
-	 * tolerance for it (BBM level 2): only when the configuration says so.
+	 * What a cut may change without break-before-make depends on the
+	 * SMMU's level of support (SMMU_IDR3.BBML, SMMUv3 spec 3.21.1):
+	 * level 1 tolerates a change to only the Contiguous bit, so runs are
+	 * re-sized in place; turning a block into a table still needs
+	 * break-before-make or the nT bit with a TLB invalidation between two
+	 * stores, which one store cannot give. Level 2 tolerates any change of
+	 * translation size: a block is swapped for an equivalent table too.
+	 * Level 0 tolerates neither, and such cuts are refused.
 	 */
-	common->features = cfg->common.features | BIT(PT_FEAT_OA_TABLE_XCHG);
-	if (pt_feature(common, PT_FEAT_ARMV8_BBML2))
+	common->features = cfg->common.features;
+	if (pt_feature(common, PT_FEAT_ARMV8_BBML1) ||
+	    pt_feature(common, PT_FEAT_ARMV8_BBML2))
 		common->features |= BIT(PT_FEAT_OA_SIZE_CHANGE);
+	if (pt_feature(common, PT_FEAT_ARMV8_BBML2))
+		common->features |= BIT(PT_FEAT_OA_TABLE_XCHG);
 
 	top_level = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,
 				 ARMV8PT_ITEMS_LG2) - 1;

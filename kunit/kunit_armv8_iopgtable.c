@@ -550,8 +550,9 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ours_cfg.common.max_oasz_lg2 = cfg->oas;
 	ours_cfg.common.nid = NUMA_NO_NODE;
 	/*
-	 * BBM level 2 lets a cut re-size contiguous runs; it changes no
-	 * descriptor, only what cut_mapping may do (see xc_unmap_both()).
+	 * BBM level 2 lets a cut re-size contiguous runs and turn blocks into
+	 * tables; it changes no descriptor, only what cut_mapping may do (see
+	 * xc_unmap_both(), whose cuts need both).
 	 */
 	ours_cfg.common.features = BIT(PT_FEAT_ARMV8_BBML2);
 	if (cfg->s2)

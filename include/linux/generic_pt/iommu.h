@@ -362,13 +362,22 @@ void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
  * @PT_FEAT_ARMV8_S2: A stage 2 table (S2AP, MemAttr, concatenated tops);
  *	stage 1 otherwise.
- * @PT_FEAT_ARMV8_BBML2: The SMMU tolerates live changes of the contiguous
- *	hint without break-before-make (break-before-make level 2), so a cut
- *	may re-size contiguous runs in place.
+ * @PT_FEAT_ARMV8_BBML2: The SMMU has break-before-make level 2
+ *	(SMMU_IDR3.BBML == 2): any change of translation size is made without
+ *	break-before-make, so a cut may re-size contiguous runs in place and
+ *	replace a block by an equivalent table with one store. Implies what
+ *	PT_FEAT_ARMV8_BBML1 allows.
+ * @PT_FEAT_ARMV8_BBML1: The SMMU has break-before-make level 1
+ *	(SMMU_IDR3.BBML == 1): a change to only the Contiguous bit does not
+ *	lead to a TLB conflict, so a cut may re-size contiguous runs in place.
+ *	A block still needs break-before-make (or the nT bit and a TLB
+ *	invalidation between two stores) to become a table: such cuts are
+ *	refused with -EOPNOTSUPP. Without either feature (level 0) both are.
  */
 enum pt_armv8_features {
 	PT_FEAT_ARMV8_S2 = PT_FEAT_FMT_START,
 	PT_FEAT_ARMV8_BBML2,
+	PT_FEAT_ARMV8_BBML1,
 };
 
 /**
@@ -384,7 +393,8 @@ struct pt_iommu_armv8 {
  * @common: Configuration common to every format. @common.max_vasz_lg2 (the
  *	input size, IAS) is 32 to 48; @common.max_oasz_lg2 (OAS) is 32 to 48,
  *	or 52 with the 64K granule; @common.features may hold
- *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML2 and PT_FEAT_DMA_INCOHERENT.
+ *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML1, PT_FEAT_ARMV8_BBML2 and
+ *	PT_FEAT_DMA_INCOHERENT.
  */
 struct pt_iommu_armv8_cfg {
 	struct pt_iommu_cfg common;
