@@ -336,9 +336,18 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 	unsigned int vasz_lg2 = cfg->common.max_vasz_lg2;
 	unsigned int oasz_lg2 = cfg->common.max_oasz_lg2;
 	unsigned int max_oasz_lg2 = PT_GRANULE_LG2SZ == 16 ? 52 : 48;
+	/*
+	 * With the 64K granule the input may have up to 52 bits: FEAT_LVA at
+	 * stage 1 (SMMU_IDR5.VAX), a 52-bit IPA (FEAT_LPA) at stage 2; T0SZ
+	 * goes down to 12 and lookup level 1 resolves up to 10 bits. 6.12's
+	 * io-pgtable-arm accepts ias up to 52 with 64K too (max_addr_bits in
+	 * arm_lpae_restrict_pgsizes()). The 4K and 16K granules would need
+	 * FEAT_LPA2's descriptors: 48.
+	 */
+	unsigned int max_vasz_lg2 = PT_GRANULE_LG2SZ == 16 ? 52 : 48;
 	unsigned int top_level;
 
-	if (vasz_lg2 < 32 || vasz_lg2 > 48 || oasz_lg2 < 32 ||
+	if (vasz_lg2 < 32 || vasz_lg2 > max_vasz_lg2 || oasz_lg2 < 32 ||
 	    oasz_lg2 > max_oasz_lg2)
 		return -EINVAL;
 	if (cfg->common.features &

@@ -166,6 +166,19 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
 #define KPT_SZ_1G 0x400000000ULL
 #endif
 
+/*
+ * The largest OA and IA: 52 bits with the 64K granule (FEAT_LPA, and
+ * FEAT_LVA or a 52-bit IPA), else 48 (52 would need FEAT_LPA2's other
+ * descriptor format)
+ */
+#if KPT_ARM_GRANULE_LG2 == 16
+#define KPT_ARM_MAX_OA 52
+#define KPT_ARM_MAX_IA 52
+#else
+#define KPT_ARM_MAX_OA 48
+#define KPT_ARM_MAX_IA 48
+#endif
+
 /* OA sizes of the format suite: every layout of the output address */
 static const u8 kpt_arm_fmt_oaszs[] = {
 #if KPT_ARM_GRANULE_LG2 == 16
@@ -671,7 +684,8 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 	unsigned int ias, start, entries_lg2;
 
 	KPT_OP(hw_info)(table, &info);
-	if (info.tg != ARMT_TG0 || info.tsz < 16 || info.tsz > 32)
+	if (info.tg != ARMT_TG0 || info.tsz < 64 - KPT_ARM_MAX_IA ||
+	    info.tsz > 32)
 		return -EINVAL;
 	ias = 64 - info.tsz;
 	if (KPT_ARM_S2) {
@@ -796,23 +810,34 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 	{ "ias32-oas40", 2, 128, 1 },
 };
 #elif !KPT_ARM_S2
+/*
+ * With the 64K granule the input address may have up to 52 bits (FEAT_LVA,
+ * the SMMU's IDR5.VAX at stage 1): T0SZ down to 12, lookup level 1 then
+ * resolving up to 10 bits.
+ */
 static const struct kpt_cfg kpt_cfgs[] = {
 	KPT_ARM_CFG("ias48-oas52-bbml2", 48, 52, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias42-oas48-bbml1", 42, 48, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
+	KPT_ARM_CFG("ias52-oas52-bbml2", 52, 52, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias50-oas48", 50, 48, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
 	{ "ias48-oas52-bbml2", 1, 64 },
 	{ "ias42-oas48-bbml1", 2, 8192 },
 	{ "ias32-oas40", 2, 8 },
+	{ "ias52-oas52-bbml2", 1, 1024 },
+	{ "ias50-oas48", 1, 256 },
 };
 #else
+/* A 52-bit IPA (FEAT_LPA): VTCR.T0SZ 12 and SL0 starting at lookup level 1 */
 static const struct kpt_cfg kpt_cfgs[] = {
 	KPT_ARM_CFG("ias48-oas52-bbml2", 48, 52, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias42-oas48-bbml2", 42, 48, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias40-oas40-bbml1", 40, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas44", 32, 44, 0),
+	KPT_ARM_CFG("ias52-oas52-bbml1", 52, 52, KPT_ARM_BBML1),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
@@ -820,20 +845,15 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 	{ "ias42-oas48-bbml2", 2, 8192, 1 },
 	{ "ias40-oas40-bbml1", 2, 2048, 1 },
 	{ "ias32-oas44", 2, 8, 1 },
+	{ "ias52-oas52-bbml1", 1, 1024, 2 },
 };
 #endif
 
 static_assert(ARRAY_SIZE(kpt_arm_expect) == ARRAY_SIZE(kpt_cfgs));
 
-#if KPT_ARM_GRANULE_LG2 == 16
-#define KPT_ARM_MAX_OA 52
-#else
-#define KPT_ARM_MAX_OA 48
-#endif
-
 static const struct kpt_cfg kpt_bad_cfgs[] = {
 	KPT_ARM_BAD("ias31", 31, 40, 0, -EINVAL),
-	KPT_ARM_BAD("ias49", 49, 48, 0, -EINVAL),
+	KPT_ARM_BAD("ias-max+1", KPT_ARM_MAX_IA + 1, 48, 0, -EINVAL),
 	KPT_ARM_BAD("ias64", 64, 48, 0, -EINVAL),
 	KPT_ARM_BAD("oas31", 48, 31, 0, -EINVAL),
 	KPT_ARM_BAD("oas-max+1", 48, KPT_ARM_MAX_OA + 1, 0, -EINVAL),

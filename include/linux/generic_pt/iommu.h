@@ -391,8 +391,9 @@ struct pt_iommu_armv8 {
 /**
  * struct pt_iommu_armv8_cfg - ARM VMSAv8-64 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 (the
- *	input size, IAS) is 32 to 48; @common.max_oasz_lg2 (OAS) is 32 to 48,
- *	or 52 with the 64K granule; @common.features may hold
+ *	input size, IAS) is 32 to 48, or 52 with the 64K granule (FEAT_LVA or
+ *	a 52-bit IPA); @common.max_oasz_lg2 (OAS) is 32 to 48, or 52 with the
+ *	64K granule; @common.features may hold
  *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML1, PT_FEAT_ARMV8_BBML2 and
  *	PT_FEAT_DMA_INCOHERENT.
  */
