@@ -60,6 +60,13 @@ enum {
 #define AMDV1PT_FMT_NL_DEFAULT 0
 #define AMDV1PT_FMT_NL_SIZE 7
 
+/*
+ * No software bits budget: no bit of a PDE could be confirmed as ignored by
+ * the IOMMU from the specification, and 6.12's amd_iommu_types.h names
+ * none, so PT_TABLE_FULL_BIT and PT_TABLE_SYNC_BIT keep their default of
+ * none (0) and the engine does without those notes here.
+ */
+
 /* What a leaf carries over when it is re-written: permissions and dirty */
 #define AMDV1PT_LEAF_ATTRS                                     \
 	(AMDV1PT_FMT_D | AMDV1PT_FMT_U | AMDV1PT_FMT_FC |       \

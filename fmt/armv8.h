@@ -265,11 +265,24 @@ armv8pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 #define pt_install_table armv8pt_install_table
 
 /*
- * Bits 58:51 of a table descriptor are ignored by the walker at both stages;
- * io-pgtable-arm keeps its own software flag in bit 55 of table descriptors
- * too (ARM_LPAE_PTE_SW_SYNC).
+ * The software bits budget of a table descriptor: the bits the walker
+ * ignores at both stages whatever the features (Arm ARM D8.3.1.1, the
+ * VMSAv8-64 Table descriptor fields) are 58:53, 51, 11 and 7:2. Not bit 52
+ * (the Protected attribute with PnCH), 10 (the table Access flag with
+ * FEAT_HAFT), 9:8 (address bits 51:50 with TCR.DS), 62:59 (hierarchical
+ * permissions, or PBHA / indirect permissions) nor 63 (NSTable).
+ *
+ * The engine uses two: PT_TABLE_SYNC_BIT, bit 55 as io-pgtable-arm's
+ * ARM_LPAE_PTE_SW_SYNC, and PT_TABLE_FULL_BIT, bit 56. Leaves have no
+ * software bit of the engine's. pt_load_entry_raw() classifies by bits
+ * 1:0 and pt_table_pa() takes the address bits only, so both ignore them.
  */
-#define PT_TABLE_FULL_BIT BIT_ULL(55)
+#define ARMV8PT_FMT_TABLE_IGNORED \
+	(GENMASK_ULL(58, 53) | BIT_ULL(51) | BIT_ULL(11) | GENMASK_ULL(7, 2))
+#define PT_TABLE_SYNC_BIT BIT_ULL(55)
+#define PT_TABLE_FULL_BIT BIT_ULL(56)
+static_assert(!(PT_TABLE_SYNC_BIT & ~ARMV8PT_FMT_TABLE_IGNORED));
+static_assert(!(PT_TABLE_FULL_BIT & ~ARMV8PT_FMT_TABLE_IGNORED));
 
 static __always_inline void
 armv8pt_attr_from_entry(const struct pt_state *pts,

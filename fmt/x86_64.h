@@ -158,11 +158,25 @@ x86_64pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 #define pt_install_table x86_64pt_install_table
 
 /*
- * Bit 9 of an entry that references a table is ignored by the walker (one of
- * the bits x86 leaves to software in every paging-structure entry; VT-d's
- * first stage ignores it as well).
+ * The software bits budget of an entry that references a table: bits 9 and
+ * 11, which every walker of the format ignores. The Intel SDM's PML5E,
+ * PML4E, PDPTE and PDE referencing a table ignore bits 6, 11:8 and 62:52
+ * (bit 11 is the restart bit of HLAT paging, which only the CPU's VMX
+ * uses); AMD64 long mode leaves bits 11:9 to software (AVL) in every
+ * entry. Not bit 10: VT-d first stage sets it (EA, Extended-Accessed)
+ * where the PASID entry enables EAFE. Not 62:52, which the AMD IOMMU's v2
+ * walker is not confirmed to ignore.
+ *
+ * The engine uses both: PT_TABLE_FULL_BIT (bit 9) and PT_TABLE_SYNC_BIT
+ * (bit 11). Leaves have no software bit of the engine's.
+ * pt_load_entry_raw() classifies by P and PS and pt_table_pa() takes the
+ * address bits only, so both ignore them.
  */
+#define X86_64_FMT_TABLE_IGNORED (BIT_ULL(9) | BIT_ULL(11))
 #define PT_TABLE_FULL_BIT BIT_ULL(9)
+#define PT_TABLE_SYNC_BIT BIT_ULL(11)
+static_assert(!(PT_TABLE_FULL_BIT & ~X86_64_FMT_TABLE_IGNORED));
+static_assert(!(PT_TABLE_SYNC_BIT & ~X86_64_FMT_TABLE_IGNORED));
 
 static __always_inline void
 x86_64pt_attr_from_entry(const struct pt_state *pts,

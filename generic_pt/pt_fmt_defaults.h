@@ -122,6 +122,10 @@ static __always_inline u64 pt_possible_sizes(const struct pt_state *pts)
 #define PT_TABLE_FULL_BIT 0ULL
 #endif
 
+#ifndef PT_TABLE_SYNC_BIT
+#define PT_TABLE_SYNC_BIT 0ULL
+#endif
+
 #ifndef PT_LEAF_OA_LINEAR_LG2
 #define PT_LEAF_OA_LINEAR_LG2 0
 #endif

@@ -26,6 +26,13 @@
 #define AMDT_IR BIT_ULL(61)	/* Read permission */
 #define AMDT_IW BIT_ULL(62)	/* Write permission */
 
+/*
+ * No bit of a table entry (PDE) is left for the engine's software notes
+ * (KPT_REF_TABLE_FULL_BIT, KPT_REF_TABLE_SYNC_BIT): none could be confirmed
+ * as ignored by the IOMMU from the specification, and 6.12's
+ * amd_iommu_types.h names none.
+ */
+
 /* Next Level of a leaf: a page of the level's size, or of the encoded size */
 #define AMDT_NL_PAGE 0
 #define AMDT_NL_SIZED 7

@@ -62,12 +62,26 @@
 #define ARMT_ADDR_51_48 GENMASK_ULL(15, 12)
 #define ARMT_CONTIG BIT_ULL(52)
 /*
- * Table descriptor bit 55: the engine's note that everything below is mapped
- * (PT_TABLE_FULL_BIT). It must be one of bits 58:51, which the walker
- * ignores in a table descriptor at both stages.
+ * The bits of a table descriptor the walker ignores at both stages whatever
+ * the features (D8.3.1.1, Table D8-50 and the stage 2 fields): 58:53, 51,
+ * 11 and 7:2. Bit 52 is the Protected attribute with PnCH, bit 10 the
+ * table Access flag with hardware managed table AF (FEAT_HAFT), bits 9:8
+ * address bits 51:50 with TCR.DS, bits 62:59 APTable / XNTable / PXNTable
+ * (or PBHA / indirect permissions) and bit 63 NSTable or RES0.
  */
-#define ARMT_TABLE_SW_FULL BIT_ULL(55)
-static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
+#define ARMT_TABLE_IGNORED \
+	(GENMASK_ULL(58, 53) | BIT_ULL(51) | BIT_ULL(11) | GENMASK_ULL(7, 2))
+/*
+ * The engine's software bits there: bit 55 notes the entry was pushed to an
+ * incoherent walker (PT_TABLE_SYNC_BIT; io-pgtable-arm's
+ * ARM_LPAE_PTE_SW_SYNC is bit 55 too), bit 56 that everything below is
+ * mapped (PT_TABLE_FULL_BIT).
+ */
+#define ARMT_TABLE_SW_SYNC BIT_ULL(55)
+#define ARMT_TABLE_SW_FULL BIT_ULL(56)
+static_assert(!(ARMT_TABLE_SW_SYNC & ~ARMT_TABLE_IGNORED));
+static_assert(!(ARMT_TABLE_SW_FULL & ~ARMT_TABLE_IGNORED));
+#define KPT_REF_TABLE_SYNC_BIT ARMT_TABLE_SW_SYNC
 #define KPT_REF_TABLE_FULL_BIT ARMT_TABLE_SW_FULL
 /* Both stages */
 #define ARMT_SH GENMASK_ULL(9, 8)
@@ -607,12 +621,13 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return;
 	}
 	if (level && FIELD_GET(ARMT_TYPE, word) == ARMT_TYPE_TABLE_PAGE) {
-		if ((word & ~ARMT_TABLE_SW_FULL) !=
+		if ((word & ~(ARMT_TABLE_SW_FULL | ARMT_TABLE_SW_SYNC)) !=
 		    kpt_ref_table_word(level, addr))
 			return kpt_ref_bad(ent, "table descriptor bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
 		ent->full = word & ARMT_TABLE_SW_FULL;
+		ent->sync = word & ARMT_TABLE_SW_SYNC;
 		return;
 	}
 

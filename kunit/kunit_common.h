@@ -39,6 +39,11 @@
  *					sets when all below is mapped
  *					(PT_TABLE_FULL_BIT); the decoder
  *					reports it in &kpt_ref_entry.full
+ *   KPT_REF_TABLE_SYNC_BIT             optional: another such bit, that the
+ *					engine sets once the entry was pushed
+ *					to an incoherent walker
+ *					(PT_TABLE_SYNC_BIT); the decoder
+ *					reports it in &kpt_ref_entry.sync
  *   kpt_fmt_init(table, cfg, ops)      initialise a table for a kpt_cfg
  *   kpt_fmt_top(table, &pa, &level)    the top as the driver would program it
  *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test; the format
@@ -154,6 +159,8 @@ enum kpt_ref_type {
  * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / ... flags it grants
  * @why: KPT_REF_BAD: what is wrong with it
  * @full: Table: the software bit saying every IOVA below is mapped is set
+ * @sync: Table: the software bit saying the entry was pushed to an
+ *	incoherent walker is set
  */
 struct kpt_ref_entry {
 	enum kpt_ref_type type;
@@ -164,6 +171,7 @@ struct kpt_ref_entry {
 	unsigned int prot;
 	const char *why;
 	bool full;
+	bool sync;
 };
 
 /* Raw word @index of a table, in CPU byte order */

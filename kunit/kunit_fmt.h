@@ -28,6 +28,14 @@ static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
 #define KPT_FMT_TOP_LEVEL KPT_REF_MAX_LEVEL
 #endif
 
+/* Formats without the engine's software bits in table entries */
+#ifndef KPT_REF_TABLE_FULL_BIT
+#define KPT_REF_TABLE_FULL_BIT 0
+#endif
+#ifndef KPT_REF_TABLE_SYNC_BIT
+#define KPT_REF_TABLE_SYNC_BIT 0
+#endif
+
 /*
  * What the reference encodes and decodes from now on: a personality whose
  * format has features or test settings that change the encoding (for
@@ -205,6 +213,16 @@ static void kpt_fmt_geometry(struct kunit *test, const struct kpt_cfg *cfg)
 	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, 52), 0);
 	KUNIT_EXPECT_EQ(test, PT_MAX_TOP_LEVEL, KPT_REF_MAX_LEVEL);
 	KUNIT_EXPECT_EQ(test, PT_GRANULE_LG2SZ, kpt_ref_item_lg2(0));
+	/*
+	 * The engine's software bits in table entries are those the
+	 * reference confirmed the walker ignores, and two different ones
+	 */
+	KUNIT_EXPECT_EQ(test, (u64)PT_TABLE_FULL_BIT,
+			(u64)KPT_REF_TABLE_FULL_BIT);
+	KUNIT_EXPECT_EQ(test, (u64)PT_TABLE_SYNC_BIT,
+			(u64)KPT_REF_TABLE_SYNC_BIT);
+	KUNIT_EXPECT_TRUE(test, !PT_TABLE_SYNC_BIT ||
+				PT_TABLE_SYNC_BIT != PT_TABLE_FULL_BIT);
 
 	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
 		kpt_fmt_at(&fmt, level, 0);
@@ -447,6 +465,24 @@ static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
 	KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt->pts), pa);
+
+	/*
+	 * The engine's software bits change nothing the format decodes, and
+	 * the reference reports them
+	 */
+	((__le64 *)fmt->buf)[index] =
+		cpu_to_le64(word | KPT_REF_TABLE_FULL_BIT |
+			    KPT_REF_TABLE_SYNC_BIT);
+	kpt_fmt_at(fmt, level, index);
+	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
+	KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt->pts), pa);
+	kpt_ref_decode(fmt->buf, level, index, &ent);
+	KUNIT_EXPECT_EQ_MSG(test, ent.type, KPT_REF_TABLE, "%s",
+			    ent.why ? ent.why : "");
+	KUNIT_EXPECT_EQ(test, ent.oa, pa);
+	KUNIT_EXPECT_EQ(test, ent.full, !!KPT_REF_TABLE_FULL_BIT);
+	KUNIT_EXPECT_EQ(test, ent.sync, !!KPT_REF_TABLE_SYNC_BIT);
+	((__le64 *)fmt->buf)[index] = cpu_to_le64(word);
 
 	/* A stale expected value loses the exchange */
 	fmt->pts.entry = 0;

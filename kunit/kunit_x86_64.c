@@ -26,12 +26,27 @@
 #define X86T_PAT_PTE BIT_ULL(7)	/* PAT, in a PTE (the 4K page entry) */
 #define X86T_G BIT_ULL(8)	/* Global, in an entry that maps a page */
 /*
- * The engine's "everything below is mapped" note in an entry referencing a
- * table; it must be one of bits 11:9, which the walker ignores there.
+ * The bits of an entry referencing a table that every walker of the format
+ * ignores: 9 and 11. The SDM's PML5E, PML4E, PDPTE and PDE referencing a
+ * table ignore bits 6, 11:8 and 62:52 (bit 11 is the restart bit of HLAT
+ * paging, a CPU mode only; bit 7 of a PML4E or PML5E is reserved); the
+ * AMD64 long mode formats leave bits 11:9 to software (AVL) and 62:52. But
+ * VT-d first stage sets EA (Extended-Accessed, bit 10) where the PASID
+ * entry enables it (EAFE), and the AMD IOMMU's v2 walker is only confirmed
+ * to ignore AVL.
+ */
+#define X86T_TABLE_IGNORED (BIT_ULL(9) | BIT_ULL(11))
+/*
+ * The engine's software bits there: bit 9 notes everything below is mapped
+ * (PT_TABLE_FULL_BIT), bit 11 that the entry was pushed to an incoherent
+ * walker (PT_TABLE_SYNC_BIT).
  */
 #define X86T_TABLE_SW_FULL BIT_ULL(9)
-static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
+#define X86T_TABLE_SW_SYNC BIT_ULL(11)
+static_assert(!(X86T_TABLE_SW_FULL & ~X86T_TABLE_IGNORED));
+static_assert(!(X86T_TABLE_SW_SYNC & ~X86T_TABLE_IGNORED));
 #define KPT_REF_TABLE_FULL_BIT X86T_TABLE_SW_FULL
+#define KPT_REF_TABLE_SYNC_BIT X86T_TABLE_SW_SYNC
 #define X86T_PAT_LARGE BIT_ULL(12)	/* PAT, in a PDPTE or PDE with PS */
 #define X86T_XD BIT_ULL(63)	/* Execute disable */
 /* Physical address bits (up to MAXPHYADDR 52) */
@@ -230,7 +245,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	if (level && !(word & X86T_PS)) {
 		/* A PML5E, PML4E, PDPTE or PDE referencing a table */
 		addr = word & X86T_ADDR_4K;
-		if ((word & ~X86T_TABLE_SW_FULL) !=
+		if ((word & ~(X86T_TABLE_SW_FULL | X86T_TABLE_SW_SYNC)) !=
 		    (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
 			return kpt_ref_bad(ent, "table entry bits");
 		if (!kpt_x86_unmask(&addr))
@@ -239,6 +254,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
 		ent->full = word & X86T_TABLE_SW_FULL;
+		ent->sync = word & X86T_TABLE_SW_SYNC;
 		return;
 	}
 	if (level > 2)
