@@ -80,7 +80,12 @@ static bool kpt_cut_has_contig(const struct kpt_cfg *cfg)
 #endif
 
 #ifndef kpt_ref_table_xchg
-#define kpt_ref_table_xchg(cfg) true
+static inline bool kpt_cut_table_xchg_always(const struct kpt_cfg *cfg)
+{
+	return true;
+}
+
+#define kpt_ref_table_xchg kpt_cut_table_xchg_always
 #endif
 
 /*
