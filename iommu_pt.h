@@ -1661,19 +1661,60 @@ EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
 /* cut_mapping */
 
 /*
+ * The item of [index, end), a side of a contiguous leaf being cut, that no
+ * leaf of this level can hold once alone because the item size itself is
+ * not one of pt_leaf_sizes() (AMD v1: a 512G item of a 1T run), so it
+ * must become a table. Return: its index, UINT_MAX for none, or
+ * UINT_MAX - 1 for more than one, which only sizes a driver left out can
+ * cause.
+ */
+static unsigned int cut_lone_item(const struct pt_state *parent,
+				  unsigned int end, pt_vaddr_t va,
+				  pt_oaddr_t oa)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(parent);
+	struct pt_range range = *parent->range;
+	struct pt_state pts = *parent;
+	unsigned int lone = UINT_MAX;
+
+	if (pts.index == end)
+		return lone;
+	pts.range = &range;
+	range.va = va;
+	range.last_va = va + ((pt_vaddr_t)(end - pts.index) << isz_lg2) - 1;
+	while (pts.index < end) {
+		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, oa);
+
+		if (pgsz_lg2 < isz_lg2) {
+			if (lone != UINT_MAX)
+				return UINT_MAX - 1;
+			lone = pts.index;
+			pgsz_lg2 = isz_lg2;
+		}
+		oa += oalog2_to_int(pgsz_lg2);
+		pt_advance(&pts, 1U << (pgsz_lg2 - isz_lg2));
+	}
+	return lone;
+}
+
+/*
  * Rewrite items [index, end) of a table, which all belong to one leaf being
  * cut, with the best sizes for the span they cover. Every store leaves every
  * item translating as before, so this is hitless where the format allows
- * leaves to change size in place (PT_FEAT_OA_SIZE_CHANGE).
+ * leaves to change size in place (PT_FEAT_OA_SIZE_CHANGE). The item that no
+ * leaf of this level fits (cut_lone_item()) is replaced by @lone, a table
+ * built beforehand, which is then consumed (*@lone set to NULL).
  *
  * Each item is replaced with a compare-and-exchange against what it held, so
  * a dirty bit the walker sets meanwhile is never overwritten: the rewrite
  * returns -EAGAIN and is redone with it. Rewriting an item that was already
- * rewritten stores the same value again.
+ * rewritten stores the same value again; one already replaced by its table
+ * is left alone.
  */
 static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 			     pt_vaddr_t va, pt_oaddr_t oa,
-			     const struct pt_write_attrs *attrs)
+			     const struct pt_write_attrs *attrs,
+			     struct pt_table_p **lone)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(parent);
 	struct pt_range range = *parent->range;
@@ -1686,8 +1727,26 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 	range.last_va = va + ((pt_vaddr_t)(end - pts.index) << isz_lg2) - 1;
 	while (pts.index < end) {
 		unsigned int pgsz_lg2 = pt_compute_best_pgsize(&pts, oa);
-		unsigned int nitems = 1U << (pgsz_lg2 - isz_lg2);
+		unsigned int nitems;
 		unsigned int i;
+
+		if (pgsz_lg2 < isz_lg2) {
+			struct pt_state item = pts;
+
+			if (pt_load_entry_raw(&item) != PT_ENTRY_TABLE) {
+				if (PT_WARN_ON(!*lone))
+					return -EINVAL;
+				pt_publish_barrier();
+				if (!pt_install_table(&item, virt_to_phys(*lone),
+						      attrs))
+					return -EAGAIN;
+				*lone = NULL;
+			}
+			oa += oalog2_to_int(isz_lg2);
+			pt_advance(&pts, 1);
+			continue;
+		}
+		nitems = 1U << (pgsz_lg2 - isz_lg2);
 
 		for (i = 0; i != nitems; i++) {
 			struct pt_state item = pts;
@@ -1710,7 +1769,10 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 	return 0;
 }
 
-/* OR of the leaf attributes of items [first, end), skipping @skip */
+/*
+ * OR of the leaf attributes of items [first, end), skipping @skip and the
+ * items a cut already replaced by a table
+ */
 static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 			  unsigned int end, unsigned int skip,
 			  struct pt_write_attrs *attrs)
@@ -1720,9 +1782,8 @@ static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 	for (run.index = first; run.index != end; run.index++) {
 		struct pt_write_attrs item_attrs;
 
-		if (run.index == skip)
+		if (run.index == skip || pt_load_entry_raw(&run) != PT_ENTRY_OA)
 			continue;
-		pt_load_entry_raw(&run);
 		pt_attr_from_entry(&run, &item_attrs);
 		attrs->descriptor_bits |= item_attrs.descriptor_bits;
 	}
@@ -1788,10 +1849,15 @@ static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
 	/*
 	 * The level functions run on the private table directly: the range
 	 * keeps the real top, whose geometry may differ from a lower table's.
+	 * A cut_va of item_va builds the whole item as one map would.
 	 */
-	range.va = item_va;
-	range.last_va = cut_va - 1;
-	ret = __map_range_walk(&range, &build, parent->level - 1, table_mem);
+	ret = 0;
+	if (cut_va != item_va) {
+		range.va = item_va;
+		range.last_va = cut_va - 1;
+		ret = __map_range_walk(&range, &build, parent->level - 1,
+				       table_mem);
+	}
 	if (!ret) {
 		range.va = cut_va;
 		range.last_va = item_va + log2_to_max_int(isz_lg2);
@@ -1813,10 +1879,74 @@ static struct pt_table_p *cut_build_table(struct pt_iommu *iommu_table,
 	return table_mem;
 }
 
+/*
+ * Build the tables for the items of the two sides of a cut run, [first,
+ * index) and [right, end), that no leaf of their level fits alone
+ * (cut_lone_item()): at most one a side, in @lone[0] and @lone[1].
+ */
+static int cut_build_lone(struct pt_iommu *iommu_table,
+			  const struct pt_state *pts, unsigned int first,
+			  unsigned int right, unsigned int end,
+			  pt_vaddr_t run_va, pt_oaddr_t run_oa,
+			  const struct pt_write_attrs *attrs,
+			  struct pt_table_p **lone)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int from[2] = { first, right };
+	unsigned int to[2] = { pts->index, end };
+	unsigned int side;
+
+	for (side = 0; side != 2; side++) {
+		struct pt_state item = *pts;
+		pt_vaddr_t offset;
+		unsigned int index;
+
+		item.index = from[side];
+		offset = (pt_vaddr_t)(from[side] - first) << isz_lg2;
+		index = cut_lone_item(&item, to[side], run_va + offset,
+				      run_oa + offset);
+		if (index == UINT_MAX)
+			continue;
+		/* More than one: only sizes a driver left out do that */
+		if (index == UINT_MAX - 1 ||
+		    !pts_feature(pts, PT_FEAT_OA_TABLE_XCHG))
+			return -EOPNOTSUPP;
+		offset = (pt_vaddr_t)(index - first) << isz_lg2;
+		item.index = index;
+		lone[side] = cut_build_table(iommu_table, &item,
+					     run_va + offset, run_oa + offset,
+					     run_va + offset, attrs);
+		if (IS_ERR(lone[side])) {
+			int ret = PTR_ERR(lone[side]);
+
+			lone[side] = NULL;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Free the tables cut_build_lone() built that were not installed */
+static void cut_free_lone(struct pt_iommu *iommu_table,
+			  const struct pt_state *pts, struct pt_table_p **lone)
+{
+	unsigned int side;
+
+	for (side = 0; side != 2; side++) {
+		struct pt_range range = *pts->range;
+
+		if (lone[side])
+			cut_free_tree(iommu_table, &range, pts->level - 1,
+				      lone[side]);
+		lone[side] = NULL;
+	}
+}
+
 /* Cut the leaf at pts, which crosses range->va */
 static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		    gfp_t gfp)
 {
+	struct pt_table_p *lone[2] = {};
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	unsigned int nc_lg2 = pt_entry_num_contig_lg2(pts);
 	pt_vaddr_t cut_va = pts->range->va;
@@ -1830,14 +1960,12 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
 	unsigned int end = first + (1U << nc_lg2);
 	bool at_item = !log2_mod(cut_va, isz_lg2);
+	unsigned int right = at_item ? pts->index : pts->index + 1;
 	u64 old_entry = pts->entry;
+	int ret;
 
-	/*
-	 * Refuse before changing anything. The rest of a contiguous run is
-	 * re-written in whole items of this level, which needs their size.
-	 */
-	if (nc_lg2 && (!pts_feature(pts, PT_FEAT_OA_SIZE_CHANGE) ||
-		       !(pt_leaf_sizes(pts) & log2_to_int(isz_lg2))))
+	/* Refuse before changing anything */
+	if (nc_lg2 && !pts_feature(pts, PT_FEAT_OA_SIZE_CHANGE))
 		return -EOPNOTSUPP;
 	if (!at_item && !pts_feature(pts, PT_FEAT_OA_TABLE_XCHG))
 		return -EOPNOTSUPP;
@@ -1848,11 +1976,23 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 	 */
 	cut_run_attrs(pts, first, end, end, &attrs);
 
+	/* The items of the run no leaf fits alone, also before any store */
+	if (nc_lg2 && !(pt_leaf_sizes(pts) & BIT_ULL(isz_lg2))) {
+		ret = cut_build_lone(iommu_table, pts, first, right, end,
+				     run_va, run_oa, &attrs, lone);
+		if (ret) {
+			cut_free_lone(iommu_table, pts, lone);
+			return ret;
+		}
+	}
+
 	if (!at_item) {
 		table_mem = cut_build_table(iommu_table, pts, item_va, item_oa,
 					    cut_va, &attrs);
-		if (IS_ERR(table_mem))
+		if (IS_ERR(table_mem)) {
+			cut_free_lone(iommu_table, pts, lone);
 			return PTR_ERR(table_mem);
+		}
 		/*
 		 * One atomic store swaps the leaf for the table mapping the
 		 * same addresses. It fails only if the walker set a dirty or
@@ -1865,6 +2005,7 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 
 			cut_free_tree(iommu_table, &range, pts->level - 1,
 				      table_mem);
+			cut_free_lone(iommu_table, pts, lone);
 			return -EAGAIN;
 		}
 	}
@@ -1875,23 +2016,24 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 	 * runs makes it start again carrying that bit.
 	 */
 	while (nc_lg2) {
-		unsigned int right = at_item ? pts->index : pts->index + 1;
-
 		run.index = first;
 		if (!cut_rewrite_items(&run, pts->index, run_va, run_oa,
-				       &attrs)) {
+				       &attrs, &lone[0])) {
 			run.index = right;
 			if (!cut_rewrite_items(&run, end,
 					       run_va + ((pt_vaddr_t)(right - first)
 							 << isz_lg2),
 					       run_oa + ((pt_oaddr_t)(right - first)
 							 << isz_lg2),
-					       &attrs))
+					       &attrs, &lone[1]))
 				break;
 		}
 		cut_run_attrs(pts, first, end, at_item ? end : pts->index,
 			      &attrs);
 	}
+	/* Every table built was installed */
+	if (PT_WARN_ON(lone[0] || lone[1]))
+		cut_free_lone(iommu_table, pts, lone);
 	/* The swapped item and the re-sized run, pushed once */
 	table_sync(iommu_table, pts->table, first, end);
 	return 0;

@@ -17,7 +17,9 @@
 #define __GENERIC_PT_FMT_AMDV1_H
 
 #include <linux/bitfield.h>
+#include <linux/container_of.h>
 #include <linux/iommu.h>
+#include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
 #include "../generic_pt/pt_defs.h"
@@ -30,6 +32,17 @@ enum {
 	PT_MAX_VA_ADDRESS_LG2 = 64,
 	/* Items a variable size page may span, as log2 */
 	AMDV1PT_MAX_CONTIG_LG2 = 8,
+	/*
+	 * The largest page: smaller than the 52-bit output address space, as
+	 * 6.12's AMD_IOMMU_PGSIZES has it (GENMASK_ULL(51, 12) ^ SZ_512G).
+	 */
+	AMDV1PT_MAX_PAGE_LG2 = 51,
+	/*
+	 * 512G pages do not work because of a hardware erratum (the comment
+	 * of AMD_IOMMU_PGSIZES in drivers/iommu/amd/amd_iommu_types.h): the
+	 * format never offers or writes one, a 512G range is two 256G pages.
+	 */
+	AMDV1PT_ERRATUM_512G_LG2 = 39,
 };
 
 /* Entry bits, from the AMD I/O Virtualization Technology specification */
@@ -47,10 +60,41 @@ enum {
 #define AMDV1PT_FMT_NL_DEFAULT 0
 #define AMDV1PT_FMT_NL_SIZE 7
 
+/*
+ * No software bits budget: no bit of a PDE could be confirmed as ignored by
+ * the IOMMU from the specification, and 6.12's amd_iommu_types.h names
+ * none, so PT_TABLE_FULL_BIT and PT_TABLE_SYNC_BIT keep their default of
+ * none (0) and the engine does without those notes here.
+ */
+
 /* What a leaf carries over when it is re-written: permissions and dirty */
 #define AMDV1PT_LEAF_ATTRS                                     \
 	(AMDV1PT_FMT_D | AMDV1PT_FMT_U | AMDV1PT_FMT_FC |       \
 	 AMDV1PT_FMT_IR | AMDV1PT_FMT_IW)
+
+/*
+ * The memory encryption mask (the SME C-bit) that, with PT_FEAT_AMDV1_SME,
+ * every table pointer and leaf address carries, as 6.12's driver writes
+ * them with __sme_set() (iommu_virt_to_phys() for table pointers and the
+ * DTE root, and every PTE of iommu_v1_map_pages()); decoding removes it
+ * again. sme_me_mask in production; a test build may inject one through
+ * the test hooks, UML and QEMU having no SME.
+ */
+static __always_inline u64 amdv1pt_sme(const struct pt_common *common)
+{
+	if (!pt_feature(common, PT_FEAT_AMDV1_SME))
+		return 0;
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	{
+		const struct pt_iommu *iommu =
+			container_of(common, struct pt_iommu, common);
+
+		if (iommu->test && iommu->test->sme_mask)
+			return iommu->test->sme_mask;
+	}
+#endif
+	return __sme_set(0ULL);
+}
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
 static __always_inline unsigned int
@@ -126,7 +170,10 @@ static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 
 static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
-	return oalog2_set_mod(pts->entry & AMDV1PT_FMT_OA, 0,
+	u64 oa = pts->entry & AMDV1PT_FMT_OA &
+		 ~amdv1pt_sme(pts->range->common);
+
+	return oalog2_set_mod(oa, 0,
 			      pt_table_item_lg2sz(pts) +
 				      amdv1pt_entry_num_contig_lg2(pts));
 }
@@ -135,23 +182,40 @@ static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 
 static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
-	return pts->entry & AMDV1PT_FMT_OA;
+	return pts->entry & AMDV1PT_FMT_OA & ~amdv1pt_sme(pts->range->common);
 }
 
 #define pt_table_pa amdv1pt_table_pa
 
+/*
+ * The item size times 2^0 to 2^8, up to the output address size and 2^51,
+ * without 512G: level 3 (512G items) has 1T to 128T pages only.
+ */
 static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
-	unsigned int max_lg2 = min(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
-				   (unsigned int)pts->range->common->max_oasz_lg2);
+	unsigned int max_lg2 = min3(isz_lg2 + AMDV1PT_MAX_CONTIG_LG2,
+				    (unsigned int)pts->range->common->max_oasz_lg2,
+				    (unsigned int)AMDV1PT_MAX_PAGE_LG2);
 
 	if (isz_lg2 > max_lg2)
 		return 0;
-	return GENMASK_ULL(max_lg2, isz_lg2);
+	return GENMASK_ULL(max_lg2, isz_lg2) &
+	       ~BIT_ULL(AMDV1PT_ERRATUM_512G_LG2);
 }
 
 #define pt_possible_sizes amdv1pt_possible_sizes
+
+/*
+ * A leaf fits where a size does: not at level 5 (2^57 items), nor at a level
+ * whose items are larger than the output address space or 2^51
+ */
+static __always_inline bool amdv1pt_can_have_leaf(const struct pt_state *pts)
+{
+	return amdv1pt_possible_sizes(pts);
+}
+
+#define pt_can_have_leaf amdv1pt_can_have_leaf
 
 /* Every item of a variable size page holds the same word */
 static __always_inline u64
@@ -161,6 +225,8 @@ amdv1pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
 {
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
 
+	/* The mask is above the size bits, every OA is below it */
+	oa |= amdv1pt_sme(pts->range->common);
 	if (oasz_lg2 == pt_table_item_lg2sz(pts))
 		return entry |
 		       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
@@ -186,7 +252,8 @@ amdv1pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 	 */
 	u64 entry = AMDV1PT_FMT_PR | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
 		    FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) |
-		    (table_pa & AMDV1PT_FMT_OA);
+		    ((table_pa | amdv1pt_sme(pts->range->common)) &
+		     AMDV1PT_FMT_OA);
 
 	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
 		return false;
@@ -211,12 +278,23 @@ static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 {
 	u64 bits = 0;
 
+	/*
+	 * A present leaf that allows neither reads nor writes serves no one;
+	 * refused like the other formats (and 6.12's iommu_v1_map_pages()).
+	 */
+	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
 	if (iommu_prot & IOMMU_READ)
 		bits |= AMDV1PT_FMT_IR;
 	if (iommu_prot & IOMMU_WRITE)
 		bits |= AMDV1PT_FMT_IW;
-	/* Force Coherent: the access snoops whatever the device asks for */
-	if (iommu_prot & IOMMU_CACHE)
+	/*
+	 * Force Coherent: the access snoops whatever the device asks for. On
+	 * every leaf with PT_FEAT_AMDV1_FORCE_COHERENCE, which a driver's
+	 * enforce_cache_coherency relies on; else as IOMMU_CACHE asks.
+	 */
+	if ((iommu_prot & IOMMU_CACHE) ||
+	    pt_feature(common, PT_FEAT_AMDV1_FORCE_COHERENCE))
 		bits |= AMDV1PT_FMT_FC;
 	attrs->descriptor_bits = bits;
 	return 0;
@@ -237,7 +315,8 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |
+	      BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;
@@ -249,6 +328,15 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	 */
 	common->features = cfg->common.features | BIT(PT_FEAT_OA_TABLE_XCHG) |
 			   BIT(PT_FEAT_OA_SIZE_CHANGE);
+	/*
+	 * The encryption mask is an address bit above every output address
+	 * (an SME host's C-bit is above its reduced physical address space):
+	 * else it could not be told from the address, nor the size of a Next
+	 * Level 7 page from it.
+	 */
+	if (amdv1pt_sme(common) &
+	    (~AMDV1PT_FMT_OA | oalog2_to_max_int(common->max_oasz_lg2)))
+		return -EINVAL;
 
 	/* Levels needed to cover the whole IOVA space */
 	levels = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,
@@ -268,7 +356,7 @@ amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table, phys_addr_t top_pa,
 			  unsigned int top_level,
 			  struct pt_iommu_amdv1_hw_info *info)
 {
-	info->host_pt_root = top_pa;
+	info->host_pt_root = top_pa | amdv1pt_sme(&table->iommu.common);
 	info->mode = top_level + 1;
 }
 

@@ -265,11 +265,24 @@ armv8pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 #define pt_install_table armv8pt_install_table
 
 /*
- * Bits 58:51 of a table descriptor are ignored by the walker at both stages;
- * io-pgtable-arm keeps its own software flag in bit 55 of table descriptors
- * too (ARM_LPAE_PTE_SW_SYNC).
+ * The software bits budget of a table descriptor: the bits the walker
+ * ignores at both stages whatever the features (Arm ARM D8.3.1.1, the
+ * VMSAv8-64 Table descriptor fields) are 58:53, 51, 11 and 7:2. Not bit 52
+ * (the Protected attribute with PnCH), 10 (the table Access flag with
+ * FEAT_HAFT), 9:8 (address bits 51:50 with TCR.DS), 62:59 (hierarchical
+ * permissions, or PBHA / indirect permissions) nor 63 (NSTable).
+ *
+ * The engine uses two: PT_TABLE_SYNC_BIT, bit 55 as io-pgtable-arm's
+ * ARM_LPAE_PTE_SW_SYNC, and PT_TABLE_FULL_BIT, bit 56. Leaves have no
+ * software bit of the engine's. pt_load_entry_raw() classifies by bits
+ * 1:0 and pt_table_pa() takes the address bits only, so both ignore them.
  */
-#define PT_TABLE_FULL_BIT BIT_ULL(55)
+#define ARMV8PT_FMT_TABLE_IGNORED \
+	(GENMASK_ULL(58, 53) | BIT_ULL(51) | BIT_ULL(11) | GENMASK_ULL(7, 2))
+#define PT_TABLE_SYNC_BIT BIT_ULL(55)
+#define PT_TABLE_FULL_BIT BIT_ULL(56)
+static_assert(!(PT_TABLE_SYNC_BIT & ~ARMV8PT_FMT_TABLE_IGNORED));
+static_assert(!(PT_TABLE_FULL_BIT & ~ARMV8PT_FMT_TABLE_IGNORED));
 
 static __always_inline void
 armv8pt_attr_from_entry(const struct pt_state *pts,
@@ -336,27 +349,43 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 	unsigned int vasz_lg2 = cfg->common.max_vasz_lg2;
 	unsigned int oasz_lg2 = cfg->common.max_oasz_lg2;
 	unsigned int max_oasz_lg2 = PT_GRANULE_LG2SZ == 16 ? 52 : 48;
+	/*
+	 * With the 64K granule the input may have up to 52 bits: FEAT_LVA at
+	 * stage 1 (SMMU_IDR5.VAX), a 52-bit IPA (FEAT_LPA) at stage 2; T0SZ
+	 * goes down to 12 and lookup level 1 resolves up to 10 bits. 6.12's
+	 * io-pgtable-arm accepts ias up to 52 with 64K too (max_addr_bits in
+	 * arm_lpae_restrict_pgsizes()). The 4K and 16K granules would need
+	 * FEAT_LPA2's descriptors: 48.
+	 */
+	unsigned int max_vasz_lg2 = PT_GRANULE_LG2SZ == 16 ? 52 : 48;
 	unsigned int top_level;
 
-	if (vasz_lg2 < 32 || vasz_lg2 > 48 || oasz_lg2 < 32 ||
+	if (vasz_lg2 < 32 || vasz_lg2 > max_vasz_lg2 || oasz_lg2 < 32 ||
 	    oasz_lg2 > max_oasz_lg2)
 		return -EINVAL;
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML2) |
-	      BIT(PT_FEAT_DMA_INCOHERENT)))
+	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |
+	      BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_DMA_INCOHERENT)))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;
 	common->max_oasz_lg2 = oasz_lg2;
 	/*
-	 * Replacing a block by an equivalent table is done without
-	 * break-before-make, as io-pgtable-arm does when it splits a block.
-	 * Changing the contiguous hint of live entries needs the hardware's
-	 * tolerance for it (BBM level 2): only when the configuration says so.
+	 * What a cut may change without break-before-make depends on the
+	 * SMMU's level of support (SMMU_IDR3.BBML, SMMUv3 spec 3.21.1):
+	 * level 1 tolerates a change to only the Contiguous bit, so runs are
+	 * re-sized in place; turning a block into a table still needs
+	 * break-before-make or the nT bit with a TLB invalidation between two
+	 * stores, which one store cannot give. Level 2 tolerates any change of
+	 * translation size: a block is swapped for an equivalent table too.
+	 * Level 0 tolerates neither, and such cuts are refused.
 	 */
-	common->features = cfg->common.features | BIT(PT_FEAT_OA_TABLE_XCHG);
-	if (pt_feature(common, PT_FEAT_ARMV8_BBML2))
+	common->features = cfg->common.features;
+	if (pt_feature(common, PT_FEAT_ARMV8_BBML1) ||
+	    pt_feature(common, PT_FEAT_ARMV8_BBML2))
 		common->features |= BIT(PT_FEAT_OA_SIZE_CHANGE);
+	if (pt_feature(common, PT_FEAT_ARMV8_BBML2))
+		common->features |= BIT(PT_FEAT_OA_TABLE_XCHG);
 
 	top_level = DIV_ROUND_UP(vasz_lg2 - PT_GRANULE_LG2SZ,
 				 ARMV8PT_ITEMS_LG2) - 1;

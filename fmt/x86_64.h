@@ -13,7 +13,9 @@
 #define __GENERIC_PT_FMT_X86_64_H
 
 #include <linux/bitfield.h>
+#include <linux/container_of.h>
 #include <linux/iommu.h>
+#include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
 #include "../generic_pt/pt_defs.h"
@@ -40,6 +42,30 @@ enum {
 #define X86_64_LEAF_ATTRS                                                 \
 	(X86_64_FMT_RW | X86_64_FMT_US | X86_64_FMT_PWT | X86_64_FMT_PCD | \
 	 X86_64_FMT_A | X86_64_FMT_D | X86_64_FMT_XD)
+
+/*
+ * The memory encryption mask (the SME C-bit) that, with PT_FEAT_X86_64_SME,
+ * every table pointer and page address carries, as 6.12's AMD v2 tables
+ * are written (io_pgtable_v2.c: iommu_virt_to_phys() for tables and the
+ * GCR3 root, __sme_set() for every page); decoding removes it again.
+ * sme_me_mask in production; a test build may inject one through the test
+ * hooks, UML and QEMU having no SME.
+ */
+static __always_inline u64 x86_64pt_sme(const struct pt_common *common)
+{
+	if (!pt_feature(common, PT_FEAT_X86_64_SME))
+		return 0;
+#if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST)
+	{
+		const struct pt_iommu *iommu =
+			container_of(common, struct pt_iommu, common);
+
+		if (iommu->test && iommu->test->sme_mask)
+			return iommu->test->sme_mask;
+	}
+#endif
+	return __sme_set(0ULL);
+}
 
 /* Every level has 512 items of 8 bytes; level 0 items are 4K */
 static __always_inline unsigned int
@@ -68,15 +94,16 @@ x86_64pt_load_entry_raw(struct pt_state *pts)
 
 static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
-	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
-			      pt_table_item_lg2sz(pts));
+	return oalog2_set_mod(pts->entry & X86_64_FMT_OA &
+				      ~x86_64pt_sme(pts->range->common),
+			      0, pt_table_item_lg2sz(pts));
 }
 
 #define pt_entry_oa x86_64pt_entry_oa
 
 static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 {
-	return pts->entry & X86_64_FMT_OA;
+	return pts->entry & X86_64_FMT_OA & ~x86_64pt_sme(pts->range->common);
 }
 
 #define pt_table_pa x86_64pt_table_pa
@@ -96,7 +123,7 @@ x86_64pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
 			const struct pt_write_attrs *attrs, unsigned int i)
 {
 	u64 entry = X86_64_FMT_P | attrs->descriptor_bits |
-		    (oa & X86_64_FMT_OA);
+		    ((oa | x86_64pt_sme(pts->range->common)) & X86_64_FMT_OA);
 
 	if (pts->level != 0)
 		entry |= X86_64_FMT_PS;
@@ -118,7 +145,9 @@ x86_64pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 	 * walker has nothing to write back.
 	 */
 	u64 entry = X86_64_FMT_P | X86_64_FMT_RW | X86_64_FMT_US |
-		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
+		    X86_64_FMT_A |
+		    ((table_pa | x86_64pt_sme(pts->range->common)) &
+		     X86_64_FMT_OA);
 
 	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
 		return false;
@@ -129,11 +158,25 @@ x86_64pt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 #define pt_install_table x86_64pt_install_table
 
 /*
- * Bit 9 of an entry that references a table is ignored by the walker (one of
- * the bits x86 leaves to software in every paging-structure entry; VT-d's
- * first stage ignores it as well).
+ * The software bits budget of an entry that references a table: bits 9 and
+ * 11, which every walker of the format ignores. The Intel SDM's PML5E,
+ * PML4E, PDPTE and PDE referencing a table ignore bits 6, 11:8 and 62:52
+ * (bit 11 is the restart bit of HLAT paging, which only the CPU's VMX
+ * uses); AMD64 long mode leaves bits 11:9 to software (AVL) in every
+ * entry. Not bit 10: VT-d first stage sets it (EA, Extended-Accessed)
+ * where the PASID entry enables EAFE. Not 62:52, which the AMD IOMMU's v2
+ * walker is not confirmed to ignore.
+ *
+ * The engine uses both: PT_TABLE_FULL_BIT (bit 9) and PT_TABLE_SYNC_BIT
+ * (bit 11). Leaves have no software bit of the engine's.
+ * pt_load_entry_raw() classifies by P and PS and pt_table_pa() takes the
+ * address bits only, so both ignore them.
  */
+#define X86_64_FMT_TABLE_IGNORED (BIT_ULL(9) | BIT_ULL(11))
 #define PT_TABLE_FULL_BIT BIT_ULL(9)
+#define PT_TABLE_SYNC_BIT BIT_ULL(11)
+static_assert(!(PT_TABLE_FULL_BIT & ~X86_64_FMT_TABLE_IGNORED));
+static_assert(!(PT_TABLE_SYNC_BIT & ~X86_64_FMT_TABLE_IGNORED));
 
 static __always_inline void
 x86_64pt_attr_from_entry(const struct pt_state *pts,
@@ -159,9 +202,12 @@ static inline int x86_64pt_iommu_set_prot(struct pt_common *common,
 		bits |= X86_64_FMT_RW | X86_64_FMT_D;
 	/*
 	 * XD is execute-disable only where the driver enabled it (NXE in the
-	 * VT-d PASID entry); it must do so before mapping with IOMMU_NOEXEC.
+	 * VT-d PASID entry, the GCR3 context of AMD v2), which
+	 * PT_FEAT_X86_64_XD says; elsewhere bit 63 is reserved, a walk through
+	 * it faults, and IOMMU_NOEXEC is accepted without it as in 6.12.
 	 */
-	if (iommu_prot & IOMMU_NOEXEC)
+	if ((iommu_prot & IOMMU_NOEXEC) &&
+	    pt_feature(common, PT_FEAT_X86_64_XD))
 		bits |= X86_64_FMT_XD;
 	/* Uncached (PAT entry 3 with the default PAT) for device memory */
 	if (iommu_prot & IOMMU_MMIO)
@@ -183,7 +229,8 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 		return -EINVAL;
 	/* Always sign extended; asking for it explicitly is fine */
 	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_DMA_INCOHERENT) |
+	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) |
+	      BIT(PT_FEAT_X86_64_SME) | BIT(PT_FEAT_DMA_INCOHERENT) |
 	      BIT(PT_FEAT_SIGN_EXTEND)))
 		return -EOPNOTSUPP;
 
@@ -191,6 +238,14 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 	/* A large page may be replaced by a table mapping the same addresses */
 	common->features = cfg->common.features | BIT(PT_FEAT_SIGN_EXTEND) |
 			   BIT(PT_FEAT_OA_TABLE_XCHG);
+	/*
+	 * The encryption mask is an address bit above every output address
+	 * (an SME host's C-bit is above its reduced physical address space),
+	 * else it could not be told from the address.
+	 */
+	if (x86_64pt_sme(common) &
+	    (~X86_64_FMT_OA | oalog2_to_max_int(common->max_oasz_lg2)))
+		return -EINVAL;
 	switch (cfg->common.max_vasz_lg2) {
 	case 48:
 		common->max_vasz_lg2 = 48;
@@ -210,7 +265,7 @@ x86_64pt_iommu_fmt_hw_info(struct pt_iommu_x86_64 *table, phys_addr_t top_pa,
 			   unsigned int top_level,
 			   struct pt_iommu_x86_64_hw_info *info)
 {
-	info->root_pa = top_pa;
+	info->root_pa = top_pa | x86_64pt_sme(&table->iommu.common);
 	info->levels = top_level + 1;
 }
 

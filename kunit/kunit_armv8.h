@@ -62,12 +62,26 @@
 #define ARMT_ADDR_51_48 GENMASK_ULL(15, 12)
 #define ARMT_CONTIG BIT_ULL(52)
 /*
- * Table descriptor bit 55: the engine's note that everything below is mapped
- * (PT_TABLE_FULL_BIT). It must be one of bits 58:51, which the walker
- * ignores in a table descriptor at both stages.
+ * The bits of a table descriptor the walker ignores at both stages whatever
+ * the features (D8.3.1.1, Table D8-50 and the stage 2 fields): 58:53, 51,
+ * 11 and 7:2. Bit 52 is the Protected attribute with PnCH, bit 10 the
+ * table Access flag with hardware managed table AF (FEAT_HAFT), bits 9:8
+ * address bits 51:50 with TCR.DS, bits 62:59 APTable / XNTable / PXNTable
+ * (or PBHA / indirect permissions) and bit 63 NSTable or RES0.
  */
-#define ARMT_TABLE_SW_FULL BIT_ULL(55)
-static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
+#define ARMT_TABLE_IGNORED \
+	(GENMASK_ULL(58, 53) | BIT_ULL(51) | BIT_ULL(11) | GENMASK_ULL(7, 2))
+/*
+ * The engine's software bits there: bit 55 notes the entry was pushed to an
+ * incoherent walker (PT_TABLE_SYNC_BIT; io-pgtable-arm's
+ * ARM_LPAE_PTE_SW_SYNC is bit 55 too), bit 56 that everything below is
+ * mapped (PT_TABLE_FULL_BIT).
+ */
+#define ARMT_TABLE_SW_SYNC BIT_ULL(55)
+#define ARMT_TABLE_SW_FULL BIT_ULL(56)
+static_assert(!(ARMT_TABLE_SW_SYNC & ~ARMT_TABLE_IGNORED));
+static_assert(!(ARMT_TABLE_SW_FULL & ~ARMT_TABLE_IGNORED));
+#define KPT_REF_TABLE_SYNC_BIT ARMT_TABLE_SW_SYNC
 #define KPT_REF_TABLE_FULL_BIT ARMT_TABLE_SW_FULL
 /* Both stages */
 #define ARMT_SH GENMASK_ULL(9, 8)
@@ -115,10 +129,16 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
 #define ARMT_S2_WB 0xf
 
 /*
- * The format's features a configuration of this stage has, and BBM level 2
- * (live changes of the Contiguous bit), which lets a cut re-size runs.
+ * The format's features a configuration of this stage has, and the SMMU's
+ * break-before-make level (SMMU_IDR3.BBML; SMMUv3 spec 3.21.1.2 and
+ * 3.21.1.3). Level 1: a change to only the Contiguous bit does not lead to
+ * a TLB conflict, so a cut may re-size runs in place; a block still needs
+ * break-before-make, or the nT bit and a TLB invalidation between two
+ * stores, to become a table. Level 2: any change of translation size, a
+ * block swapped for an equivalent table included, needs neither.
  */
 #define KPT_ARM_STAGE_FEAT (KPT_ARM_S2 ? BIT(PT_FEAT_ARMV8_S2) : 0)
+#define KPT_ARM_BBML1 BIT(PT_FEAT_ARMV8_BBML1)
 #define KPT_ARM_BBML2 BIT(PT_FEAT_ARMV8_BBML2)
 
 /*
@@ -138,8 +158,13 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
 #define KPT_REF_HW_LEAF_BITS ARMT_AF
 #define KPT_REF_HW_KEPT_BITS ARMT_AF
 #define KPT_REF_DIRTY 0
-/* The cut suite: runs are re-sized in place only with BBM level 2 */
-#define kpt_ref_size_change(cfg) (!!((cfg)->features & KPT_ARM_BBML2))
+/*
+ * The cut suite: runs are re-sized in place with BBM level 1 or 2, blocks
+ * become tables only with level 2
+ */
+#define kpt_ref_size_change(cfg) \
+	(!!((cfg)->features & (KPT_ARM_BBML1 | KPT_ARM_BBML2)))
+#define kpt_ref_table_xchg(cfg) (!!((cfg)->features & KPT_ARM_BBML2))
 
 /*
  * The suites' 4K / 2M / 1G units: the granule, a block of lookup level 2,
@@ -153,6 +178,19 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~GENMASK_ULL(58, 51)));
 #define KPT_SZ_4K 0x10000ULL
 #define KPT_SZ_2M 0x20000000ULL
 #define KPT_SZ_1G 0x400000000ULL
+#endif
+
+/*
+ * The largest OA and IA: 52 bits with the 64K granule (FEAT_LPA, and
+ * FEAT_LVA or a 52-bit IPA), else 48 (52 would need FEAT_LPA2's other
+ * descriptor format)
+ */
+#if KPT_ARM_GRANULE_LG2 == 16
+#define KPT_ARM_MAX_OA 52
+#define KPT_ARM_MAX_IA 52
+#else
+#define KPT_ARM_MAX_OA 48
+#define KPT_ARM_MAX_IA 48
 #endif
 
 /* OA sizes of the format suite: every layout of the output address */
@@ -583,12 +621,13 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return;
 	}
 	if (level && FIELD_GET(ARMT_TYPE, word) == ARMT_TYPE_TABLE_PAGE) {
-		if ((word & ~ARMT_TABLE_SW_FULL) !=
+		if ((word & ~(ARMT_TABLE_SW_FULL | ARMT_TABLE_SW_SYNC)) !=
 		    kpt_ref_table_word(level, addr))
 			return kpt_ref_bad(ent, "table descriptor bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
 		ent->full = word & ARMT_TABLE_SW_FULL;
+		ent->sync = word & ARMT_TABLE_SW_SYNC;
 		return;
 	}
 
@@ -660,7 +699,8 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 	unsigned int ias, start, entries_lg2;
 
 	KPT_OP(hw_info)(table, &info);
-	if (info.tg != ARMT_TG0 || info.tsz < 16 || info.tsz > 32)
+	if (info.tg != ARMT_TG0 || info.tsz < 64 - KPT_ARM_MAX_IA ||
+	    info.tsz > 32)
 		return -EINVAL;
 	ias = 64 - info.tsz;
 	if (KPT_ARM_S2) {
@@ -725,22 +765,22 @@ struct kpt_arm_expect {
 
 #if KPT_ARM_GRANULE_LG2 == 12 && !KPT_ARM_S2
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas48", 48, 48, 0),
-	KPT_ARM_CFG("ias39-oas40", 39, 40, 0),
+	KPT_ARM_CFG("ias48-oas48-bbml2", 48, 48, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias39-oas40-bbml1", 39, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias42-oas44-bbml2", 42, 44, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas48", 0, 512 },
-	{ "ias39-oas40", 1, 512 },
+	{ "ias48-oas48-bbml2", 0, 512 },
+	{ "ias39-oas40-bbml1", 1, 512 },
 	{ "ias42-oas44-bbml2", 0, 8 },
 	{ "ias32-oas40", 1, 4 },
 };
 #elif KPT_ARM_GRANULE_LG2 == 12
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas48", 48, 48, 0),
-	KPT_ARM_CFG("ias40-oas40", 40, 40, 0),
+	KPT_ARM_CFG("ias48-oas48-bbml2", 48, 48, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias40-oas40-bbml1", 40, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias42-oas44-bbml2", 42, 44, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias43-oas44", 43, 44, 0),
 	KPT_ARM_CFG("ias44-oas48", 44, 48, 0),
@@ -748,9 +788,9 @@ static const struct kpt_cfg kpt_cfgs[] = {
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas48", 0, 512, 2 },
+	{ "ias48-oas48-bbml2", 0, 512, 2 },
 	/* 2 and 8 concatenated level 1 tables */
-	{ "ias40-oas40", 1, 1024, 1 },
+	{ "ias40-oas40-bbml1", 1, 1024, 1 },
 	{ "ias42-oas44-bbml2", 1, 4096, 1 },
 	/* 16 level 1 tables, the most; 32 level 0 entries are too many */
 	{ "ias43-oas44", 1, 8192, 1 },
@@ -759,13 +799,13 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 };
 #elif KPT_ARM_GRANULE_LG2 == 14 && !KPT_ARM_S2
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas48", 48, 48, 0),
+	KPT_ARM_CFG("ias48-oas48-bbml1", 48, 48, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias40-oas40-bbml2", 40, 40, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas48", 0, 2 },
+	{ "ias48-oas48-bbml1", 0, 2 },
 	{ "ias40-oas40-bbml2", 1, 16 },
 	{ "ias32-oas40", 2, 128 },
 };
@@ -773,7 +813,7 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 static const struct kpt_cfg kpt_cfgs[] = {
 	KPT_ARM_CFG("ias48-oas48", 48, 48, 0),
 	KPT_ARM_CFG("ias40-oas40-bbml2", 40, 40, KPT_ARM_BBML2),
-	KPT_ARM_CFG("ias36-oas40", 36, 40, 0),
+	KPT_ARM_CFG("ias36-oas40-bbml1", 36, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 };
 
@@ -781,48 +821,54 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 	/* 2 concatenated level 1 tables */
 	{ "ias48-oas48", 1, 4096, 2 },
 	{ "ias40-oas40-bbml2", 1, 16, 2 },
-	{ "ias36-oas40", 2, 2048, 1 },
+	{ "ias36-oas40-bbml1", 2, 2048, 1 },
 	{ "ias32-oas40", 2, 128, 1 },
 };
 #elif !KPT_ARM_S2
+/*
+ * With the 64K granule the input address may have up to 52 bits (FEAT_LVA,
+ * the SMMU's IDR5.VAX at stage 1): T0SZ down to 12, lookup level 1 then
+ * resolving up to 10 bits.
+ */
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas52", 48, 52, 0),
-	KPT_ARM_CFG("ias42-oas48-bbml2", 42, 48, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias48-oas52-bbml2", 48, 52, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias42-oas48-bbml1", 42, 48, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
+	KPT_ARM_CFG("ias52-oas52-bbml2", 52, 52, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias50-oas48", 50, 48, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas52", 1, 64 },
-	{ "ias42-oas48-bbml2", 2, 8192 },
+	{ "ias48-oas52-bbml2", 1, 64 },
+	{ "ias42-oas48-bbml1", 2, 8192 },
 	{ "ias32-oas40", 2, 8 },
+	{ "ias52-oas52-bbml2", 1, 1024 },
+	{ "ias50-oas48", 1, 256 },
 };
 #else
+/* A 52-bit IPA (FEAT_LPA): VTCR.T0SZ 12 and SL0 starting at lookup level 1 */
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas52", 48, 52, 0),
+	KPT_ARM_CFG("ias48-oas52-bbml2", 48, 52, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias42-oas48-bbml2", 42, 48, KPT_ARM_BBML2),
-	KPT_ARM_CFG("ias40-oas40", 40, 40, 0),
+	KPT_ARM_CFG("ias40-oas40-bbml1", 40, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas44", 32, 44, 0),
+	KPT_ARM_CFG("ias52-oas52-bbml1", 52, 52, KPT_ARM_BBML1),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas52", 1, 64, 2 },
+	{ "ias48-oas52-bbml2", 1, 64, 2 },
 	{ "ias42-oas48-bbml2", 2, 8192, 1 },
-	{ "ias40-oas40", 2, 2048, 1 },
+	{ "ias40-oas40-bbml1", 2, 2048, 1 },
 	{ "ias32-oas44", 2, 8, 1 },
+	{ "ias52-oas52-bbml1", 1, 1024, 2 },
 };
 #endif
 
 static_assert(ARRAY_SIZE(kpt_arm_expect) == ARRAY_SIZE(kpt_cfgs));
 
-#if KPT_ARM_GRANULE_LG2 == 16
-#define KPT_ARM_MAX_OA 52
-#else
-#define KPT_ARM_MAX_OA 48
-#endif
-
 static const struct kpt_cfg kpt_bad_cfgs[] = {
 	KPT_ARM_BAD("ias31", 31, 40, 0, -EINVAL),
-	KPT_ARM_BAD("ias49", 49, 48, 0, -EINVAL),
+	KPT_ARM_BAD("ias-max+1", KPT_ARM_MAX_IA + 1, 48, 0, -EINVAL),
 	KPT_ARM_BAD("ias64", 64, 48, 0, -EINVAL),
 	KPT_ARM_BAD("oas31", 48, 31, 0, -EINVAL),
 	KPT_ARM_BAD("oas-max+1", 48, KPT_ARM_MAX_OA + 1, 0, -EINVAL),
@@ -834,8 +880,19 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	/* Asked for with PT_FEAT_ARMV8_BBML2, which says why it is safe */
 	KPT_ARM_BAD("oa-size-change", 48, 48, BIT(PT_FEAT_OA_SIZE_CHANGE),
 		    -EOPNOTSUPP),
-	KPT_ARM_BAD("unknown", 48, 48, BIT(PT_FEAT_ARMV8_BBML2 + 1),
+	/* Asked for with a BBM level, which says why it is safe */
+	KPT_ARM_BAD("oa-table-xchg", 48, 48, BIT(PT_FEAT_OA_TABLE_XCHG),
 		    -EOPNOTSUPP),
+	KPT_ARM_BAD("unknown", 48, 48, BIT(PT_FEAT_ARMV8_BBML1 + 1),
+		    -EOPNOTSUPP),
+};
+
+/* The configurations of "Leaf sizes by level" in the documentation */
+static const struct kpt_cfg kpt_doc_cfgs[] = {
+	KPT_ARM_CFG("oa48", 48, 48, 0),
+#if KPT_ARM_GRANULE_LG2 == 16
+	KPT_ARM_CFG("oa52", 48, 52, 0),
+#endif
 };
 
 #include "kunit_fmt.h"
@@ -959,9 +1016,10 @@ static void kpt_arm_hw_info_one(struct kunit *test, const struct kpt_cfg *cfg,
 			    cfg->name);
 
 	features = ctx->table.iommu.common.features;
-	KUNIT_EXPECT_TRUE(test, features & BIT(PT_FEAT_OA_TABLE_XCHG));
+	KUNIT_EXPECT_EQ_MSG(test, !!(features & BIT(PT_FEAT_OA_TABLE_XCHG)),
+			    kpt_ref_table_xchg(cfg), "%s", cfg->name);
 	KUNIT_EXPECT_EQ_MSG(test, !!(features & BIT(PT_FEAT_OA_SIZE_CHANGE)),
-			    !!(cfg->features & KPT_ARM_BBML2), "%s", cfg->name);
+			    kpt_ref_size_change(cfg), "%s", cfg->name);
 	KUNIT_EXPECT_EQ(test, !!(features & BIT(PT_FEAT_ARMV8_S2)),
 			KPT_ARM_S2);
 	kpt_ctx_free(ctx);
@@ -1350,42 +1408,48 @@ static void kpt_arm_test_foreign_bits(struct kunit *test)
 }
 
 /*
- * cut_mapping: a block becomes a table without break-before-make
- * (PT_FEAT_OA_TABLE_XCHG), always; a contiguous run is re-sized in place
- * only with PT_FEAT_ARMV8_BBML2, else the cut is refused and nothing
- * changes. Afterwards each side has the leaves a map of it alone would get.
+ * cut_mapping at each break-before-make level of the SMMU (0, 1 or 2): a
+ * contiguous run cut at an entry boundary, which changes only Contiguous
+ * bits, is re-sized in place from level 1; a block becomes a table (a block
+ * cut, or a run cut inside an entry) only at level 2. Else the cut is
+ * refused and nothing changes. Afterwards each side has the leaves a map of
+ * it alone would get.
  */
 static void kpt_arm_cut_one(struct kunit *test, const struct kpt_cfg *cfg,
-			    unsigned int level, bool run, bool bbml2, u64 off)
+			    unsigned int level, bool run, unsigned int bbml,
+			    u64 off)
 {
 	struct kpt_cfg c = *cfg;
 	unsigned int size_lg2 = kpt_arm_leaf_lg2[level][run];
 	u64 size = BIT_ULL(size_lg2), va = 2 * size, pa = 4 * size, cut;
+	bool at_entry = !(off & kpt_max(kpt_ref_item_lg2(level)));
+	bool ok = bbml == 2 || (bbml == 1 && run && at_entry);
 	unsigned int expect[64] = {}, s;
 	struct kpt_walk walk = {};
 	struct kpt_snap *before, *after;
 	struct kpt_ctx *ctx;
 	int ret;
 
-	c.features &= ~KPT_ARM_BBML2;
-	if (bbml2)
-		c.features |= KPT_ARM_BBML2;
+	c.features &= ~(KPT_ARM_BBML1 | KPT_ARM_BBML2);
+	if (bbml)
+		c.features |= bbml == 1 ? KPT_ARM_BBML1 : KPT_ARM_BBML2;
 	ctx = kpt_ctx_new(test, &c);
 	cut = va + off;
 	kpt_map_ok(ctx, va, pa, size, IOMMU_READ);
 	before = kpt_snap_take(ctx);
 	ret = KPT_OP(cut_mapping)(&ctx->table.iommu, cut, GFP_KERNEL);
-	if (run && !bbml2) {
+	if (!ok) {
 		KUNIT_EXPECT_EQ_MSG(test, ret, -EOPNOTSUPP,
-				    "%s: cut of a 2^%u run at +%llx", c.name,
-				    size_lg2, off);
+				    "%s: BBM level %u: cut of a 2^%u %s at +%llx",
+				    c.name, bbml, size_lg2,
+				    run ? "run" : "block", off);
 		after = kpt_snap_take(ctx);
 		kpt_snap_check(ctx, before, after, "refused cut");
 		kpt_snap_put(after);
 	} else {
 		KUNIT_EXPECT_EQ_MSG(test, ret, 0,
-				    "%s: cut of a 2^%u leaf at +%llx", c.name,
-				    size_lg2, off);
+				    "%s: BBM level %u: cut of a 2^%u leaf at +%llx",
+				    c.name, bbml, size_lg2, off);
 		kpt_greedy(&c, va, pa, off, expect, NULL, NULL);
 		kpt_greedy(&c, cut, pa + off, size - off, expect, NULL, NULL);
 		kpt_walk(ctx, &walk);
@@ -1410,7 +1474,7 @@ static void kpt_arm_test_cut(struct kunit *test)
 {
 	const struct kpt_cfg *cfg = &kpt_cfgs[0];
 	u64 g = BIT_ULL(KPT_ARM_GRANULE_LG2);
-	unsigned int level, bbml2;
+	unsigned int level, bbml;
 
 	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
 		unsigned int isz_lg2 = kpt_ref_item_lg2(level);
@@ -1420,19 +1484,19 @@ static void kpt_arm_test_cut(struct kunit *test)
 		if (!(kpt_ref_level_sizes(cfg, level) & BIT_ULL(isz_lg2)) ||
 		    max_lg2 + 3 > cfg->vasz_lg2 || max_lg2 + 3 > cfg->oasz_lg2)
 			continue;
-		for (bbml2 = 0; bbml2 != 2; bbml2++) {
+		for (bbml = 0; bbml != 3; bbml++) {
 			/* A block into a table: inside its first granule */
 			if (level)
-				kpt_arm_cut_one(test, cfg, level, false, bbml2,
+				kpt_arm_cut_one(test, cfg, level, false, bbml,
 						g);
 			/* The 4T blocks have no run */
 			if (!run)
 				continue;
 			/* A run at an entry boundary, and inside an entry */
-			kpt_arm_cut_one(test, cfg, level, true, bbml2,
+			kpt_arm_cut_one(test, cfg, level, true, bbml,
 					3 * BIT_ULL(isz_lg2));
 			if (level)
-				kpt_arm_cut_one(test, cfg, level, true, bbml2,
+				kpt_arm_cut_one(test, cfg, level, true, bbml,
 						BIT_ULL(isz_lg2) + g);
 		}
 	}

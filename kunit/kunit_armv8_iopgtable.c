@@ -112,7 +112,9 @@ struct xc_cfg {
 /*
  * Stage 1 and 2 of each granule; stage 2 with concatenated tops (4K ias40,
  * 16K ias48); the 64K granule with a 52-bit OA (4T blocks, address bits
- * 51:48) and without.
+ * 51:48) and without, and with a 52-bit IAS (io-pgtable-arm allows ias up
+ * to 52 with 64K: T0SZ 12, a walk from lookup level 1 with 1024 entries,
+ * SL0 2 at stage 2).
  */
 static const struct xc_cfg xc_cfgs[] = {
 	{ "4k-s1-ias48-oas48", 12, false, 48, 48 },
@@ -126,6 +128,8 @@ static const struct xc_cfg xc_cfgs[] = {
 	{ "64k-s1-ias48-oas48", 16, false, 48, 48 },
 	{ "64k-s2-ias48-oas52", 16, true, 48, 52 },
 	{ "64k-s2-ias40-oas44", 16, true, 40, 44 },
+	{ "64k-s1-ias52-oas52", 16, false, 52, 52 },
+	{ "64k-s2-ias52-oas52", 16, true, 52, 52 },
 };
 
 static void xc_cfg_desc(const struct xc_cfg *cfg, char *desc)
@@ -550,8 +554,9 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ours_cfg.common.max_oasz_lg2 = cfg->oas;
 	ours_cfg.common.nid = NUMA_NO_NODE;
 	/*
-	 * BBM level 2 lets a cut re-size contiguous runs; it changes no
-	 * descriptor, only what cut_mapping may do (see xc_unmap_both()).
+	 * BBM level 2 lets a cut re-size contiguous runs and turn blocks into
+	 * tables; it changes no descriptor, only what cut_mapping may do (see
+	 * xc_unmap_both(), whose cuts need both).
 	 */
 	ours_cfg.common.features = BIT(PT_FEAT_ARMV8_BBML2);
 	if (cfg->s2)

@@ -39,6 +39,11 @@
  *					sets when all below is mapped
  *					(PT_TABLE_FULL_BIT); the decoder
  *					reports it in &kpt_ref_entry.full
+ *   KPT_REF_TABLE_SYNC_BIT             optional: another such bit, that the
+ *					engine sets once the entry was pushed
+ *					to an incoherent walker
+ *					(PT_TABLE_SYNC_BIT); the decoder
+ *					reports it in &kpt_ref_entry.sync
  *   kpt_fmt_init(table, cfg, ops)      initialise a table for a kpt_cfg
  *   kpt_fmt_top(table, &pa, &level)    the top as the driver would program it
  *   kpt_cfgs[], kpt_bad_cfgs[]         configurations to test; the format
@@ -46,6 +51,14 @@
  *					&kpt_cfg.features of kpt_cfgs[]
  *   kpt_fmt_prots[], kpt_prots[]       IOMMU prot flags the format and the
  *					IOMMU suites map with; all accepted
+ *   kpt_ref_select(cfg)                optional: the configuration whose
+ *					encoding the reference models from now
+ *					on, when features change it (see
+ *					kunit_fmt.h)
+ *   kpt_doc_cfgs[]                     the configurations the table "Leaf
+ *					sizes by level" of the documentation
+ *					lists, by &kpt_cfg.name
+ *					(scripts/check_doc_sizes.py)
  *
  * The reference side is written from the hardware specification and never
  * uses the format header's own encoding macros, so that the suites compare
@@ -96,6 +109,8 @@
  *	PT_FEAT_X86_64_1G_PAGES), or anything for the init error tests
  * @no_driver_ops: Pass no driver ops (init error tests)
  * @err: The errno init must return (init error tests)
+ * @sme_mask: The memory encryption mask the test injects
+ *	(&pt_iommu_test_hooks.sme_mask), for a format's SME feature
  */
 struct kpt_cfg {
 	const char *name;
@@ -105,6 +120,7 @@ struct kpt_cfg {
 	unsigned int features;
 	bool no_driver_ops;
 	int err;
+	u64 sme_mask;
 };
 
 /*
@@ -143,6 +159,8 @@ enum kpt_ref_type {
  * @prot: Leaf: the IOMMU_READ / IOMMU_WRITE / ... flags it grants
  * @why: KPT_REF_BAD: what is wrong with it
  * @full: Table: the software bit saying every IOVA below is mapped is set
+ * @sync: Table: the software bit saying the entry was pushed to an
+ *	incoherent walker is set
  */
 struct kpt_ref_entry {
 	enum kpt_ref_type type;
@@ -153,6 +171,7 @@ struct kpt_ref_entry {
 	unsigned int prot;
 	const char *why;
 	bool full;
+	bool sync;
 };
 
 /* Raw word @index of a table, in CPU byte order */

@@ -810,6 +810,9 @@ static bool kpt_conc_table_init(struct kpt_conc *cc)
 	u64 pa;
 	int ret;
 
+	/* The reference decodes what this configuration encodes */
+	kpt_ref_select(&cc->cfg);
+	cc->ctx.hooks.sme_mask = cc->cfg.sme_mask;
 	ret = kpt_fmt_init(&cc->ctx.table, &cc->cfg, &cc->ctx.drv_ops);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: init", cc->cfg.name);
 	if (ret)

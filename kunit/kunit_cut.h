@@ -33,6 +33,10 @@
  *			whether a table of @cfg re-sizes contiguous leaves
  *			in place (PT_FEAT_OA_SIZE_CHANGE); by default when the
  *			format has contiguous leaves at all
+ *   kpt_ref_table_xchg(cfg)
+ *			whether a table of @cfg replaces a leaf by a table
+ *			without break-before-make (PT_FEAT_OA_TABLE_XCHG);
+ *			by default always
  *
  * The cuts of large pages are made in the lower IOVA span; every span gets
  * one in kpt_cut_test_errors().
@@ -75,6 +79,15 @@ static bool kpt_cut_has_contig(const struct kpt_cfg *cfg)
 #define kpt_ref_size_change(cfg) kpt_cut_has_contig(cfg)
 #endif
 
+#ifndef kpt_ref_table_xchg
+static inline bool kpt_cut_table_xchg_always(const struct kpt_cfg *cfg)
+{
+	return true;
+}
+
+#define kpt_ref_table_xchg kpt_cut_table_xchg_always
+#endif
+
 /*
  * The configuration the cuts are made in: one that can cut every leaf, with
  * the most page sizes, not a dynamic top.
@@ -87,7 +100,7 @@ static const struct kpt_cfg *kpt_cut_cfg(void)
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 
-		if (cfg->dyn_start_levels ||
+		if (cfg->dyn_start_levels || !kpt_ref_table_xchg(cfg) ||
 		    (kpt_cut_has_contig(cfg) && !kpt_ref_size_change(cfg)))
 			continue;
 		if (!best || hweight64(kpt_ref_pgsize_bitmap(cfg)) >
@@ -530,16 +543,11 @@ static void kpt_cut_unmap_sides(struct kpt_cut *c, bool low_first,
 			    tables, "%s: tables after unmap", c->desc);
 }
 
-/* Tables the cut must add: one per level whose items the cut falls in */
+/* Tables the cut must add, see kpt_ref_cut_new_tables() */
 static int kpt_cut_new_tables(const struct kpt_cut *c)
 {
-	unsigned int level;
-	int n = 0;
-
-	for (level = 1; level <= c->level; level++)
-		if (c->cut & kpt_max(kpt_ref_item_lg2(level)))
-			n++;
-	return n;
+	return kpt_ref_cut_new_tables(c->cfg, c->va, c->pa, c->size_lg2,
+				      c->cut);
 }
 
 /* Cut, check, cut again (no change), unmap each side */
@@ -647,9 +655,12 @@ static void kpt_cut_errors_cfg(struct kunit *test, const struct kpt_cfg *cfg)
 	kpt_cut_at(&c, c.va + c.size / 2);
 	features = &c.ctx->table.iommu.common.features;
 
-	/* A leaf may always become a table; re-sizing needs contiguity */
-	KUNIT_EXPECT_TRUE_MSG(test, *features & BIT(PT_FEAT_OA_TABLE_XCHG),
-			      "%s", cfg->name);
+	/*
+	 * A leaf becomes a table, and a contiguous leaf is re-sized, where
+	 * the configuration tolerates it; re-sizing needs contiguity
+	 */
+	KUNIT_EXPECT_EQ_MSG(test, !!(*features & BIT(PT_FEAT_OA_TABLE_XCHG)),
+			    !!kpt_ref_table_xchg(cfg), "%s", cfg->name);
 	KUNIT_EXPECT_EQ_MSG(test, !!(*features & BIT(PT_FEAT_OA_SIZE_CHANGE)),
 			    !!kpt_ref_size_change(cfg), "%s", cfg->name);
 	KUNIT_EXPECT_TRUE_MSG(test,
@@ -700,10 +711,15 @@ static void kpt_cut_errors_cfg(struct kunit *test, const struct kpt_cfg *cfg)
 	 * inside an item of level 0 is always at an item boundary)
 	 */
 	if (BIT_ULL(kpt_ref_item_lg2(c.level)) > c.granule) {
+		saved = *features;
 		*features &= ~BIT(PT_FEAT_OA_TABLE_XCHG);
 		kpt_cut_refused(&c, c.va + c.granule, -EOPNOTSUPP,
 				"leaf to table without PT_FEAT_OA_TABLE_XCHG");
-		*features |= BIT(PT_FEAT_OA_TABLE_XCHG);
+		*features = saved;
+		/* And so it is where the configuration does not tolerate it */
+		if (!kpt_ref_table_xchg(cfg))
+			kpt_cut_refused(&c, c.va + c.granule, -EOPNOTSUPP,
+					"leaf to table: the configuration needs break-before-make");
 	}
 	KUNIT_EXPECT_EQ(test, kpt_unmap(c.ctx, c.va, c.size), c.size);
 
@@ -747,6 +763,9 @@ small:
 		if (!kpt_cut_map_leaf(&c2))
 			goto out;
 		saved = *features;
+		if (!kpt_ref_size_change(cfg))
+			kpt_cut_refused(&c2, c2.cut, -EOPNOTSUPP,
+					"contiguous leaf: the configuration needs break-before-make");
 		*features &= ~BIT(PT_FEAT_OA_SIZE_CHANGE);
 		kpt_cut_refused(&c2, c2.cut, -EOPNOTSUPP,
 				"contiguous leaf without PT_FEAT_OA_SIZE_CHANGE");

@@ -133,6 +133,7 @@ static void kpt_drv_test_core(struct kunit *test)
 	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, drv);
 	drv->table.iommu.test = &drv->hooks;
+	drv->hooks.sme_mask = cfg->sme_mask;
 	domain = &drv->table.iommu.domain;
 	domain->type = IOMMU_DOMAIN_UNMANAGED;
 	domain->ops = &kpt_drv_ops;

@@ -28,11 +28,36 @@ static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
 #define KPT_FMT_TOP_LEVEL KPT_REF_MAX_LEVEL
 #endif
 
+/* Formats without the engine's software bits in table entries */
+#ifndef KPT_REF_TABLE_FULL_BIT
+#define KPT_REF_TABLE_FULL_BIT 0
+#endif
+#ifndef KPT_REF_TABLE_SYNC_BIT
+#define KPT_REF_TABLE_SYNC_BIT 0
+#endif
+
+/*
+ * What the reference encodes and decodes from now on: a personality whose
+ * format has features or test settings that change the encoding (for
+ * instance the memory encryption mask) defines kpt_ref_select() to note
+ * them; the suites call it for the configuration of every table they make
+ * and walk.
+ */
+#ifndef kpt_ref_select
+static inline void kpt_ref_select_none(const struct kpt_cfg *cfg)
+{
+}
+
+#define kpt_ref_select kpt_ref_select_none
+#endif
+
 struct kpt_fmt {
 	struct kunit *test;
 	/* The configuration, with the OA size being tested */
 	struct kpt_cfg cfg;
-	struct pt_common common;
+	/* Only the common part is used, but formats may look at the hooks */
+	struct pt_iommu iommu;
+	struct pt_iommu_test_hooks hooks;
 	struct pt_range range;
 	struct pt_state pts;
 	void *buf;
@@ -66,7 +91,7 @@ static bool kpt_fmt_cfg_seen(unsigned int i)
 static void kpt_fmt_set_oasz(struct kpt_fmt *fmt, unsigned int oasz_lg2)
 {
 	fmt->cfg.oasz_lg2 = oasz_lg2;
-	fmt->common.max_oasz_lg2 = oasz_lg2;
+	fmt->iommu.common.max_oasz_lg2 = oasz_lg2;
 }
 
 static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
@@ -79,14 +104,27 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
 	fmt->buf = kcalloc(fmt->buf_items, sizeof(u64), GFP_KERNEL);
 	if (!fmt->buf)
 		return -ENOMEM;
-	fmt->common.max_vasz_lg2 = cfg->vasz_lg2;
-	fmt->common.features = cfg->features;
+	fmt->iommu.common.max_vasz_lg2 = cfg->vasz_lg2;
+	fmt->iommu.common.features = cfg->features;
+	fmt->iommu.test = &fmt->hooks;
+	fmt->hooks.sme_mask = cfg->sme_mask;
+	kpt_ref_select(cfg);
 	kpt_fmt_set_oasz(fmt, oasz_lg2);
-	fmt->range.common = &fmt->common;
+	fmt->range.common = &fmt->iommu.common;
 	fmt->range.top_level = KPT_FMT_TOP_LEVEL;
 	fmt->pts.range = &fmt->range;
 	fmt->pts.table = fmt->buf;
 	return 0;
+}
+
+/*
+ * Output addresses of a configuration with a memory encryption mask stay
+ * below it: true if addresses of @oasz_lg2 bits can be tested with @cfg.
+ */
+static bool kpt_fmt_oasz_ok(const struct kpt_cfg *cfg, unsigned int oasz_lg2)
+{
+	return !cfg->sme_mask ||
+	       oasz_lg2 < fls64(cfg->sme_mask & -cfg->sme_mask);
 }
 
 static void kpt_fmt_at(struct kpt_fmt *fmt, unsigned int level,
@@ -175,6 +213,17 @@ static void kpt_fmt_geometry(struct kunit *test, const struct kpt_cfg *cfg)
 	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, 52), 0);
 	KUNIT_EXPECT_EQ(test, PT_MAX_TOP_LEVEL, KPT_REF_MAX_LEVEL);
 	KUNIT_EXPECT_EQ(test, PT_GRANULE_LG2SZ, kpt_ref_item_lg2(0));
+	/*
+	 * The engine's software bits in table entries are those the
+	 * reference confirmed the walker ignores, and two different ones
+	 */
+	KUNIT_EXPECT_EQ(test, (u64)PT_TABLE_FULL_BIT,
+			(u64)KPT_REF_TABLE_FULL_BIT);
+	KUNIT_EXPECT_EQ(test, (u64)PT_TABLE_SYNC_BIT,
+			(u64)KPT_REF_TABLE_SYNC_BIT);
+	if (PT_TABLE_SYNC_BIT)
+		KUNIT_EXPECT_NE(test, (u64)PT_TABLE_SYNC_BIT,
+				(u64)PT_TABLE_FULL_BIT);
 
 	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
 		kpt_fmt_at(&fmt, level, 0);
@@ -209,8 +258,11 @@ static void kpt_fmt_test_geometry(struct kunit *test)
 			kpt_fmt_geometry(test, &kpt_cfgs[i]);
 }
 
-/* IOMMU prot flags to leaf bits; flags the format does not keep are ignored */
-static void kpt_fmt_test_prot(struct kunit *test)
+/*
+ * IOMMU prot flags to leaf bits, for one feature set; flags the format does
+ * not keep are ignored
+ */
+static void kpt_fmt_prot(struct kunit *test, const struct kpt_cfg *cfg)
 {
 	static const unsigned int flags[] = {
 		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE,
@@ -220,7 +272,8 @@ static void kpt_fmt_test_prot(struct kunit *test)
 	struct kpt_fmt fmt;
 	unsigned int mask, i;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, cfg->oasz_lg2),
+			0);
 	for (mask = 0; mask != 1U << ARRAY_SIZE(flags); mask++) {
 		unsigned int prot = 0;
 		int ret;
@@ -229,16 +282,25 @@ static void kpt_fmt_test_prot(struct kunit *test)
 			if (mask & BIT(i))
 				prot |= flags[i];
 		memset(&attrs, 0, sizeof(attrs));
-		ret = pt_iommu_set_prot(&fmt.common, &attrs, prot);
-		KUNIT_EXPECT_EQ_MSG(test, ret, kpt_ref_prot_err(prot), "prot %x",
-				    prot);
+		ret = pt_iommu_set_prot(&fmt.iommu.common, &attrs, prot);
+		KUNIT_EXPECT_EQ_MSG(test, ret, kpt_ref_prot_err(prot),
+				    "%s: prot %x", cfg->name, prot);
 		if (ret || kpt_ref_prot_err(prot))
 			continue;
 		KUNIT_EXPECT_EQ_MSG(test, attrs.descriptor_bits,
 				    kpt_ref_prot_bits(prot & KPT_REF_PROT_MASK),
-				    "prot %x", prot);
+				    "%s: prot %x", cfg->name, prot);
 	}
 	kfree(fmt.buf);
+}
+
+static void kpt_fmt_test_prot(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_prot(test, &kpt_cfgs[i]);
 }
 
 /* One leaf of 2^size_lg2 at @index: the words, then every way to read it */
@@ -255,7 +317,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	unsigned int i;
 
 	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
-	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->common, &attrs, prot),
+	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->iommu.common, &attrs, prot),
 			0);
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
@@ -326,7 +388,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 static void kpt_fmt_leaf_size(struct kpt_fmt *fmt, unsigned int level,
 			      unsigned int size_lg2, unsigned int *n)
 {
-	unsigned int oasz_lg2 = fmt->common.max_oasz_lg2;
+	unsigned int oasz_lg2 = fmt->iommu.common.max_oasz_lg2;
 	unsigned int nitems = 1U << (size_lg2 - kpt_ref_item_lg2(level));
 	unsigned int items = 1U << kpt_ref_items_lg2(level);
 	unsigned int idx[] = { 0, (items / 2) & ~(nitems - 1), items - nitems };
@@ -353,6 +415,8 @@ static void kpt_fmt_leaf(struct kunit *test, const struct kpt_cfg *cfg)
 	for (oi = 0; oi != ARRAY_SIZE(kpt_fmt_oaszs); oi++) {
 		unsigned int oasz_lg2 = kpt_fmt_oaszs[oi];
 
+		if (!kpt_fmt_oasz_ok(cfg, oasz_lg2))
+			continue;
 		kpt_fmt_set_oasz(&fmt, oasz_lg2);
 		for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
 			u64 sizes = kpt_ref_level_sizes(&fmt.cfg, level);
@@ -403,6 +467,24 @@ static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
 	KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt->pts), pa);
 
+	/*
+	 * The engine's software bits change nothing the format decodes, and
+	 * the reference reports them
+	 */
+	((__le64 *)fmt->buf)[index] =
+		cpu_to_le64(word | KPT_REF_TABLE_FULL_BIT |
+			    KPT_REF_TABLE_SYNC_BIT);
+	kpt_fmt_at(fmt, level, index);
+	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
+	KUNIT_EXPECT_EQ(test, pt_table_pa(&fmt->pts), pa);
+	kpt_ref_decode(fmt->buf, level, index, &ent);
+	KUNIT_EXPECT_EQ_MSG(test, ent.type, KPT_REF_TABLE, "%s",
+			    ent.why ? ent.why : "");
+	KUNIT_EXPECT_EQ(test, ent.oa, pa);
+	KUNIT_EXPECT_EQ(test, ent.full, !!KPT_REF_TABLE_FULL_BIT);
+	KUNIT_EXPECT_EQ(test, ent.sync, !!KPT_REF_TABLE_SYNC_BIT);
+	((__le64 *)fmt->buf)[index] = cpu_to_le64(word);
+
 	/* A stale expected value loses the exchange */
 	fmt->pts.entry = 0;
 	KUNIT_EXPECT_FALSE(test, pt_install_table(&fmt->pts, 0x2000, attrs));
@@ -429,30 +511,192 @@ static const u64 kpt_ref_table_pas[] = {
  * A table entry at every level that can point to a lower table. The leaf
  * attributes of every prot the format is tested with must not leak into it.
  */
-static void kpt_fmt_test_table(struct kunit *test)
+static void kpt_fmt_table(struct kunit *test, const struct kpt_cfg *cfg)
 {
 	struct pt_write_attrs attrs = { .gfp = GFP_KERNEL };
 	unsigned int level, i, j, p;
 	struct kpt_fmt fmt;
 
-	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, &kpt_cfgs[0], 52), 0);
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, 52), 0);
 	for (p = 0; p != ARRAY_SIZE(kpt_fmt_prots); p++) {
 		KUNIT_ASSERT_EQ(test,
-				pt_iommu_set_prot(&fmt.common, &attrs,
+				pt_iommu_set_prot(&fmt.iommu.common, &attrs,
 						  kpt_fmt_prots[p]),
 				0);
 		for (level = 1; level <= KPT_REF_MAX_LEVEL; level++) {
 			unsigned int items = 1U << kpt_ref_items_lg2(level);
 			unsigned int idx[] = { 0, items - 1, items / 2 + 3 };
 
-			for (i = 0; i != ARRAY_SIZE(kpt_ref_table_pas); i++)
+			for (i = 0; i != ARRAY_SIZE(kpt_ref_table_pas); i++) {
+				u64 pa = kpt_ref_table_pas[i];
+
+				if (!kpt_fmt_oasz_ok(cfg, fls64(pa)))
+					continue;
 				for (j = 0; j != ARRAY_SIZE(idx); j++)
 					kpt_fmt_one_table(&fmt, level, idx[j],
-							  kpt_ref_table_pas[i],
-							  &attrs);
+							  pa, &attrs);
+			}
 		}
 	}
 	kfree(fmt.buf);
+}
+
+static void kpt_fmt_test_table(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_table(test, &kpt_cfgs[i]);
+}
+
+/* The union of the reference's leaf sizes, inside the lowest IOVA span */
+static u64 kpt_fmt_ref_pgsizes(const struct kpt_cfg *cfg)
+{
+	struct kpt_span spans[KPT_MAX_SPANS];
+	unsigned int level;
+	u64 sizes = 0;
+
+	kpt_ref_spans(cfg, spans);
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++)
+		sizes |= kpt_ref_level_sizes(cfg, level);
+	return sizes & kpt_max(spans[0].lg2) & ULONG_MAX;
+}
+
+static void kpt_fmt_change_top(struct pt_iommu *iommu_table,
+			       phys_addr_t top_paddr, unsigned int top_level)
+{
+}
+
+static DEFINE_SPINLOCK(kpt_fmt_top_lock);
+
+static spinlock_t *kpt_fmt_get_top_lock(struct pt_iommu *iommu_table)
+{
+	return &kpt_fmt_top_lock;
+}
+
+/* The page size bitmap init gives a table of @cfg; 0 if init fails */
+static u64 kpt_fmt_init_pgsizes(struct kunit *test, const struct kpt_cfg *cfg)
+{
+	static const struct pt_iommu_driver_ops ops = {
+		.change_top = kpt_fmt_change_top,
+		.get_top_lock = kpt_fmt_get_top_lock,
+	};
+	struct pt_iommu_test_hooks *hooks;
+	struct KPT_TABLE *table;
+	u64 sizes = 0;
+	int ret;
+
+	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	hooks = kzalloc(sizeof(*hooks), GFP_KERNEL);
+	if (table && hooks) {
+		hooks->sme_mask = cfg->sme_mask;
+		table->iommu.test = hooks;
+		ret = kpt_fmt_init(table, cfg, &ops);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);
+		if (!ret)
+			sizes = table->iommu.domain.pgsize_bitmap;
+		KPT_OP(deinit)(&table->iommu);
+	}
+	kfree(hooks);
+	kfree(table);
+	return sizes;
+}
+
+/*
+ * The size hooks of a configuration with one OA size, at every level, with
+ * the table's top above it and at it: a level can hold a leaf exactly when
+ * it has a leaf size, and those are the reference's.
+ */
+static void kpt_fmt_sizes_oasz(struct kunit *test, const struct kpt_cfg *cfg,
+			       unsigned int oasz_lg2)
+{
+	unsigned int level, t;
+	struct kpt_fmt fmt;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, oasz_lg2), 0);
+	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+		for (t = 0; t != 2; t++) {
+			u64 sizes;
+
+			fmt.range.top_level = t ? level : KPT_FMT_TOP_LEVEL;
+			kpt_fmt_at(&fmt, level, 0);
+			sizes = pt_possible_sizes(&fmt.pts);
+			KUNIT_EXPECT_EQ_MSG(test, pt_can_have_leaf(&fmt.pts),
+					    sizes != 0,
+					    "%s: oasz %u level %u (top %u): pt_can_have_leaf() and pt_possible_sizes() %llx disagree",
+					    cfg->name, oasz_lg2, level,
+					    fmt.range.top_level, sizes);
+			KUNIT_EXPECT_EQ_MSG(test, sizes,
+					    kpt_ref_level_sizes(&fmt.cfg, level),
+					    "%s: oasz %u level %u", cfg->name,
+					    oasz_lg2, level);
+		}
+	}
+	kfree(fmt.buf);
+}
+
+/*
+ * Every configuration: the size hooks agree with each other and with the
+ * reference at every level, and the page size bitmap of a table is the
+ * union of the reference's sizes within the IOVA span.
+ */
+static void kpt_fmt_test_sizes(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+
+		kpt_fmt_sizes_oasz(test, cfg, cfg->oasz_lg2);
+		for (j = 0; j != ARRAY_SIZE(kpt_fmt_oaszs); j++)
+			kpt_fmt_sizes_oasz(test, cfg, kpt_fmt_oaszs[j]);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_fmt_init_pgsizes(test, cfg),
+				    kpt_fmt_ref_pgsizes(cfg), "%s: pgsize_bitmap",
+				    cfg->name);
+	}
+}
+
+/*
+ * The leaf sizes of the configurations Documentation/generic_pt.rst lists
+ * in its table "Leaf sizes by level", as lines scripts/check_doc_sizes.py
+ * compares with the table:
+ *
+ *   generic-pt-sizes: <format> <configuration> <level> 0x<sizes>
+ *   generic-pt-pgsize: <format> <configuration> 0x<pgsize_bitmap>
+ *
+ * Printed from the format's hooks after checking them against the
+ * reference, so a stale table, a wrong hook or a wrong reference all fail.
+ */
+static void kpt_fmt_test_doc_sizes(struct kunit *test)
+{
+	unsigned int i, level;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_doc_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_doc_cfgs[i];
+		struct kpt_fmt fmt;
+		u64 sizes;
+
+		KUNIT_ASSERT_EQ(test,
+				kpt_fmt_setup(test, &fmt, cfg, cfg->oasz_lg2),
+				0);
+		for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+			kpt_fmt_at(&fmt, level, 0);
+			sizes = pt_possible_sizes(&fmt.pts);
+			KUNIT_EXPECT_EQ_MSG(test, sizes,
+					    kpt_ref_level_sizes(cfg, level),
+					    "%s: level %u", cfg->name, level);
+			kunit_info(test, "generic-pt-sizes: %s %s %u 0x%llx",
+				   __stringify(PT_FMT), cfg->name, level,
+				   sizes);
+		}
+		kfree(fmt.buf);
+		sizes = kpt_fmt_init_pgsizes(test, cfg);
+		KUNIT_EXPECT_EQ_MSG(test, sizes, kpt_fmt_ref_pgsizes(cfg),
+				    "%s: pgsize_bitmap", cfg->name);
+		kunit_info(test, "generic-pt-pgsize: %s %s 0x%llx",
+			   __stringify(PT_FMT), cfg->name, sizes);
+	}
 }
 
 static struct kunit_case kpt_fmt_cases[] = {
@@ -460,6 +704,8 @@ static struct kunit_case kpt_fmt_cases[] = {
 	KUNIT_CASE(kpt_fmt_test_prot),
 	KUNIT_CASE(kpt_fmt_test_leaf),
 	KUNIT_CASE(kpt_fmt_test_table),
+	KUNIT_CASE(kpt_fmt_test_sizes),
+	KUNIT_CASE(kpt_fmt_test_doc_sizes),
 	{}
 };
 

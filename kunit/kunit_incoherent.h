@@ -207,15 +207,37 @@ static unsigned int kpt_inc_items(const struct kpt_inc *inc,
 	return 1U << kpt_ref_items_lg2(level);
 }
 
+#ifndef KPT_REF_TABLE_SYNC_BIT
+#define KPT_REF_TABLE_SYNC_BIT 0
+#endif
+
+/*
+ * Whether the walker's copy of item @i of a table at @level differs from the
+ * CPU's. The engine sets the bit saying a table entry was pushed only after
+ * the push, so the walker's copy may lack it: the walker ignores it.
+ */
+static bool kpt_inc_item_differs(const struct kpt_inc_tbl *t,
+				 unsigned int level, unsigned int i)
+{
+	u64 dev = le64_to_cpu(t->shadow[i]), cpu = kpt_word(t->cpu, i);
+	struct kpt_ref_entry ent;
+
+	if (dev == cpu)
+		return false;
+	if ((dev ^ cpu) != KPT_REF_TABLE_SYNC_BIT || !level)
+		return true;
+	kpt_ref_decode(t->cpu, level, i, &ent);
+	return ent.type != KPT_REF_TABLE;
+}
+
 /* The first item where the device view differs from the CPU's, or -1 */
 static int kpt_inc_diff(const struct kpt_inc *inc, const struct kpt_inc_tbl *t,
 			unsigned int level)
 {
-	const __le64 *cpu = t->cpu;
 	unsigned int i;
 
 	for (i = 0; i != kpt_inc_items(inc, t->cpu, level); i++)
-		if (t->shadow[i] != cpu[i])
+		if (kpt_inc_item_differs(t, level, i))
 			return i;
 	return -1;
 }
@@ -839,6 +861,8 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	ctx->hooks.dma_unmap = kpt_inc_dma_unmap;
 	ctx->table.iommu.test = &ctx->hooks;
 	ctx->table.iommu.domain.ops = &kpt_inc_domain_ops;
+	ctx->hooks.sme_mask = inc->cfg.sme_mask;
+	kpt_ref_select(&inc->cfg);
 
 	ret = kpt_fmt_init(&ctx->table, &inc->cfg, &ctx->drv_ops);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: init", cfg->name);
@@ -1325,15 +1349,27 @@ static void kpt_inc_test_cut(struct kunit *test)
 			va = spans[0].first + size;
 			pa = kpt_inc_leaf_pa(inc, size);
 			kpt_inc_map(inc, va, pa, size, IOMMU_WRITE);
-			/* In place at an item: nothing new, one push */
+			/*
+			 * In place at an item: nothing new (but the tables of
+			 * items no leaf fits alone), one push
+			 */
 			kpt_inc_sample_leaf(inc, va, pa, size, va + item);
-			kpt_inc_cut_ok(inc, va + item, 0, 1);
+			kpt_inc_cut_ok(inc, va + item,
+				       kpt_ref_cut_new_tables(&inc->cfg, va, pa,
+							      fls64(size) - 1,
+							      va + item),
+				       1);
 			/* Inside the last item: tables down to level 0 */
 			if (level) {
-				kpt_inc_sample_leaf(inc, va, pa, size,
-						    va + size - item + min);
-				kpt_inc_cut_ok(inc, va + size - item + min,
-					       level, 1);
+				u64 cut = va + size - item + min;
+
+				kpt_inc_sample_leaf(inc, va, pa, size, cut);
+				kpt_inc_cut_ok(inc, cut,
+					       kpt_ref_cut_new_tables(&inc->cfg,
+								      va, pa,
+								      fls64(size) - 1,
+								      cut),
+					       1);
 			}
 			inc->nsamples = 0;
 			KUNIT_EXPECT_EQ(test, kpt_inc_unmap(inc, va, size),
@@ -1373,7 +1409,11 @@ static void kpt_inc_test_cut(struct kunit *test)
 		inc->ctx.hooks.fail_alloc = 0;
 		kpt_snap_put(before);
 
-		kpt_inc_cut_ok(inc, va + min, level, 1);
+		kpt_inc_cut_ok(inc, va + min,
+			       kpt_ref_cut_new_tables(&inc->cfg, va, pa,
+						      fls64(size) - 1,
+						      va + min),
+			       1);
 		/* Already a boundary: nothing to do */
 		kpt_inc_cut_ok(inc, va + min, 0, 0);
 		kpt_inc_cut_ok(inc, va, 0, 0);

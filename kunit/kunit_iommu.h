@@ -182,6 +182,8 @@ static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
 	ctx->table.iommu.test = &ctx->hooks;
 	ctx->table.iommu.domain.ops = &kpt_domain_ops;
+	ctx->hooks.sme_mask = cfg->sme_mask;
+	kpt_ref_select(cfg);
 	return ctx;
 }
 
@@ -479,6 +481,7 @@ static void kpt_walk_table_of(struct kunit *test, const struct kpt_cfg *cfg,
 
 	walk->test = test;
 	walk->cfg = cfg;
+	kpt_ref_select(cfg);
 	ret = kpt_fmt_top(table, &walk->top_pa, &walk->top_level);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: hw_info", cfg->name);
 	KPT_OP(get_info)(&table->iommu, &info);
@@ -705,6 +708,39 @@ static void kpt_tables_add_piece(void *arg, const struct kpt_piece *piece)
 	kpt_tables_add(tables, kpt_ref_size_level(tables->cfg,
 						  piece->size_lg2),
 		       piece->va);
+}
+
+/*
+ * The tables a cut at @cut of the leaf of 2^size_lg2 at @va (output address
+ * @pa) must add: those that the greedy decomposition of each side needs and
+ * the leaf did not. Usually one per level whose items the cut falls in; an
+ * item of a contiguous leaf that no leaf of its level fits alone (AMD v1's
+ * 512G) needs a table of its own.
+ */
+static int kpt_ref_cut_new_tables(const struct kpt_cfg *cfg, u64 va, u64 pa,
+				  unsigned int size_lg2, u64 cut)
+{
+	struct kpt_tables *before = kzalloc(sizeof(*before), GFP_KERNEL);
+	struct kpt_tables *after = kzalloc(sizeof(*after), GFP_KERNEL);
+	u64 size = BIT_ULL(size_lg2);
+	int n = -1;
+
+	if (!before || !after)
+		goto out;
+	/* Only the difference counts: any top above the leaf will do */
+	before->cfg = cfg;
+	before->top_level = KPT_REF_MAX_LEVEL;
+	*after = *before;
+	kpt_tables_add(before, kpt_ref_size_level(cfg, size_lg2), va);
+	kpt_greedy(cfg, va, pa, cut - va, NULL, kpt_tables_add_piece, after);
+	kpt_greedy(cfg, cut, pa + (cut - va), va + size - cut, NULL,
+		   kpt_tables_add_piece, after);
+	if (!before->overflow && !after->overflow)
+		n = after->n - before->n;
+out:
+	kfree(before);
+	kfree(after);
+	return n;
 }
 
 /* Tests */

@@ -26,12 +26,27 @@
 #define X86T_PAT_PTE BIT_ULL(7)	/* PAT, in a PTE (the 4K page entry) */
 #define X86T_G BIT_ULL(8)	/* Global, in an entry that maps a page */
 /*
- * The engine's "everything below is mapped" note in an entry referencing a
- * table; it must be one of bits 11:9, which the walker ignores there.
+ * The bits of an entry referencing a table that every walker of the format
+ * ignores: 9 and 11. The SDM's PML5E, PML4E, PDPTE and PDE referencing a
+ * table ignore bits 6, 11:8 and 62:52 (bit 11 is the restart bit of HLAT
+ * paging, a CPU mode only; bit 7 of a PML4E or PML5E is reserved); the
+ * AMD64 long mode formats leave bits 11:9 to software (AVL) and 62:52. But
+ * VT-d first stage sets EA (Extended-Accessed, bit 10) where the PASID
+ * entry enables it (EAFE), and the AMD IOMMU's v2 walker is only confirmed
+ * to ignore AVL.
+ */
+#define X86T_TABLE_IGNORED (BIT_ULL(9) | BIT_ULL(11))
+/*
+ * The engine's software bits there: bit 9 notes everything below is mapped
+ * (PT_TABLE_FULL_BIT), bit 11 that the entry was pushed to an incoherent
+ * walker (PT_TABLE_SYNC_BIT).
  */
 #define X86T_TABLE_SW_FULL BIT_ULL(9)
-static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
+#define X86T_TABLE_SW_SYNC BIT_ULL(11)
+static_assert(!(X86T_TABLE_SW_FULL & ~X86T_TABLE_IGNORED));
+static_assert(!(X86T_TABLE_SW_SYNC & ~X86T_TABLE_IGNORED));
 #define KPT_REF_TABLE_FULL_BIT X86T_TABLE_SW_FULL
+#define KPT_REF_TABLE_SYNC_BIT X86T_TABLE_SW_SYNC
 #define X86T_PAT_LARGE BIT_ULL(12)	/* PAT, in a PDPTE or PDE with PS */
 #define X86T_XD BIT_ULL(63)	/* Execute disable */
 /* Physical address bits (up to MAXPHYADDR 52) */
@@ -59,6 +74,44 @@ static_assert(!(X86T_TABLE_SW_FULL & ~GENMASK_ULL(11, 9)));
  */
 #define KPT_REF_HW_LEAF_BITS (X86T_A | X86T_D)
 #define KPT_REF_HW_KEPT_BITS X86T_D
+
+/*
+ * What the configuration under test changes in the encoding, see
+ * kpt_ref_select(). XD: bit 63 is execute-disable only where the walker has
+ * it enabled (VT-d: NXE in the PASID entry, "the Execute-Disable (XD) field
+ * is reserved" otherwise; AMD v2 likewise), which PT_FEAT_X86_64_XD says;
+ * without it the bit is reserved and IOMMU_NOEXEC sets nothing. SME: with
+ * PT_FEAT_X86_64_SME every table pointer and page address carries the
+ * memory encryption mask, as 6.12's AMD v2 tables do (io_pgtable_v2.c:
+ * iommu_virt_to_phys() for tables, __sme_set() in set_pte_attr()), here
+ * the one the test injects, and so does the root.
+ */
+static struct {
+	bool xd;
+	u64 sme;
+} kpt_x86;
+
+static void kpt_x86_select(const struct kpt_cfg *cfg)
+{
+	bool xd = cfg->features & BIT(PT_FEAT_X86_64_XD);
+	u64 sme = cfg->features & BIT(PT_FEAT_X86_64_SME) ? cfg->sme_mask : 0;
+
+	if (kpt_x86.xd != xd)
+		kpt_x86.xd = xd;
+	if (kpt_x86.sme != sme)
+		kpt_x86.sme = sme;
+}
+
+/* @addr without the encryption mask; false if it should be there and is not */
+static bool kpt_x86_unmask(u64 *addr)
+{
+	if ((*addr & kpt_x86.sme) != kpt_x86.sme)
+		return false;
+	*addr &= ~kpt_x86.sme;
+	return true;
+}
+
+#define kpt_ref_select kpt_x86_select
 
 static unsigned int kpt_ref_item_lg2(unsigned int level)
 {
@@ -146,7 +199,7 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 	/* D preset too on a writable page */
 	if (prot & IOMMU_WRITE)
 		bits |= X86T_RW | X86T_D;
-	if (prot & IOMMU_NOEXEC)
+	if ((prot & IOMMU_NOEXEC) && kpt_x86.xd)
 		bits |= X86T_XD;
 	/* PAT entry 3 (PCD, PWT), UC with the power-on PAT */
 	if (prot & IOMMU_MMIO)
@@ -162,7 +215,8 @@ static int kpt_ref_prot_err(unsigned int prot)
 
 static unsigned int kpt_ref_prot_norm(unsigned int prot)
 {
-	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO));
+	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_MMIO)) |
+	       (kpt_x86.xd ? prot & IOMMU_NOEXEC : 0);
 }
 
 static void kpt_ref_bad(struct kpt_ref_entry *ent, const char *why)
@@ -191,12 +245,16 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	if (level && !(word & X86T_PS)) {
 		/* A PML5E, PML4E, PDPTE or PDE referencing a table */
 		addr = word & X86T_ADDR_4K;
-		if ((word & ~X86T_TABLE_SW_FULL) !=
+		if ((word & ~(X86T_TABLE_SW_FULL | X86T_TABLE_SW_SYNC)) !=
 		    (X86T_P | X86T_RW | X86T_US | X86T_A | addr))
 			return kpt_ref_bad(ent, "table entry bits");
+		if (!kpt_x86_unmask(&addr))
+			return kpt_ref_bad(ent,
+					   "table address without the encryption mask");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
 		ent->full = word & X86T_TABLE_SW_FULL;
+		ent->sync = word & X86T_TABLE_SW_SYNC;
 		return;
 	}
 	if (level > 2)
@@ -220,6 +278,10 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return kpt_ref_bad(ent, "D not preset exactly on writable pages");
 	if (!(word & X86T_PWT) != !(word & X86T_PCD))
 		return kpt_ref_bad(ent, "cache bits neither WB nor UC");
+	if ((word & X86T_XD) && !kpt_x86.xd)
+		return kpt_ref_bad(ent, "XD set where it is reserved");
+	if (!kpt_x86_unmask(&addr))
+		return kpt_ref_bad(ent, "page address without the encryption mask");
 
 	ent->type = KPT_REF_LEAF;
 	ent->oa = addr;
@@ -237,7 +299,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
 			     unsigned int size_lg2, unsigned int prot)
 {
-	u64 word = X86T_P | kpt_ref_prot_bits(prot) | oa;
+	u64 word = X86T_P | kpt_ref_prot_bits(prot) | oa | kpt_x86.sme;
 
 	if (level)
 		word |= X86T_PS;
@@ -250,7 +312,7 @@ static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
  */
 static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
 {
-	return X86T_P | X86T_RW | X86T_US | X86T_A | table_pa;
+	return X86T_P | X86T_RW | X86T_US | X86T_A | table_pa | kpt_x86.sme;
 }
 
 /* The cut suite: the dirty bit, and one word as the IOMMU reads it */
@@ -275,6 +337,8 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 	if (level && !(word & X86T_PS)) {
 		ent->type = KPT_REF_TABLE;
 		ent->oa = word & X86T_ADDR_4K;
+		if (!kpt_x86_unmask(&ent->oa))
+			return kpt_ref_bad(ent, "without the encryption mask");
 		ent->prot = IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO | IOMMU_CACHE;
 		if (word & X86T_RW)
 			ent->prot |= IOMMU_WRITE;
@@ -286,7 +350,12 @@ static void kpt_ref_hw_decode(unsigned int level, u64 word,
 		return kpt_ref_bad(ent, "PS set in a PML4E or PML5E");
 	ent->type = KPT_REF_LEAF;
 	ent->oa = word & kpt_ref_page_addr_mask(level);
+	/* The memory controller takes the encryption bit, the rest is PA */
+	if (!kpt_x86_unmask(&ent->oa))
+		return kpt_ref_bad(ent, "without the encryption mask");
 	ent->size_lg2 = kpt_ref_item_lg2(level);
+	if ((word & X86T_XD) && !kpt_x86.xd)
+		return kpt_ref_bad(ent, "XD set where it is reserved: a fault");
 	ent->prot = IOMMU_READ;
 	if (word & X86T_RW)
 		ent->prot |= IOMMU_WRITE;
@@ -324,9 +393,10 @@ static int kpt_fmt_top(struct KPT_TABLE *table, u64 *top_pa,
 
 	pt_iommu_x86_64_hw_info(table, &info);
 	if ((info.levels != 4 && info.levels != 5) ||
-	    (info.root_pa & ~X86T_ADDR_4K))
+	    (info.root_pa & ~X86T_ADDR_4K) ||
+	    (info.root_pa & kpt_x86.sme) != kpt_x86.sme)
 		return -EINVAL;
-	*top_pa = info.root_pa;
+	*top_pa = info.root_pa & ~kpt_x86.sme;
 	*top_level = info.levels - 1;
 	return 0;
 }
@@ -356,9 +426,16 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	{ .name = "4lvl-1g", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = KPT_X86_1G },
 	{ .name = "4lvl-oa46", .vasz_lg2 = 48, .oasz_lg2 = 46 },
-	{ .name = "5lvl-1g-oa40", .vasz_lg2 = 57, .oasz_lg2 = 40,
-	  .features = KPT_X86_1G },
+	{ .name = "5lvl-1g-oa40-xd", .vasz_lg2 = 57, .oasz_lg2 = 40,
+	  .features = KPT_X86_1G | BIT(PT_FEAT_X86_64_XD) },
 	{ .name = "5lvl", .vasz_lg2 = 57, .oasz_lg2 = 52 },
+	/* AMD v2 on an SME host: the C-bit above the physical addresses */
+	{ .name = "4lvl-1g-xd-sme47", .vasz_lg2 = 48, .oasz_lg2 = 46,
+	  .features = KPT_X86_1G | BIT(PT_FEAT_X86_64_XD) |
+		      BIT(PT_FEAT_X86_64_SME),
+	  .sme_mask = BIT_ULL(47) },
+	{ .name = "5lvl-sme51", .vasz_lg2 = 57, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(51) },
 };
 
 static const struct kpt_cfg kpt_bad_cfgs[] = {
@@ -373,6 +450,20 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	/* No contiguous pages to re-size in place */
 	{ .name = "oa-size-change", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = BIT(PT_FEAT_OA_SIZE_CHANGE), .err = -EOPNOTSUPP },
+	/* The encryption mask must be an address bit above every OA */
+	{ .name = "sme-in-oa", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(47),
+	  .err = -EINVAL },
+	{ .name = "sme-above-field", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = BIT(PT_FEAT_X86_64_SME), .sme_mask = BIT_ULL(52),
+	  .err = -EINVAL },
+};
+
+/* The configurations of "Leaf sizes by level" in the documentation */
+static const struct kpt_cfg kpt_doc_cfgs[] = {
+	{ .name = "1g", .vasz_lg2 = 57, .oasz_lg2 = 52,
+	  .features = KPT_X86_1G },
+	{ .name = "no-1g", .vasz_lg2 = 57, .oasz_lg2 = 52 },
 };
 
 #include "kunit_fmt.h"
@@ -557,9 +648,143 @@ static void kpt_x86_test_foreign_bits(struct kunit *test)
 	kfree(fmt.buf);
 }
 
+/*
+ * XD: IOMMU_NOEXEC sets bit 63 only with PT_FEAT_X86_64_XD; without it the
+ * prot is accepted and the bit, reserved for the walker, stays clear.
+ */
+static void kpt_x86_test_xd(struct kunit *test)
+{
+	static const unsigned int prots[] = {
+		IOMMU_READ | IOMMU_NOEXEC,
+		IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+		IOMMU_READ | IOMMU_WRITE,
+	};
+	unsigned int xd, i;
+
+	for (xd = 0; xd != 2; xd++) {
+		struct kpt_cfg cfg = {
+			.name = xd ? "4lvl-1g-xd" : "4lvl-1g",
+			.vasz_lg2 = 48,
+			.oasz_lg2 = 52,
+			.features = KPT_X86_1G |
+				    (xd ? BIT(PT_FEAT_X86_64_XD) : 0),
+		};
+		struct kpt_ctx *ctx = kpt_ctx_new(test, &cfg);
+
+		for (i = 0; i != ARRAY_SIZE(prots); i++) {
+			u64 size = i == 1 ? KPT_SZ_2M : KPT_SZ_4K;
+			u64 va = KPT_SZ_1G * (i + 1), pa = KPT_SZ_1G * (i + 4);
+			bool want = xd && (prots[i] & IOMMU_NOEXEC);
+			struct kpt_x86_addr a = { .va = va };
+			unsigned int level, top;
+			u64 table_pa, word;
+
+			kpt_map_ok(ctx, va, pa, size, prots[i]);
+			/* Down to the leaf, the indices as the SDM takes them */
+			KUNIT_ASSERT_EQ(test, kpt_fmt_top(&ctx->table, &table_pa,
+							  &top), 0);
+			for (level = 0; level <= top; level++)
+				a.index[level] =
+					(va >> kpt_ref_item_lg2(level)) & 511;
+			for (level = top;; level--) {
+				word = kpt_word(phys_to_virt(table_pa),
+						a.index[level]);
+				if (!level || (word & X86T_PS))
+					break;
+				table_pa = word & X86T_ADDR_4K;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, !!(word & X86T_XD), want,
+					    "%s: prot %x: leaf %016llx",
+					    cfg.name, prots[i], word);
+			KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + size - 1),
+					pa + size - 1);
+			KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, size), size);
+		}
+		kpt_ctx_free(ctx);
+	}
+}
+
+/*
+ * Memory encryption (SME, AMD v2): with PT_FEAT_X86_64_SME every table
+ * pointer and page holds the mask in memory, and so does the root; every
+ * operation and iova_to_phys work on the plain addresses. (Every walk of
+ * the suites also checks the mask through the reference decoder.)
+ */
+static void kpt_x86_test_sme(struct kunit *test)
+{
+	unsigned int i, j, k, tested = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		u64 pa = kpt_max(cfg->oasz_lg2) & ~(KPT_SZ_1G - 1);
+		struct pt_iommu_x86_64_hw_info info;
+		unsigned int words = 0;
+		struct kpt_snap *snap;
+		struct kpt_ctx *ctx;
+
+		if (!(cfg->features & BIT(PT_FEAT_X86_64_SME)))
+			continue;
+		ctx = kpt_ctx_new(test, cfg);
+		/* A page, a 2M page, 1G (or 2M pages), and the upper half */
+		kpt_map_ok(ctx, KPT_SZ_1G, pa, KPT_SZ_4K, IOMMU_READ);
+		kpt_map_ok(ctx, KPT_SZ_1G + KPT_SZ_2M, pa + KPT_SZ_2M,
+			   KPT_SZ_2M, IOMMU_READ | IOMMU_WRITE);
+		kpt_map_ok(ctx, 2 * KPT_SZ_1G, pa - KPT_SZ_1G, KPT_SZ_1G,
+			   IOMMU_READ | IOMMU_NOEXEC);
+		kpt_map_ok(ctx, -KPT_SZ_2M, pa, KPT_SZ_2M, IOMMU_WRITE);
+
+		pt_iommu_x86_64_hw_info(&ctx->table, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.root_pa & cfg->sme_mask,
+				    cfg->sme_mask, "%s: root %llx", cfg->name,
+				    info.root_pa);
+		snap = kpt_snap_take(ctx);
+		for (j = 0; j != snap->n; j++) {
+			for (k = 0; k != snap->t[j].items; k++) {
+				u64 word = le64_to_cpu(snap->t[j].words[k]);
+
+				if (!word)
+					continue;
+				words++;
+				KUNIT_EXPECT_EQ_MSG(test, word & cfg->sme_mask,
+						    cfg->sme_mask,
+						    "%s: level %u item %u: %016llx",
+						    cfg->name,
+						    snap->t[j].level, k, word);
+			}
+		}
+		kpt_snap_put(snap);
+		KUNIT_EXPECT_GT(test, words, 5);
+
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 0x123),
+				pa + 0x123);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, KPT_SZ_1G + 2 * KPT_SZ_2M - 1),
+				pa + 2 * KPT_SZ_2M - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 3 * KPT_SZ_1G - 1), pa - 1);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, -1ULL), pa + KPT_SZ_2M - 1);
+		/* A cut keeps the mask in what it writes */
+		KUNIT_EXPECT_EQ(test,
+				KPT_OP(cut_mapping)(&ctx->table.iommu,
+						    2 * KPT_SZ_1G + KPT_SZ_4K,
+						    GFP_KERNEL),
+				0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(ctx, 2 * KPT_SZ_1G + KPT_SZ_4K),
+				pa - KPT_SZ_1G + KPT_SZ_4K);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, KPT_SZ_1G, 2 * KPT_SZ_1G),
+				KPT_SZ_4K + KPT_SZ_2M + KPT_SZ_1G);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, -KPT_SZ_2M, KPT_SZ_2M),
+				KPT_SZ_2M);
+		kpt_check_empty(ctx, "after the SME maps");
+		kpt_ctx_free(ctx);
+		tested++;
+	}
+	KUNIT_EXPECT_GT(test, tested, 1);
+}
+
 static struct kunit_case kpt_x86_cases[] = {
 	KUNIT_CASE(kpt_x86_test_canonical),
 	KUNIT_CASE(kpt_x86_test_foreign_bits),
+	KUNIT_CASE(kpt_x86_test_xd),
+	KUNIT_CASE(kpt_x86_test_sme),
 	{}
 };
 

@@ -63,6 +63,14 @@ if [ -f user/Makefile ]; then
 	args+=(--ktap "user-tsan:$LOGS/user-tsan.log:$status")
 fi
 
+# The table "Leaf sizes by level" of the documentation against the sizes the
+# format hooks and the KUnit references agree on, as the user-space run
+# printed them (kpt_fmt_test_doc_sizes).
+if [ -f user/Makefile ]; then
+	step doc-sizes python3 scripts/check_doc_sizes.py --log "$LOGS/user.log"
+	args+=(--gate "doc-sizes:$status")
+fi
+
 # The benchmark in a quick mode (3 repetitions, no chart): its checks that
 # both page tables translate alike keep it from rotting; the timings of a
 # quick run mean nothing.

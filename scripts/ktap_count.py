@@ -19,8 +19,8 @@ Counting rule (KTAP, as printed by KUnit and by the user-space runner):
   as failed, one per missing result;
 - a step that exited non-zero with no failure in its log, or that reported
   no test at all, counts as one failure;
-- each gate (checkpatch, sparse, kernel-doc) is one test: passed if its
-  status is 0.
+- each gate (doc-sizes, checkpatch, sparse, kernel-doc) is one test:
+  passed if its status is 0.
 """
 
 import re

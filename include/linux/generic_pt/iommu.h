@@ -52,6 +52,10 @@ struct pt_iommu_driver_ops {
  * @dma_sync: Replaces dma_sync_single_for_device() of @len bytes at
  *	@offset in @table.
  * @dma_unmap: Replaces the DMA unmapping of a table leaving the page table.
+ * @sme_mask: When non-zero, the memory encryption mask a format with its SME
+ *	feature (PT_FEAT_AMDV1_SME, PT_FEAT_X86_64_SME) uses instead of
+ *	sme_me_mask, which is 0 on UML and in QEMU; a production build never
+ *	reads it.
  *
  * Present only when CONFIG_IOMMU_PT_KUNIT_TEST is enabled.
  */
@@ -64,6 +68,7 @@ struct pt_iommu_test_hooks {
 			 size_t offset, size_t len);
 	void (*dma_unmap)(struct pt_iommu_test_hooks *test, void *table,
 			  size_t len);
+	u64 sme_mask;
 };
 
 /**
@@ -176,8 +181,9 @@ struct pt_iommu_info {
  * leaf), -ENOENT when nothing is mapped at @cut_iova, -EINVAL when it is not
  * aligned to the smallest page of &iommu_domain.pgsize_bitmap, -ERANGE
  * outside the table, -EOPNOTSUPP when the format or configuration needs
- * break-before-make for the change (or the rest of a contiguous leaf would
- * need a size the bitmap leaves out), or -ENOMEM. On failure nothing the
+ * break-before-make for the change (or the sizes the bitmap allows cannot
+ * write the rest of a contiguous leaf with at most one new table a side),
+ * or -ENOMEM. On failure nothing the
  * walker can see has changed.
  * Context: the caller holds a range lock covering the whole mapping that
  * contains @cut_iova.
@@ -257,6 +263,27 @@ struct pt_iommu_info {
 	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys
 
 /**
+ * enum pt_amdv1_features - Features of the AMD v1 format
+ * @PT_FEAT_AMDV1_FORCE_COHERENCE: Set FC (Force Coherent) in every leaf,
+ *	whatever the prot, as 6.12's AMD driver does: every DMA through the
+ *	table snoops the CPU caches, and the driver's
+ *	&iommu_domain_ops.enforce_cache_coherency can return true (it
+ *	returns whether the table has the feature). It is chosen at init:
+ *	leaves written before could lack FC, so it cannot be turned on
+ *	later. Without it FC follows IOMMU_CACHE.
+ * @PT_FEAT_AMDV1_SME: Host memory encryption (SME): every table pointer and
+ *	leaf, and the DTE root from hw_info, carries sme_me_mask, as 6.12's
+ *	driver writes them with __sme_set(). The mask must lie in the address
+ *	field (bits 51:12) at or above @common.max_oasz_lg2, where the C-bit
+ *	of an SME host is; init fails with -EINVAL otherwise. A 0 mask (SME
+ *	not active) changes nothing.
+ */
+enum pt_amdv1_features {
+	PT_FEAT_AMDV1_FORCE_COHERENCE = PT_FEAT_FMT_START,
+	PT_FEAT_AMDV1_SME,
+};
+
+/**
  * struct pt_iommu_amdv1 - AMD IOMMU v1 (host) page table
  * @iommu: Generic part; its domain is what the driver hands to the core.
  */
@@ -267,7 +294,9 @@ struct pt_iommu_amdv1 {
 /**
  * struct pt_iommu_amdv1_cfg - AMD v1 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 may be
- *	up to 64 and @common.max_oasz_lg2 up to 52.
+ *	up to 64 and @common.max_oasz_lg2 up to 52; @common.features may hold
+ *	PT_FEAT_DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT and the AMD v1 features
+ *	(enum pt_amdv1_features).
  * @starting_level: Number of levels the table starts with, 1 to 6. With
  *	PT_FEAT_DYNAMIC_TOP the table grows from there up to what
  *	@common.max_vasz_lg2 needs; without it the table is built with enough
@@ -280,7 +309,10 @@ struct pt_iommu_amdv1_cfg {
 
 /**
  * struct pt_iommu_amdv1_hw_info - What the driver writes in its DTE
- * @host_pt_root: Physical address of the top table.
+ * @host_pt_root: Physical address of the top table, with the memory
+ *	encryption mask under PT_FEAT_AMDV1_SME (the top_paddr that
+ *	&pt_iommu_driver_ops.change_top gets is the plain CPU physical
+ *	address: __sme_set() it, or call hw_info again).
  * @mode: Paging mode, the number of levels (1 to 6).
  */
 struct pt_iommu_amdv1_hw_info {
@@ -298,9 +330,20 @@ void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
 /**
  * enum pt_x86_64_features - Features of the x86-64 format
  * @PT_FEAT_X86_64_1G_PAGES: The walker supports 1G leaves (level 2).
+ * @PT_FEAT_X86_64_XD: The walker has execute-disable enabled (VT-d: NXE in
+ *	the PASID table entry; AMD v2: enabled in the GCR3 context), so
+ *	IOMMU_NOEXEC sets XD (bit 63). Without it bit 63 is reserved to the
+ *	walker and IOMMU_NOEXEC is accepted and sets nothing, as in 6.12.
+ * @PT_FEAT_X86_64_SME: Host memory encryption (SME, AMD v2): every table
+ *	pointer and leaf, and the root from hw_info, carries sme_me_mask, as
+ *	6.12's AMD v2 tables are written with __sme_set(). The mask must lie
+ *	in the address field (bits 51:12) at or above @common.max_oasz_lg2;
+ *	init fails with -EINVAL otherwise. A 0 mask changes nothing.
  */
 enum pt_x86_64_features {
 	PT_FEAT_X86_64_1G_PAGES = PT_FEAT_FMT_START,
+	PT_FEAT_X86_64_XD,
+	PT_FEAT_X86_64_SME,
 };
 
 /**
@@ -315,8 +358,8 @@ struct pt_iommu_x86_64 {
  * struct pt_iommu_x86_64_cfg - x86-64 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 is 48
  *	for 4-level or 57 for 5-level tables; @common.max_oasz_lg2 is up to 52;
- *	@common.features may hold PT_FEAT_X86_64_1G_PAGES. The IOVA is always
- *	sign extended.
+ *	@common.features may hold PT_FEAT_DMA_INCOHERENT and the x86-64
+ *	features (enum pt_x86_64_features). The IOVA is always sign extended.
  */
 struct pt_iommu_x86_64_cfg {
 	struct pt_iommu_cfg common;
@@ -324,7 +367,9 @@ struct pt_iommu_x86_64_cfg {
 
 /**
  * struct pt_iommu_x86_64_hw_info - What the driver programs
- * @root_pa: Physical address of the top table (the first-stage pointer).
+ * @root_pa: Physical address of the top table (the first-stage pointer, or
+ *	the GCR3 root), with the memory encryption mask under
+ *	PT_FEAT_X86_64_SME.
  * @levels: 4 or 5, for the paging mode field.
  */
 struct pt_iommu_x86_64_hw_info {
@@ -342,13 +387,22 @@ void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
  * @PT_FEAT_ARMV8_S2: A stage 2 table (S2AP, MemAttr, concatenated tops);
  *	stage 1 otherwise.
- * @PT_FEAT_ARMV8_BBML2: The SMMU tolerates live changes of the contiguous
- *	hint without break-before-make (break-before-make level 2), so a cut
- *	may re-size contiguous runs in place.
+ * @PT_FEAT_ARMV8_BBML2: The SMMU has break-before-make level 2
+ *	(SMMU_IDR3.BBML == 2): any change of translation size is made without
+ *	break-before-make, so a cut may re-size contiguous runs in place and
+ *	replace a block by an equivalent table with one store. Implies what
+ *	PT_FEAT_ARMV8_BBML1 allows.
+ * @PT_FEAT_ARMV8_BBML1: The SMMU has break-before-make level 1
+ *	(SMMU_IDR3.BBML == 1): a change to only the Contiguous bit does not
+ *	lead to a TLB conflict, so a cut may re-size contiguous runs in place.
+ *	A block still needs break-before-make (or the nT bit and a TLB
+ *	invalidation between two stores) to become a table: such cuts are
+ *	refused with -EOPNOTSUPP. Without either feature (level 0) both are.
  */
 enum pt_armv8_features {
 	PT_FEAT_ARMV8_S2 = PT_FEAT_FMT_START,
 	PT_FEAT_ARMV8_BBML2,
+	PT_FEAT_ARMV8_BBML1,
 };
 
 /**
@@ -362,9 +416,11 @@ struct pt_iommu_armv8 {
 /**
  * struct pt_iommu_armv8_cfg - ARM VMSAv8-64 configuration
  * @common: Configuration common to every format. @common.max_vasz_lg2 (the
- *	input size, IAS) is 32 to 48; @common.max_oasz_lg2 (OAS) is 32 to 48,
- *	or 52 with the 64K granule; @common.features may hold
- *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML2 and PT_FEAT_DMA_INCOHERENT.
+ *	input size, IAS) is 32 to 48, or 52 with the 64K granule (FEAT_LVA or
+ *	a 52-bit IPA); @common.max_oasz_lg2 (OAS) is 32 to 48, or 52 with the
+ *	64K granule; @common.features may hold
+ *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML1, PT_FEAT_ARMV8_BBML2 and
+ *	PT_FEAT_DMA_INCOHERENT.
  */
 struct pt_iommu_armv8_cfg {
 	struct pt_iommu_cfg common;
