@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/generic_pt/iommu.h>
 
 #include "../iommu-pages.h"
@@ -2100,8 +2101,9 @@ EXPORT_SYMBOL_NS_GPL(NS(cut_mapping), GENERIC_PT_IOMMU);
 
 /*
  * NS(init)() - Initialise a table and its iommu_domain geometry
- * @fmt_table: The format structure, zeroed by the caller except for
- *	&pt_iommu.domain fields the driver set and the test hooks
+ * @fmt_table: The format structure, zeroed by the caller except for the
+ *	fields "DOC: Setting up a table" lets the driver set and the test
+ *	hooks
  * @cfg: The hardware configuration
  * @gfp: Allocation flags for the top table
  *
@@ -2114,33 +2116,56 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	     gfp_t gfp)
 {
 	struct pt_iommu *iommu_table = &fmt_table->iommu;
+	const struct pt_iommu_driver_ops *ops = iommu_table->driver_ops;
+	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 	struct pt_common *common = &iommu_table->common;
 	struct iommu_domain *domain = &iommu_table->domain;
+	const char *why = NULL;
 	struct pt_table_p *top;
 	unsigned int vasz_lg2;
+	u64 sizes;
 	int top_level;
 
 	memset(common, 0, sizeof(*common));
-	iommu_table->iommu_device = cfg->common.iommu_device;
-	iommu_table->driver_ops = cfg->common.driver_ops;
-	iommu_table->nid = cfg->common.nid;
-
 	top_level = pt_iommu_fmt_init(fmt_table, cfg);
 	if (top_level < 0)
 		goto err;
+
+	/* The fields the driver owns, set on the table before init */
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&
-	    (!cfg->common.driver_ops || !cfg->common.driver_ops->change_top ||
-	     !cfg->common.driver_ops->get_top_lock)) {
+	    (!ops || !ops->change_top || !ops->get_top_lock))
+		why = "a dynamic top needs driver_ops with change_top and get_top_lock";
+	/* An incoherent walker needs the device to DMA map table memory to */
+	else if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
+		 !iommu_table->iommu_device &&
+		 !(test && test->dma_map && test->dma_sync && test->dma_unmap))
+		why = "an incoherent walker needs iommu_device";
+	else if (domain->type && !(domain->type & __IOMMU_DOMAIN_PAGING))
+		why = "the domain type is not a paging one";
+	if (why) {
+		pr_warn("generic_pt " __stringify(PT_FMT) ": init refused: %s\n",
+			why);
 		top_level = -EINVAL;
 		goto err;
 	}
 
-	/* An incoherent walker needs the device to DMA map table memory to */
-	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
-	    !iommu_table->iommu_device &&
-	    !(test_hooks(iommu_table) && test_hooks(iommu_table)->dma_map &&
-	      test_hooks(iommu_table)->dma_sync &&
-	      test_hooks(iommu_table)->dma_unmap)) {
+	/*
+	 * The aperture can only describe one range: for a sign extended table
+	 * it is the lower half; the upper half works all the same.
+	 */
+	vasz_lg2 = common->max_vasz_lg2;
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		vasz_lg2--;
+	vasz_lg2 = min_t(unsigned int, vasz_lg2, BITS_PER_LONG);
+	sizes = pt_all_possible_sizes(common, PT_MAX_TOP_LEVEL) &
+		log2_to_max_int_t(vasz_lg2);
+	/* A driver may have narrowed the sizes first */
+	if (domain->pgsize_bitmap)
+		sizes &= domain->pgsize_bitmap;
+	if (!sizes) {
+		pr_warn("generic_pt " __stringify(PT_FMT)
+			": init refused: the format has none of the page sizes %lx\n",
+			domain->pgsize_bitmap);
 		top_level = -EINVAL;
 		goto err;
 	}
@@ -2152,17 +2177,9 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	}
 	WRITE_ONCE(common->top_of_table, (uintptr_t)top | top_level);
 
-	/*
-	 * The aperture can only describe one range: for a sign extended table
-	 * it is the lower half; the upper half works all the same.
-	 */
-	vasz_lg2 = common->max_vasz_lg2;
-	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
-		vasz_lg2--;
-	vasz_lg2 = min_t(unsigned int, vasz_lg2, BITS_PER_LONG);
-	domain->pgsize_bitmap =
-		pt_all_possible_sizes(common, PT_MAX_TOP_LEVEL) &
-		log2_to_max_int_t(vasz_lg2);
+	if (!domain->type)
+		domain->type = IOMMU_DOMAIN_UNMANAGED;
+	domain->pgsize_bitmap = sizes;
 	domain->geometry.aperture_start = 0;
 	domain->geometry.aperture_end =
 		log2_to_max_int_t(min_t(unsigned int, vasz_lg2,

@@ -99,21 +99,21 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 			.common.max_vasz_lg2 = 64,
 			.common.max_oasz_lg2 = 52,
 			.common.features = BIT(PT_FEAT_DYNAMIC_TOP),
-			.common.driver_ops = &bench_ours_driver_ops,
-			.common.nid = NUMA_NO_NODE,
 			.starting_level = 3,
 		};
 
 		ours->ops = &bench_amdv1_ops;
+		ours->amdv1.iommu.driver_ops = &bench_ours_driver_ops;
+		ours->amdv1.iommu.nid = NUMA_NO_NODE;
 		ret = pt_iommu_amdv1_init(&ours->amdv1, &cfg, GFP_KERNEL);
 	} else {
 		struct pt_iommu_armv8_cfg cfg = {
 			.common.max_vasz_lg2 = 48,
 			.common.max_oasz_lg2 = 48,
-			.common.nid = NUMA_NO_NODE,
 		};
 
 		ours->ops = &bench_armv8_4k_ops;
+		ours->armv8.iommu.nid = NUMA_NO_NODE;
 		ret = pt_iommu_armv8_4k_init(&ours->armv8, &cfg, GFP_KERNEL);
 	}
 	if (ret) {

@@ -674,13 +674,15 @@ static int kpt_fmt_init(struct KPT_TABLE *table, const struct kpt_cfg *cfg,
 {
 	struct pt_iommu_armv8_cfg arm_cfg = {
 		.common = {
-			.driver_ops = cfg->no_driver_ops ? NULL : ops,
 			.features = cfg->features,
 			.max_vasz_lg2 = cfg->vasz_lg2,
 			.max_oasz_lg2 = cfg->oasz_lg2,
-			.nid = NUMA_NO_NODE,
 		},
 	};
+
+	/* What the driver hands the table, set on it before init */
+	table->iommu.driver_ops = cfg->no_driver_ops ? NULL : ops;
+	table->iommu.nid = NUMA_NO_NODE;
 
 	if (cfg->dyn_start_levels)
 		arm_cfg.common.features |= BIT(PT_FEAT_DYNAMIC_TOP);

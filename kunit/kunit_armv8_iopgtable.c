@@ -552,7 +552,6 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 
 	ours_cfg.common.max_vasz_lg2 = cfg->ias;
 	ours_cfg.common.max_oasz_lg2 = cfg->oas;
-	ours_cfg.common.nid = NUMA_NO_NODE;
 	/*
 	 * BBM level 2 lets a cut re-size contiguous runs and turn blocks into
 	 * tables; it changes no descriptor, only what cut_mapping may do (see
@@ -561,6 +560,7 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ours_cfg.common.features = BIT(PT_FEAT_ARMV8_BBML2);
 	if (cfg->s2)
 		ours_cfg.common.features |= BIT(PT_FEAT_ARMV8_S2);
+	ctx->ours.iommu.nid = NUMA_NO_NODE;
 	ret = ctx->gran->init(&ctx->ours, &ours_cfg, GFP_KERNEL);
 	if (ret) {
 		free_io_pgtable_ops(ctx->io);

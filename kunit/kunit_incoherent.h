@@ -1648,12 +1648,10 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		struct KPT_INC_FMT_CFG fcfg = {
 			.common = {
-				.iommu_device = dev,
 				.features = cfg->features |
 					    BIT(PT_FEAT_DMA_INCOHERENT),
 				.max_vasz_lg2 = cfg->vasz_lg2,
 				.max_oasz_lg2 = cfg->oasz_lg2,
-				.nid = NUMA_NO_NODE,
 			},
 		};
 		struct kpt_ctx *ctx;
@@ -1664,6 +1662,8 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 		if (cfg->dyn_start_levels)
 			continue;
 		ctx = kpt_ctx_alloc(test, cfg);
+		ctx->table.iommu.iommu_device = dev;
+		ctx->table.iommu.nid = NUMA_NO_NODE;
 		ret = KPT_OP(init)(&ctx->table, &fcfg, GFP_KERNEL);
 		if (ret)
 			kfree(ctx);

@@ -827,6 +827,86 @@ static void kpt_test_init(struct kunit *test)
 	kpt_ctx_free(ctx);
 }
 
+/*
+ * What the driver owns stays as it set it: its ops, the walking device and
+ * the node, set on the table before init (init once copied NULL and 0 over
+ * them from the configuration, and a dynamic top then failed). init fills
+ * the domain type only when the driver left it 0, refuses one that is not
+ * a paging type, keeps a page size bitmap the driver narrowed first (the
+ * format's sizes among it), and refuses one the format has none of: every
+ * refusal -EINVAL, with nothing allocated.
+ */
+static int kpt_init_with(struct kunit *test, const struct kpt_cfg *cfg,
+			 unsigned int type, unsigned long pgsizes,
+			 unsigned long *got_pgsizes, unsigned int *got_type)
+{
+	struct kpt_ctx *ctx = kpt_ctx_alloc(test, cfg);
+	struct iommu_domain *domain = kpt_domain(ctx);
+	int ret;
+
+	domain->type = type;
+	domain->pgsize_bitmap = pgsizes;
+	ret = kpt_fmt_init(&ctx->table, cfg, &ctx->drv_ops);
+	*got_pgsizes = domain->pgsize_bitmap;
+	*got_type = domain->type;
+	if (ret)
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ctx->hooks.tables), 0,
+				    "%s: tables left by a refused init",
+				    cfg->name);
+	kpt_ctx_free(ctx);
+	return ret;
+}
+
+static void kpt_test_init_driver_fields(struct kunit *test)
+{
+	unsigned long all, narrow, got;
+	unsigned int i, type;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct kpt_ctx *ctx = kpt_ctx_alloc(test, cfg);
+		struct pt_iommu *iommu = &ctx->table.iommu;
+		size_t mapped = 0;
+		int ret;
+
+		/* kpt_fmt_init() sets the driver's fields on the table */
+		ret = kpt_fmt_init(&ctx->table, cfg, &ctx->drv_ops);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s", cfg->name);
+		KUNIT_EXPECT_PTR_EQ(test, iommu->driver_ops, &ctx->drv_ops);
+		KUNIT_EXPECT_EQ(test, iommu->nid, NUMA_NO_NODE);
+		KUNIT_EXPECT_EQ(test, iommu->domain.type,
+				IOMMU_DOMAIN_UNMANAGED);
+		all = iommu->domain.pgsize_bitmap;
+		/* A dynamic top grows with the ops the driver set */
+		if (cfg->dyn_start_levels) {
+			ret = kpt_map(ctx, kpt_max(cfg->vasz_lg2) & ~0xfffffULL,
+				      0x100000, all & -all, 1, IOMMU_READ,
+				      &mapped);
+			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", cfg->name);
+			KUNIT_EXPECT_GT(test, ctx->change_top_calls, 0);
+		}
+		kpt_ctx_free(ctx);
+
+		/* A type the driver chose stays; not paging is refused */
+		KUNIT_EXPECT_EQ(test, kpt_init_with(test, cfg, IOMMU_DOMAIN_DMA,
+						    0, &got, &type), 0);
+		KUNIT_EXPECT_EQ(test, type, IOMMU_DOMAIN_DMA);
+		KUNIT_EXPECT_EQ(test,
+				kpt_init_with(test, cfg, IOMMU_DOMAIN_IDENTITY,
+					      0, &got, &type),
+				-EINVAL);
+
+		/* Sizes narrowed before init are kept, within the format's */
+		narrow = (all & -all) | (all & ~(all - 1) << 1) | BIT(1);
+		KUNIT_EXPECT_EQ(test, kpt_init_with(test, cfg, 0, narrow, &got,
+						    &type), 0);
+		KUNIT_EXPECT_EQ_MSG(test, got, narrow & all, "%s", cfg->name);
+		KUNIT_EXPECT_EQ(test, kpt_init_with(test, cfg, 0, BIT(1), &got,
+						    &type),
+				-EINVAL);
+	}
+}
+
 struct kpt_one_leaf {
 	struct kpt_leaf leaf;
 	unsigned int n;
@@ -3175,6 +3255,7 @@ static int kpt_iommu_init(struct kunit *test)
 
 static struct kunit_case kpt_iommu_cases[] = {
 	KUNIT_CASE(kpt_test_init),
+	KUNIT_CASE(kpt_test_init_driver_fields),
 	KUNIT_CASE(kpt_test_map_each_size),
 	KUNIT_CASE(kpt_test_map_decompose),
 	KUNIT_CASE(kpt_test_map_replaces_empty),

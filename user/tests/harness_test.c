@@ -221,10 +221,8 @@ static void harness_test_amdv1_threads(struct kunit *test)
 {
 	struct pt_iommu_amdv1_cfg cfg = {
 		.common = {
-			.driver_ops = &harness_driver_ops,
 			.max_vasz_lg2 = 48,
 			.max_oasz_lg2 = 52,
-			.nid = NUMA_NO_NODE,
 		},
 	};
 	struct harness_thread threads[HARNESS_THREADS] = {};
@@ -235,6 +233,8 @@ static void harness_test_amdv1_threads(struct kunit *test)
 
 	table = kunit_kzalloc(test, sizeof(*table), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, table);
+	table->iommu.driver_ops = &harness_driver_ops;
+	table->iommu.nid = NUMA_NO_NODE;
 	KUNIT_ASSERT_EQ(test, pt_iommu_amdv1_init(table, &cfg, GFP_KERNEL), 0);
 	pt_iommu_amdv1_get_info(&table->iommu, &info);
 	KUNIT_EXPECT_EQ(test, info.top_level, 3);

@@ -74,13 +74,22 @@ struct pt_iommu_test_hooks {
 /**
  * struct pt_iommu - A page table used by an IOMMU
  * @domain: The iommu domain; the iommu core's calls arrive with a pointer to
- *	it and the page table finds itself with container_of().
- * @common: The format independent table description.
+ *	it and the page table finds itself with container_of(). init sets its
+ *	type (if the driver did not), page size bitmap and aperture.
+ * @common: The format independent table description, filled by init.
  * @driver_ops: Optional calls into the driver, see struct pt_iommu_driver_ops.
+ *	Set by the driver before init; required with PT_FEAT_DYNAMIC_TOP.
  * @iommu_device: The device that walks the table, used for DMA mapping of
- *	table memory when the walker is incoherent.
- * @nid: NUMA node for table memory.
+ *	table memory when the walker is incoherent. Set by the driver before
+ *	init; required with PT_FEAT_DMA_INCOHERENT.
+ * @nid: NUMA node for table memory, NUMA_NO_NODE for any. Set by the driver
+ *	before init (a zeroed structure means node 0).
  * @test: Test observation points, see struct pt_iommu_test_hooks.
+ *
+ * Each field has one owner: the driver sets @driver_ops, @iommu_device and
+ * @nid on the table (they are not in the configuration, so there is
+ * nothing to disagree with), init owns @common and the domain's geometry.
+ * See "DOC: Setting up a table" for the sequence.
  */
 struct pt_iommu {
 	struct iommu_domain domain;
@@ -95,23 +104,45 @@ struct pt_iommu {
 
 /**
  * struct pt_iommu_cfg - Configuration common to every format
- * @iommu_device: The device that walks the table (may be NULL when the
- *	walker is coherent).
- * @driver_ops: Optional calls into the driver.
  * @features: Bitmap of enum pt_features requested; a feature the format
  *	cannot provide makes init fail with -EOPNOTSUPP.
  * @max_vasz_lg2: log2 of the IOVA space the hardware can translate.
  * @max_oasz_lg2: log2 of the output address space the hardware supports.
- * @nid: NUMA node for table memory, NUMA_NO_NODE for any.
+ *
+ * What the hardware can do; what the driver hands the table (its ops, the
+ * walking device, the NUMA node) is set on struct pt_iommu itself.
  */
 struct pt_iommu_cfg {
-	struct device *iommu_device;
-	const struct pt_iommu_driver_ops *driver_ops;
 	unsigned int features;
 	u8 max_vasz_lg2;
 	u8 max_oasz_lg2;
-	int nid;
 };
+
+/**
+ * DOC: Setting up a table
+ *
+ * A driver embeds the format's table structure (struct pt_iommu_amdv1, ...)
+ * in its domain and, in this order:
+ *
+ * 1. zeroes the structure (kzalloc), then sets on the embedded struct
+ *    pt_iommu the fields it owns: @driver_ops (for a dynamic top),
+ *    @iommu_device (for an incoherent walker) and @nid. It may set
+ *    @domain.type (a paging type; init sets IOMMU_DOMAIN_UNMANAGED if it is
+ *    0) and may narrow @domain.pgsize_bitmap to the sizes it allows (init
+ *    keeps the sizes of the format among them; 0 means all of them).
+ * 2. calls pt_iommu_<fmt>_init() with the hardware's configuration. init
+ *    refuses, with -EINVAL and a message naming the field, a dynamic top
+ *    without both driver ops, an incoherent walker without a device, a
+ *    domain type that is not a paging one and a page size bitmap the format
+ *    has none of; nothing it refuses is narrowed silently.
+ * 3. points @domain.ops at its struct iommu_domain_ops filled with
+ *    IOMMU_PT_DOMAIN_OPS() and its own .iotlb_sync and .free (which calls
+ *    pt_iommu_<fmt>_deinit()).
+ * 4. calls pt_iommu_<fmt>_hw_info() and programs the hardware with it.
+ *
+ * The page size bitmap may also be narrowed after init: map and cut read it
+ * at every call.
+ */
 
 /**
  * struct pt_iommu_info - Geometry of an initialised table
@@ -136,10 +167,12 @@ struct pt_iommu_info {
  * disjoint ranges may run concurrently.
  *
  * pt_iommu_<fmt>_init(table, cfg, gfp): choose the levels from the
- * configuration and allocate the top table. The structure is zeroed by the
- * caller. Sets &iommu_domain.pgsize_bitmap and the aperture. Returns 0,
- * -EINVAL for an impossible configuration, -EOPNOTSUPP for a feature the
- * format does not have, or -ENOMEM.
+ * configuration and allocate the top table; see "DOC: Setting up a table"
+ * for what the caller sets first. Sets &iommu_domain.pgsize_bitmap (the
+ * format's sizes, within those the driver set, if any), the aperture and,
+ * when 0, the domain type. Returns 0, -EINVAL for an impossible
+ * configuration or a driver field init needs missing, -EOPNOTSUPP for a
+ * feature the format does not have, or -ENOMEM.
  *
  * pt_iommu_<fmt>_map_pages(): the &iommu_domain_ops.map_pages signature. Maps
  * @pgsize * @pgcount bytes with the largest page sizes the alignment of the
