@@ -637,15 +637,16 @@ static __always_inline int __map_prepare(struct pt_range *range, void *arg,
 		item_va = pt_item_va(&pts);
 		nitems = 1U << (pgsz_lg2 - isz_lg2);
 		for (i = 0; i != nitems; i++, pts.index++) {
+			pt_vaddr_t first = item_va + ((pt_vaddr_t)i << isz_lg2);
 			struct pt_range below = *range;
 
 			switch (pt_load_entry(&pts)) {
 			case PT_ENTRY_EMPTY:
 				continue;
 			case PT_ENTRY_TABLE:
-				below.va = item_va + ((pt_vaddr_t)i << isz_lg2);
-				below.last_va = below.va +
-						log2_to_max_int(isz_lg2);
+				/* Each walk below moves below.va: start it anew */
+				below.va = first;
+				below.last_va = first + log2_to_max_int(isz_lg2);
 				ret = __check_empty_walk(&below, NULL, level - 1,
 							 pts.table_lower);
 				if (ret)
@@ -661,15 +662,13 @@ static __always_inline int __map_prepare(struct pt_range *range, void *arg,
 					goto out;
 				}
 				pt_note_written(&written, pts.index, 1);
-				below.va = item_va + ((pt_vaddr_t)i << isz_lg2);
+				below.va = first;
 				__defer_free_tables_walk(&below, map, level - 1,
 							 pts.table_lower);
 				table_defer_free(map->iommu_table,
 						 &map->free_list,
 						 pts.table_lower);
-				map->flush_first = min(map->flush_first,
-						       below.last_va -
-						       log2_to_max_int(isz_lg2));
+				map->flush_first = min(map->flush_first, first);
 				map->flush_last = max(map->flush_last,
 						      below.last_va);
 				continue;
