@@ -108,6 +108,7 @@ struct kpt_ctx {
 	bool change_top_mismatch;
 	u64 min_pgsize;
 	/* The driver flushes a map asked for, see kpt_iotlb_sync() */
+	spinlock_t sync_lock;
 	unsigned int iotlb_syncs;
 	unsigned int synced_tables;
 	u64 synced_first;
@@ -178,6 +179,7 @@ static struct kpt_ctx *kpt_ctx_alloc(struct kunit *test,
 	ctx->test = test;
 	ctx->cfg = cfg;
 	spin_lock_init(&ctx->top_lock);
+	spin_lock_init(&ctx->sync_lock);
 	ctx->drv_ops.change_top = kpt_change_top;
 	ctx->drv_ops.get_top_lock = kpt_get_top_lock;
 	ctx->table.iommu.test = &ctx->hooks;
@@ -280,11 +282,15 @@ static void kpt_iotlb_sync(struct iommu_domain *domain,
 {
 	struct kpt_ctx *ctx = container_of(domain, struct kpt_ctx,
 					   table.iommu.domain);
+	unsigned int freed = kpt_gather_free(ctx, gather);
 
+	/* Concurrent maps of disjoint ranges may flush at the same time */
+	spin_lock(&ctx->sync_lock);
 	ctx->iotlb_syncs++;
 	ctx->synced_first = gather->start;
 	ctx->synced_last = gather->end;
-	ctx->synced_tables += kpt_gather_free(ctx, gather);
+	ctx->synced_tables += freed;
+	spin_unlock(&ctx->sync_lock);
 }
 
 /* Unmap with one unmap_pages call; the gather must cover what went */
@@ -2604,6 +2610,7 @@ static void kpt_test_publish_order(struct kunit *test)
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		struct kpt_span spans[KPT_MAX_SPANS];
+		struct kpt_pub_event *ev;
 		struct kpt_ctx *ctx;
 		struct kpt_pub *pub;
 		u64 big, va;
@@ -2611,11 +2618,11 @@ static void kpt_test_publish_order(struct kunit *test)
 
 		pub = kzalloc(sizeof(*pub), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, pub);
-		pub->ev = kvcalloc(KPT_PUB_MAX_EVENTS, sizeof(*pub->ev),
-				   GFP_KERNEL);
-		if (!pub->ev)
+		ev = kvcalloc(KPT_PUB_MAX_EVENTS, sizeof(*ev), GFP_KERNEL);
+		if (!ev)
 			kfree(pub);
-		KUNIT_ASSERT_NOT_NULL(test, pub->ev);
+		KUNIT_ASSERT_NOT_NULL(test, ev);
+		pub->ev = ev;
 		ctx = kpt_ctx_alloc(test, cfg);
 		ctx->drv_ops.change_top = kpt_pub_change_top;
 		ctx->priv = pub;
