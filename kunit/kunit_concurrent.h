@@ -1144,12 +1144,15 @@ static void kpt_conc_run(struct kunit *test, const struct kpt_conc_mode *mode)
 	cc->ctx.test = test;
 	cc->ctx.cfg = &cc->cfg;
 	spin_lock_init(&cc->ctx.top_lock);
+	spin_lock_init(&cc->ctx.sync_lock);
 	cc->ctx.drv_ops.change_top = kpt_conc_change_top;
 	cc->ctx.drv_ops.get_top_lock = kpt_conc_get_top_lock;
 	cc->ctx.hooks.dma_map = kpt_conc_dma_map;
 	cc->ctx.hooks.dma_sync = kpt_conc_dma_sync;
 	cc->ctx.hooks.dma_unmap = kpt_conc_dma_unmap;
 	cc->ctx.table.iommu.test = &cc->ctx.hooks;
+	/* Maps that replace emptied tables flush and free them meanwhile */
+	cc->ctx.table.iommu.domain.ops = &kpt_domain_ops;
 
 	for (i = 0; i != ARRAY_SIZE(cc->t); i++) {
 		struct kpt_conc_thread *t = &cc->t[i];

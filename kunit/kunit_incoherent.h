@@ -854,6 +854,7 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	ctx->test = test;
 	ctx->cfg = &inc->cfg;
 	spin_lock_init(&ctx->top_lock);
+	spin_lock_init(&ctx->sync_lock);
 	ctx->drv_ops.change_top = kpt_inc_change_top;
 	ctx->drv_ops.get_top_lock = kpt_inc_get_top_lock;
 	ctx->hooks.dma_map = kpt_inc_dma_map;
