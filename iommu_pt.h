@@ -442,6 +442,89 @@ phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
 }
 EXPORT_SYMBOL_NS_GPL(NS(iova_to_phys), GENERIC_PT_IOMMU);
 
+/* leaf_size, set_dirty: what a test sees of the leaf holding an IOVA */
+
+struct pt_iommu_leaf_args {
+	u64 size;
+	bool set_dirty;
+};
+
+static __always_inline int __leaf_at(struct pt_range *range, void *arg,
+				     unsigned int level,
+				     struct pt_table_p *table,
+				     pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_leaf_args *leaf = arg;
+
+	switch (pt_load_entry(&pts)) {
+	case PT_ENTRY_OA:
+		leaf->size = log2_to_int(pt_entry_oa_lg2sz(&pts));
+#ifdef pt_entry_make_write_dirty
+		if (leaf->set_dirty)
+			pt_entry_make_write_dirty(&pts);
+#endif
+		return 0;
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	default:
+		return -ENOENT;
+	}
+}
+
+PT_MAKE_LEVELS(__leaf_at_walk, __leaf_at);
+
+static int leaf_at(struct pt_iommu *iommu_table, dma_addr_t iova,
+		   struct pt_iommu_leaf_args *leaf)
+{
+	struct pt_range range __uninitialized;
+
+	if (make_range(&iommu_table->common, &range, iova, 1) ||
+	    !range_within_top(&range))
+		return -ENOENT;
+	return pt_walk_range(&range, __leaf_at_walk, leaf);
+}
+
+/*
+ * NS(leaf_size)() - Size of the leaf that maps an IOVA
+ * @iommu_table: The table
+ * @iova: Any byte of a mapping
+ *
+ * For tests that check which page sizes a map or a cut chose.
+ *
+ * Return: the bytes the leaf holding @iova maps (a contiguous run counts
+ * whole), 0 if @iova is not mapped.
+ */
+u64 NS(leaf_size)(struct pt_iommu *iommu_table, dma_addr_t iova)
+{
+	struct pt_iommu_leaf_args leaf = {};
+
+	if (leaf_at(iommu_table, iova, &leaf))
+		return 0;
+	return leaf.size;
+}
+EXPORT_SYMBOL_NS_GPL(NS(leaf_size), GENERIC_PT_IOMMU);
+
+#ifdef pt_entry_make_write_dirty
+/*
+ * NS(set_dirty)() - Do what the walker does on a DMA write
+ * @iommu_table: The table
+ * @iova: Any byte of a mapping
+ *
+ * Sets the dirty bit in the item that translates @iova, for tests (the
+ * iommufd selftest mock domain) that stand in for a device writing.
+ *
+ * Return: 0, or -ENOENT if @iova is not mapped.
+ */
+int NS(set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova)
+{
+	struct pt_iommu_leaf_args leaf = { .set_dirty = true };
+
+	return leaf_at(iommu_table, iova, &leaf);
+}
+EXPORT_SYMBOL_NS_GPL(NS(set_dirty), GENERIC_PT_IOMMU);
+#endif
+
 /* map_pages */
 
 struct pt_iommu_map_args {
@@ -2097,6 +2180,21 @@ int NS(cut_mapping)(struct pt_iommu *iommu_table, dma_addr_t cut_iova,
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(NS(cut_mapping), GENERIC_PT_IOMMU);
+
+/*
+ * NS(domain_cut_mapping)() - &iommu_domain_ops.cut_mapping
+ * @domain: The domain of the table
+ * @iova: The IOVA that must start a leaf afterwards
+ * @gfp: Allocation flags for new tables
+ *
+ * NS(cut_mapping)() for the iommu core's iommu_cut_mapping().
+ */
+int NS(domain_cut_mapping)(struct iommu_domain *domain, unsigned long iova,
+			   gfp_t gfp)
+{
+	return NS(cut_mapping)(iommu_from_domain(domain), iova, gfp);
+}
+EXPORT_SYMBOL_NS_GPL(NS(domain_cut_mapping), GENERIC_PT_IOMMU);
 
 /*
  * NS(init)() - Initialise a table and its iommu_domain geometry

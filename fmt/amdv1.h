@@ -12,6 +12,15 @@
  *
  * The IOVA is the full 64 bits with no sign extension; the output address
  * field is bits 51:12.
+ *
+ * With PT_AMDV1_MOCK defined before this header (fmt/iommu_amdv1_mock.c),
+ * the same format has a 2K granule instead, for iommufd's selftest mock
+ * domain (MOCK_IO_PAGE_SIZE is PAGE_SIZE / 2): level 0 items are 2K, level 1
+ * items 1M, and so on. No hardware walks it. Table memory stays 4K (512
+ * items) and table entries hold the table's address as the hardware
+ * format does, but a leaf holds its output address shifted left by one
+ * (AMDV1PT_OA_SHIFT), so that bit 11 of a 2K aligned address lands in the
+ * address field above the Next Level bits; the output address has 51 bits.
  */
 #ifndef __GENERIC_PT_FMT_AMDV1_H
 #define __GENERIC_PT_FMT_AMDV1_H
@@ -26,9 +35,15 @@
 
 enum {
 	PT_MAX_TOP_LEVEL = 5,
+#ifdef PT_AMDV1_MOCK
+	PT_GRANULE_LG2SZ = 11,
+	AMDV1PT_OA_SHIFT = 1,
+#else
 	PT_GRANULE_LG2SZ = 12,
+	AMDV1PT_OA_SHIFT = 0,
+#endif
 	PT_TABLEMEM_LG2SZ = 12,
-	PT_MAX_OUTPUT_ADDRESS_LG2 = 52,
+	PT_MAX_OUTPUT_ADDRESS_LG2 = 52 - AMDV1PT_OA_SHIFT,
 	PT_MAX_VA_ADDRESS_LG2 = 64,
 	/* Items a variable size page may span, as log2 */
 	AMDV1PT_MAX_CONTIG_LG2 = 8,
@@ -96,7 +111,7 @@ static __always_inline u64 amdv1pt_sme(const struct pt_common *common)
 	return __sme_set(0ULL);
 }
 
-/* Every level has 512 items of 8 bytes; level 0 items are 4K */
+/* Every level has 512 items of 8 bytes; level 0 items are 4K (mock: 2K) */
 static __always_inline unsigned int
 amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 {
@@ -132,8 +147,11 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 	if (FIELD_GET(AMDV1PT_FMT_NEXT_LEVEL, entry) != AMDV1PT_FMT_NL_SIZE)
 		return 0;
-	/* The lowest zero bit of the address field is size_lg2 - 1 */
-	size_lg2 = oaffz(log2_div_t(entry, PT_GRANULE_LG2SZ)) +
+	/*
+	 * The lowest zero bit of the output address is size_lg2 - 1; the
+	 * address field starts at the granule (shifted with the mock).
+	 */
+	size_lg2 = oaffz(FIELD_GET(AMDV1PT_FMT_OA, entry)) +
 		   PT_GRANULE_LG2SZ + 1;
 	return size_lg2 - pt_table_item_lg2sz(pts);
 }
@@ -168,10 +186,19 @@ static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 
 #define pt_entry_make_write_clean amdv1pt_entry_make_write_clean
 
+/* What the walker does on a write through the item at pts->index */
+static __always_inline void amdv1pt_entry_make_write_dirty(struct pt_state *pts)
+{
+	pt_table_update_bits(pts->table, pts->index, AMDV1PT_FMT_D,
+			     AMDV1PT_FMT_D);
+}
+
+#define pt_entry_make_write_dirty amdv1pt_entry_make_write_dirty
+
 static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
-	u64 oa = pts->entry & AMDV1PT_FMT_OA &
-		 ~amdv1pt_sme(pts->range->common);
+	u64 oa = (pts->entry & AMDV1PT_FMT_OA &
+		  ~amdv1pt_sme(pts->range->common)) >> AMDV1PT_OA_SHIFT;
 
 	return oalog2_set_mod(oa, 0,
 			      pt_table_item_lg2sz(pts) +
@@ -224,17 +251,18 @@ amdv1pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
 		       const struct pt_write_attrs *attrs, unsigned int i)
 {
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits;
+	u64 sme = amdv1pt_sme(pts->range->common);
 
 	/* The mask is above the size bits, every OA is below it */
-	oa |= amdv1pt_sme(pts->range->common);
 	if (oasz_lg2 == pt_table_item_lg2sz(pts))
 		return entry |
 		       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
 				  AMDV1PT_FMT_NL_DEFAULT) |
-		       (oa & AMDV1PT_FMT_OA);
+		       (((oa << AMDV1PT_OA_SHIFT) | sme) & AMDV1PT_FMT_OA);
 	return entry |
 	       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_FMT_NL_SIZE) |
-	       ((oa | oalog2_to_max_int(oasz_lg2 - 1)) & AMDV1PT_FMT_OA);
+	       ((((oa | oalog2_to_max_int(oasz_lg2 - 1)) << AMDV1PT_OA_SHIFT) |
+		 sme) & AMDV1PT_FMT_OA);
 }
 
 #define pt_leaf_item_word amdv1pt_leaf_item_word

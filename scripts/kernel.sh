@@ -190,6 +190,102 @@ cmd_graft()
 
 	add_line "$KDIR/drivers/iommu/Kconfig" "$KCONFIG_LINE"
 	add_line "$KDIR/drivers/iommu/Makefile" "$MAKEFILE_LINE"
+	apply_series
+}
+
+# The files a patch writes, one per line (new files included, the
+# /dev/null of a deleted or created file excluded).
+patch_files()
+{
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p; s|^--- a/\([^[:space:]]*\).*|\1|p' "$1" |
+		sort -u
+}
+
+# Apply the kernel patch series of patches/ (the patches named in
+# patches/series, in order) to the tree, idempotently and from pristine
+# files, whatever series an earlier graft applied: every file a series ever
+# touched is saved once, before it is first patched, in
+# $CACHE/series-state/<KDIR>/pristine (or noted absent), and a manifest
+# lists the files the last series wrote. The new series is applied to
+# pristine copies in a scratch directory; then every file of the manifest
+# or of the new series is made equal to its patched or pristine version,
+# and only files whose content differs are rewritten (make rebuilds what
+# changed, not what include/linux/iommu.h reaches each time). A checkout
+# without patches/series restores every pristine file.
+apply_series()
+{
+	local series=$ROOT/patches/series
+	local state sum work f p
+	local new=() old=() all=()
+
+	sum=$(printf '%s' "$KDIR" | cksum | cut -d' ' -f1)
+	state=$CACHE/series-state/$sum
+	mkdir -p "$state/pristine" "$state/absent"
+	[ ! -f "$state/files" ] || mapfile -t old <"$state/files"
+	if [ -f "$series" ]; then
+		mapfile -t new < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+			"$series" | while read -r p; do
+				[ -f "$ROOT/patches/$p" ] ||
+					die "patches/series: no patches/$p"
+				patch_files "$ROOT/patches/$p"
+			done | sort -u)
+	fi
+	mapfile -t all < <(printf '%s\n' "${old[@]}" "${new[@]}" |
+			   sed '/^$/d' | sort -u)
+	[ ${#all[@]} -gt 0 ] || return 0
+
+	# Save the pristine version of a file before any series touches it
+	for f in "${all[@]}"; do
+		if [ -f "$state/pristine/$f" ] || [ -f "$state/absent/$f" ]; then
+			continue
+		fi
+		printf '%s\n' "${old[@]}" | grep -qxF -- "$f" &&
+			die "$state: no pristine copy of $f, which an earlier" \
+			    "series patched; restore the tree"
+		if [ -f "$KDIR/$f" ]; then
+			mkdir -p "$(dirname "$state/pristine/$f")"
+			cp "$KDIR/$f" "$state/pristine/$f"
+		else
+			mkdir -p "$(dirname "$state/absent/$f")"
+			: >"$state/absent/$f"
+		fi
+	done
+
+	work=$(mktemp -d "$CACHE/series.XXXXXX")
+	for f in "${new[@]}"; do
+		[ -f "$state/pristine/$f" ] || continue
+		mkdir -p "$(dirname "$work/$f")"
+		cp "$state/pristine/$f" "$work/$f"
+	done
+	if [ ${#new[@]} -gt 0 ]; then
+		while read -r p; do
+			patch -d "$work" -p1 -s --batch --forward \
+				--no-backup-if-mismatch <"$ROOT/patches/$p" || {
+				rm -rf "$work"
+				die "patches/$p does not apply to $KDIR"
+			}
+		done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series")
+	fi
+
+	for f in "${all[@]}"; do
+		if [ -f "$work/$f" ]; then
+			p=$work/$f
+		elif [ -f "$state/pristine/$f" ] &&
+		     ! printf '%s\n' "${new[@]}" | grep -qxF -- "$f"; then
+			p=$state/pristine/$f
+		else
+			p=
+		fi
+		if [ -z "$p" ]; then
+			[ ! -e "$KDIR/$f" ] || { note "series: removing $f"; rm -f "$KDIR/$f"; }
+		elif ! cmp -s "$p" "$KDIR/$f"; then
+			note "series: writing $f"
+			mkdir -p "$(dirname "$KDIR/$f")"
+			cp "$p" "$KDIR/$f"
+		fi
+	done
+	printf '%s\n' "${new[@]}" | sed '/^$/d' >"$state/files"
+	rm -rf "$work"
 }
 
 set_build_dir()

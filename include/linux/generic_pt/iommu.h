@@ -236,6 +236,12 @@ struct pt_iommu_info {
  *
  * pt_iommu_<fmt>_get_info(): see struct pt_iommu_info.
  *
+ * pt_iommu_<fmt>_leaf_size(table, iova): the bytes of the leaf that maps
+ * @iova (a contiguous run counts whole), 0 if nothing does; for tests.
+ * pt_iommu_<fmt>_set_dirty(table, iova), for formats with dirty tracking:
+ * set the dirty bit as the walker does on a DMA write through @iova;
+ * -ENOENT if it is not mapped. For tests that stand in for a device.
+ *
  * pt_iommu_<fmt>_deinit(): free every table. Safe on a zeroed structure and
  * after a failed init. No device may use the table any more.
  *
@@ -257,8 +263,12 @@ struct pt_iommu_info {
 						  dma_addr_t iova);            \
 	int pt_iommu_##fmt##_cut_mapping(struct pt_iommu *iommu_table,         \
 					 dma_addr_t cut_iova, gfp_t gfp);      \
+	int pt_iommu_##fmt##_domain_cut_mapping(struct iommu_domain *domain,   \
+						unsigned long iova, gfp_t gfp); \
 	void pt_iommu_##fmt##_get_info(struct pt_iommu *iommu_table,           \
 				       struct pt_iommu_info *info);            \
+	u64 pt_iommu_##fmt##_leaf_size(struct pt_iommu *iommu_table,           \
+				       dma_addr_t iova);                       \
 	void pt_iommu_##fmt##_deinit(struct pt_iommu *iommu_table)
 
 /* Formats whose walker sets a dirty bit have read_and_clear_dirty */
@@ -266,7 +276,9 @@ struct pt_iommu_info {
 	int pt_iommu_##fmt##_read_and_clear_dirty(                         \
 		struct iommu_domain *domain, unsigned long iova,           \
 		size_t size, unsigned long flags,                          \
-		struct iommu_dirty_bitmap *dirty)
+		struct iommu_dirty_bitmap *dirty);                         \
+	int pt_iommu_##fmt##_set_dirty(struct pt_iommu *iommu_table,       \
+				       dma_addr_t iova)
 
 /**
  * IOMMU_PT_DIRTY_OPS() - Fill struct iommu_dirty_ops for a format
@@ -288,11 +300,14 @@ struct pt_iommu_info {
  * and then frees the pages on &iommu_iotlb_gather.freelist with
  * iommu_put_pages_list(); besides the iommu core after an unmap, map_pages
  * calls it when it replaces empty tables by a leaf (with a gather that is
- * never queued, so the flush must happen before it returns).
+ * never queued, so the flush must happen before it returns). .cut_mapping is
+ * pt_iommu_<fmt>_cut_mapping() for iommu_cut_mapping(), which needs the
+ * cut_mapping op of the patch series in patches/ (the graft applies it).
  */
-#define IOMMU_PT_DOMAIN_OPS(fmt)                         \
-	.map_pages = &pt_iommu_##fmt##_map_pages,        \
-	.unmap_pages = &pt_iommu_##fmt##_unmap_pages,    \
+#define IOMMU_PT_DOMAIN_OPS(fmt)                               \
+	.map_pages = &pt_iommu_##fmt##_map_pages,              \
+	.unmap_pages = &pt_iommu_##fmt##_unmap_pages,          \
+	.cut_mapping = &pt_iommu_##fmt##_domain_cut_mapping,   \
 	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys
 
 /**
@@ -359,6 +374,19 @@ int pt_iommu_amdv1_init(struct pt_iommu_amdv1 *table,
 			const struct pt_iommu_amdv1_cfg *cfg, gfp_t gfp);
 void pt_iommu_amdv1_hw_info(struct pt_iommu_amdv1 *table,
 			    struct pt_iommu_amdv1_hw_info *info);
+
+/*
+ * The AMD v1 format with a 2K granule, for iommufd's selftest mock domain
+ * (CONFIG_IOMMU_PT_AMDV1_MOCK): the same structures and operations, 2K items
+ * at level 0 and 1M at level 1, a 51-bit output address. No hardware walks
+ * it; hw_info is for tests.
+ */
+IOMMU_PT_DECLARE_OPS(amdv1_mock);
+IOMMU_PT_DECLARE_DIRTY_OPS(amdv1_mock);
+int pt_iommu_amdv1_mock_init(struct pt_iommu_amdv1 *table,
+			     const struct pt_iommu_amdv1_cfg *cfg, gfp_t gfp);
+void pt_iommu_amdv1_mock_hw_info(struct pt_iommu_amdv1 *table,
+				 struct pt_iommu_amdv1_hw_info *info);
 
 /**
  * enum pt_x86_64_features - Features of the x86-64 format

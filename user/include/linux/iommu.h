@@ -129,6 +129,9 @@ struct iommu_domain_ops {
 	size_t (*unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 			      size_t pgsize, size_t pgcount,
 			      struct iommu_iotlb_gather *iotlb_gather);
+	/* From the patch series (patches/): the iommu core's cut op */
+	int (*cut_mapping)(struct iommu_domain *domain, unsigned long iova,
+			   gfp_t gfp);
 	void (*flush_iotlb_all)(struct iommu_domain *domain);
 	int (*iotlb_sync_map)(struct iommu_domain *domain, unsigned long iova,
 			      size_t size);
