@@ -7,7 +7,7 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean bench \
-	bench-user
+	bench-user iommufd iommufd-bench
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -21,6 +21,12 @@ help:
 	@echo 'make bench       benchmark on UML against io-pgtable-arm and the'
 	@echo '                 AMD v1 io_pgtable: table, CSV and chart in'
 	@echo '                 ~/.cache/generic-pt/bench (BENCH_OUT=)'
+	@echo 'make iommufd     iommufd'"'"'s selftests (iommufd, iommufd_fail_nth) in'
+	@echo '                 QEMU x86_64 with the mock domain on our AMD v1'
+	@echo '                 table and the patch series of patches/'
+	@echo '                 (IOMMUFD_TESTS=iommufd|iommufd_fail_nth for one)'
+	@echo 'make iommufd-bench  VFIO type1 v1.0 map of 1 GiB, large pages off'
+	@echo '                 (6.12) and on, in one boot of that guest'
 	@echo 'make bench-user  instruction counts of the same operations'
 	@echo '                 (ours) in user space under callgrind'
 	@echo 'make clean       remove the UML build and the user-space build'
@@ -53,6 +59,14 @@ bench:
 
 bench-user:
 	@$(MAKE) -C user bench
+
+IOMMUFD_TESTS ?= both
+
+iommufd:
+	@bash scripts/kernel.sh iommufd $(IOMMUFD_TESTS)
+
+iommufd-bench:
+	@bash scripts/kernel.sh iommufd bench
 
 checkpatch sparse kerneldoc:
 	@bash scripts/kernel.sh $@

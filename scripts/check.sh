@@ -71,6 +71,15 @@ if [ -f user/Makefile ]; then
 	args+=(--gate "doc-sizes:$status")
 fi
 
+# iommufd's own selftests on our table: the patch series of patches/, the
+# mock domain on the AMD v1 format with a 2K granule, in an x86_64 guest
+# with KASAN and lockdep (scripts/kernel.sh iommufd). IOMMUFD=0 skips it.
+if [ -f patches/series ] && [ "${IOMMUFD:-1}" != 0 ]; then
+	step iommufd env IOMMUFD_KTAP="$LOGS/iommufd.ktap" \
+		bash scripts/kernel.sh iommufd
+	args+=(--ktap "iommufd:$LOGS/iommufd.ktap:$status")
+fi
+
 # The benchmark in a quick mode (3 repetitions, no chart): its checks that
 # both page tables translate alike keep it from rotting; the timings of a
 # quick run mean nothing.

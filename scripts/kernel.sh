@@ -6,7 +6,8 @@
 #
 # Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
-#                          checkpatch|kerneldoc|clean|bench [kunit.py args]
+#                          checkpatch|kerneldoc|clean|bench [kunit.py args]|
+#                          iommufd [iommufd|iommufd_fail_nth]
 #
 # Environment:
 #   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
@@ -511,6 +512,114 @@ cmd_kerneldoc()
 	echo "kernel-doc: ${files[*]} clean"
 }
 
+# iommufd [iommufd|iommufd_fail_nth|both|bench]: iommufd's own selftests
+# (tools/testing/selftests/iommu of the tree) in an x86_64 QEMU guest whose
+# mock domain runs on our AMD v1 table (the patch series): a kernel of its
+# own (scripts/iommufd/kernel.config: IOMMUFD_TEST, fault injection, KASAN,
+# lockdep) in BUILD_DIR (default $CACHE/build-iommufd-x86_64), the
+# selftests built statically against its uAPI headers with
+# scripts/iommufd/compat.h, a busybox-static initramfs, then the console
+# parsed into KTAP by scripts/iommufd_tap.py with the known failures of
+# scripts/iommufd/known-failures. IOMMUFD_ARGS: harness options for the
+# guest (commas for spaces, e.g. -f,vfio_compat_mock_domain); IOMMUFD_KTAP:
+# where to write the KTAP (default $BUILD_DIR/iommufd.ktap); IOMMUFD_MEM,
+# IOMMUFD_TIMEOUT (seconds, default 3000). "bench" runs no selftest but
+# scripts/iommufd/bench_v1.c: VFIO type1 v1.0 map and unmap of 1 GiB with
+# large pages off (6.12) and on, in one boot.
+cmd_iommufd()
+{
+	local tests=${1:-both} frag=$ROOT/scripts/iommufd/kernel.config
+	local sum st hdr initrd log append rc=0 t t0 t1 bench=0
+
+	case "$tests" in
+	both) tests=iommufd,iommufd_fail_nth ;;
+	bench) tests=none bench=1 ;;
+	iommufd | iommufd_fail_nth) ;;
+	*) die "iommufd: unknown selftest '$tests'" ;;
+	esac
+	lock
+	ensure_pkgs qemu-system-x86 busybox-static cpio
+	cmd_prepare
+	cmd_graft
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-iommufd-x86_64}
+	mkdir -p "$BUILD_DIR"
+	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
+	is_within "$BUILD_DIR" "$ROOT" &&
+		die "BUILD_DIR ($BUILD_DIR) must be outside the project"
+
+	# Configure only when the fragment changed: an unchanged .config
+	# keeps the build incremental.
+	sum=$(cksum <"$frag")
+	if [ "$(cat "$BUILD_DIR/.gpt-config" 2>/dev/null)" != "$sum" ] ||
+	   [ ! -f "$BUILD_DIR/.config" ]; then
+		note "iommufd: configuring $BUILD_DIR"
+		KCONFIG_ALLCONFIG=$frag make -C "$KDIR" -s O="$BUILD_DIR" \
+			ARCH=x86_64 allnoconfig
+		echo "$sum" >"$BUILD_DIR/.gpt-config"
+	fi
+	t0=$(date +%s)
+	note "iommufd: building the kernel"
+	make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" bzImage \
+		headers_install 2>&1 | unmap_paths ||
+		die "iommufd: kernel build failed"
+	while read -r st; do
+		grep -qxF "$st" "$BUILD_DIR/.config" ||
+			die "iommufd: $st of $frag is not in the .config" \
+			    "(a dependency is missing)"
+	done < <(grep '^CONFIG_.*=y$' "$frag")
+	t1=$(date +%s)
+	note "iommufd: kernel built in $((t1 - t0)) s"
+
+	# The selftests, static, against the uAPI headers of this kernel
+	hdr=$BUILD_DIR/usr/include
+	mkdir -p "$BUILD_DIR/iommufd-initramfs/tests" \
+		"$BUILD_DIR/iommufd-initramfs/bin"
+	for t in iommufd iommufd_fail_nth; do
+		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE= \
+			-include "$ROOT/scripts/iommufd/compat.h" -I"$hdr" \
+			-o "$BUILD_DIR/iommufd-initramfs/tests/$t" \
+			"$KDIR/tools/testing/selftests/iommu/$t.c" -lpthread ||
+			die "iommufd: building the $t selftest failed"
+	done
+	gcc -static -O2 -Wall -Wno-unused-function -Wno-unused-variable \
+		-D_GNU_SOURCE= -include "$ROOT/scripts/iommufd/compat.h" \
+		-I"$hdr" -I"$KDIR/tools/testing/selftests/iommu" \
+		-o "$BUILD_DIR/iommufd-initramfs/tests/bench_v1" \
+		"$ROOT/scripts/iommufd/bench_v1.c" ||
+		die "iommufd: building bench_v1 failed"
+	cp /bin/busybox "$BUILD_DIR/iommufd-initramfs/bin/busybox"
+	ln -sf busybox "$BUILD_DIR/iommufd-initramfs/bin/sh"
+	cp "$ROOT/scripts/iommufd/init" "$BUILD_DIR/iommufd-initramfs/init"
+	mkdir -p "$BUILD_DIR"/iommufd-initramfs/{proc,sys,dev,tmp}
+	initrd=$BUILD_DIR/iommufd-initramfs.cpio.gz
+	(cd "$BUILD_DIR/iommufd-initramfs" &&
+		find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+	# Huge pages: 2M ones for the dirty tracking and hugepage fixtures,
+	# 1G ones (the CPU needs pdpe1gb) for the cut tests of the series.
+	append="console=ttyS0 panic=-1 hugepagesz=1G hugepages=2"
+	append+=" hugepagesz=2M hugepages=600 iommufd_tests=$tests"
+	[ -z "${IOMMUFD_ARGS:-}" ] || append+=" iommufd_args=$IOMMUFD_ARGS"
+	[ "$bench" = 0 ] || append+=" iommufd_bench=1"
+	log=$BUILD_DIR/iommufd-console.log
+	note "iommufd: booting (console in $log)"
+	t0=$(date +%s)
+	timeout "${IOMMUFD_TIMEOUT:-3000}" qemu-system-x86_64 -nodefaults \
+		-cpu qemu64,pdpe1gb=on -smp 2 -m "${IOMMUFD_MEM:-5G}" \
+		-bios qboot.rom -nographic -no-reboot -serial stdio \
+		-kernel "$BUILD_DIR/arch/x86/boot/bzImage" -initrd "$initrd" \
+		-append "$append" </dev/null >"$log" 2>&1 || rc=$?
+	t1=$(date +%s)
+	note "iommufd: guest ran $((t1 - t0)) s (qemu exit $rc)"
+	if [ "$bench" = 1 ]; then
+		grep -a 'IOMMUFD-BENCH' "$log" || die "iommufd: no benchmark output"
+		return 0
+	fi
+	python3 "$ROOT/scripts/iommufd_tap.py" \
+		--known "$ROOT/scripts/iommufd/known-failures" \
+		--out "${IOMMUFD_KTAP:-$BUILD_DIR/iommufd.ktap}" "$log"
+}
+
 cmd_clean()
 {
 	lock
@@ -556,6 +665,7 @@ kunit)		cmd_kunit "$@" ;;
 bench)		cmd_bench "$@" ;;
 qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
 		cmd_qemu "$@" ;;
+iommufd)	cmd_iommufd "$@" ;;
 sparse)		cmd_sparse ;;
 checkpatch)	cmd_checkpatch ;;
 kerneldoc)	cmd_kerneldoc ;;
