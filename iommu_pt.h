@@ -1629,8 +1629,9 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * that update dirty bits snoop the CPU caches (SMMUv3 requires coherent
  * walks for HTTU; the AMD IOMMU is always coherent).
  *
- * Return: 0, -EOPNOTSUPP for an incoherent table, or -EINVAL / -EOVERFLOW
- * / -ERANGE for a bad range.
+ * Return: 0, -EOPNOTSUPP for an incoherent table or one that keeps no dirty
+ * state (pt_dirty_supported()), or -EINVAL / -EOVERFLOW / -ERANGE for a
+ * bad range.
  */
 int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 			     size_t size, unsigned long flags,
@@ -1644,7 +1645,8 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_range range;
 	int ret;
 
-	if (pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT))
+	if (pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT) ||
+	    !pt_dirty_supported(&iommu_table->common))
 		return -EOPNOTSUPP;
 	ret = make_range(&iommu_table->common, &range, iova, size);
 	if (ret)
@@ -1751,12 +1753,15 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 		for (i = 0; i != nitems; i++) {
 			struct pt_state item = pts;
 			struct pt_write_attrs cur_attrs;
+			struct pt_write_attrs merged;
 
 			item.index += i;
 			pt_load_entry_raw(&item);
 			pt_attr_from_entry(&item, &cur_attrs);
-			if ((cur_attrs.descriptor_bits &
-			     ~attrs->descriptor_bits) ||
+			/* The walker changed it since @attrs was taken */
+			merged = *attrs;
+			pt_attr_merge(pts.range->common, &merged, &cur_attrs);
+			if (merged.descriptor_bits != attrs->descriptor_bits ||
 			    !pt_table_cmpxchg(pts.table, item.index, item.entry,
 					      pt_leaf_item_word(&pts, oa,
 								pgsz_lg2,
@@ -1770,8 +1775,8 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 }
 
 /*
- * OR of the leaf attributes of items [first, end), skipping @skip and the
- * items a cut already replaced by a table
+ * Merge into @attrs the leaf attributes of items [first, end), skipping
+ * @skip and the items a cut already replaced by a table (pt_attr_merge())
  */
 static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 			  unsigned int end, unsigned int skip,
@@ -1785,7 +1790,7 @@ static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 		if (run.index == skip || pt_load_entry_raw(&run) != PT_ENTRY_OA)
 			continue;
 		pt_attr_from_entry(&run, &item_attrs);
-		attrs->descriptor_bits |= item_attrs.descriptor_bits;
+		pt_attr_merge(pts->range->common, attrs, &item_attrs);
 	}
 }
 
@@ -1971,9 +1976,10 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		return -EOPNOTSUPP;
 
 	/*
-	 * The attributes of the new entries, with the dirty bit of any item
+	 * The attributes of the new entries, with the dirty state of any item
 	 * of a contiguous run: the run is one page to the dirty tracking.
 	 */
+	pt_attr_from_entry(pts, &attrs);
 	cut_run_attrs(pts, first, end, end, &attrs);
 
 	/* The items of the run no leaf fits alone, also before any store */

@@ -25,6 +25,21 @@
 #endif
 
 /* Seed of the random differential test; override with -DKPT_SEED= */
+/*
+ * Features a table with PT_FEAT_DMA_INCOHERENT refuses (ARM hardware dirty
+ * state): the suites that make a configuration incoherent drop them
+ */
+#ifndef KPT_REF_COHERENT_FEATURES
+#define KPT_REF_COHERENT_FEATURES 0
+#endif
+
+/* @features of a configuration, for an incoherent walker */
+static inline unsigned int kpt_incoherent_features(unsigned int features)
+{
+	return (features & ~(unsigned int)KPT_REF_COHERENT_FEATURES) |
+	       BIT(PT_FEAT_DMA_INCOHERENT);
+}
+
 #ifndef KPT_SEED
 #define KPT_SEED 0x47656e6572696350ULL
 #endif
