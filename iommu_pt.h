@@ -1198,7 +1198,20 @@ struct pt_unmap_args {
 	struct pt_iommu *iommu_table;
 	struct list_head free_list;
 	pt_vaddr_t unmapped;
+	/* The hull of the IOVAs whose leaves or tables left the walk */
+	pt_vaddr_t touched_first;
+	pt_vaddr_t touched_last;
 };
+
+/* [first, last] left the walk: the flush must cover it */
+static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
+					  pt_vaddr_t first, pt_vaddr_t last)
+{
+	if (first < unmap->touched_first)
+		unmap->touched_first = first;
+	if (last > unmap->touched_last)
+		unmap->touched_last = last;
+}
 
 /* Returned when a leaf reaches outside the range: unmap stops there */
 #define PT_UNMAP_STOP 1
@@ -1210,7 +1223,9 @@ struct pt_unmap_args {
  */
 static __always_inline unsigned int unmap_items(struct pt_state *item,
 						unsigned int end,
-						const bool clear)
+						const bool clear,
+						unsigned int *first_leaf,
+						unsigned int *last_leaf)
 {
 	unsigned int leaves = 0;
 	enum pt_entry_type type;
@@ -1223,6 +1238,9 @@ static __always_inline unsigned int unmap_items(struct pt_state *item,
 			break;
 		if (clear)
 			pt_clear_entries(item, 0);
+		if (!leaves)
+			*first_leaf = item->index;
+		*last_leaf = item->index;
 		leaves++;
 	}
 	return leaves;
@@ -1245,8 +1263,14 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	unsigned int end = first + pt_range_items(pts);
 	/* A local copy the stores into table memory cannot alias */
 	struct pt_state item = *pts;
+	unsigned int first_leaf = 0;
+	unsigned int last_leaf = 0;
 	unsigned int leaves = 0;
 
+	/*
+	 * With @discard the caller notes the whole table as touched, it
+	 * leaves the walk
+	 */
 	if (discard && !level_can_have_tables(pts)) {
 		/*
 		 * A leaf table the caller frees whole: every item is inside
@@ -1256,10 +1280,18 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 		for (; item.index != end; item.index++)
 			leaves += pt_load_entry_raw(&item) != PT_ENTRY_EMPTY;
 	} else if (discard) {
-		leaves = unmap_items(&item, end, false);
+		leaves = unmap_items(&item, end, false, &first_leaf,
+				     &last_leaf);
 	} else {
-		leaves = unmap_items(&item, end, true);
+		leaves = unmap_items(&item, end, true, &first_leaf,
+				     &last_leaf);
 		pt_note_written(written, first, item.index - first);
+		if (leaves)
+			unmap_touched(unmap,
+				      va + ((pt_vaddr_t)(first_leaf - first)
+					    << isz_lg2),
+				      va + ((pt_vaddr_t)(last_leaf - first + 1)
+					    << isz_lg2) - 1);
 	}
 	pts->index = item.index;
 	pts->entry = item.entry;
@@ -1285,6 +1317,7 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 		return false;
 	pt_clear_entries(pts, 0);
 	unmap->unmapped += log2_to_int(isz_lg2);
+	unmap_touched(unmap, range->va, range->last_va);
 	pt_advance(pts, 1);
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index - 1, .end = pts->index });
@@ -1322,6 +1355,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	struct pt_unmap_args *unmap = arg;
 	unsigned int oasz_lg2;
 	unsigned int nitems;
+	unsigned int isz_lg2;
+	pt_vaddr_t item_va;
 	bool discard_lower;
 	bool discard;
 	int ret = 0;
@@ -1349,6 +1384,7 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			break;
 		case PT_ENTRY_TABLE:
 			discard_lower = pt_item_fully_covered(&pts);
+			item_va = pt_item_va(&pts);
 			if (!discard_lower)
 				pt_entry_clear_full(&pts);
 			if (discard_lower && pt_entry_is_full(&pts))
@@ -1362,6 +1398,11 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			 * operation can be using it: free it after the flush.
 			 */
 			if (discard_lower) {
+				/* The walk caches may hold it for its span */
+				isz_lg2 = pt_table_item_lg2sz(&pts);
+				unmap_touched(unmap, item_va,
+					      item_va +
+						      log2_to_max_int(isz_lg2));
 				if (!discard) {
 					pt_clear_entries(&pts, 0);
 					pt_note_written(&written, pts.index, 1);
@@ -1393,6 +1434,9 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				pt_clear_entries(&pts, oasz_lg2 -
 						 pt_table_item_lg2sz(&pts));
 				pt_note_written(&written, pts.index, nitems);
+				unmap_touched(unmap, range->va,
+					      range->va +
+						      log2_to_max_int(oasz_lg2));
 			}
 			unmap->unmapped += log2_to_int(oasz_lg2);
 			pt_advance(&pts, nitems);
@@ -1419,6 +1463,14 @@ PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
  * leaf that is not entirely inside the range. Holes are skipped. Tables are
  * freed when the range covers all of their IOVA span.
  *
+ * The gather gets exactly the hull of what left the walk: from the first
+ * IOVA of the first leaf removed (or of the span of the first table
+ * unhooked) to the last IOVA of the last one; nothing when nothing was
+ * removed. A non-empty freelist says table memory left the walk: the
+ * driver invalidates the walk caches (non-leaf) over the range too. With
+ * PT_FEAT_FLUSH_RANGE_NO_GAPS a range disjoint from the gathered one first
+ * syncs the gather.
+ *
  * Context: The caller holds a range lock covering the range.
  *
  * Return: the number of bytes unmapped.
@@ -1431,10 +1483,10 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_unmap_args unmap = {
 		.iommu_table = iommu_table,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
+		.touched_first = PT_VADDR_MAX,
 	};
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
-	u64 flush_last;
 	u64 len;
 
 	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
@@ -1444,20 +1496,24 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		return 0;
 
 	/*
-	 * The flush covers everything the walk went over: a stop leaves
-	 * range.va at the leaf it stopped at. Holes between leaves are
-	 * flushed too, which is cheaper than tracking them.
+	 * The flush covers the hull of what left the walk (unmap_touched()):
+	 * not the holes before the first leaf and after the last, nor what
+	 * follows a stop. Holes between leaves are in the hull.
 	 */
 	pts = pt_range_lowest(&range);
-	if (!unmap_one_item(&pts, &unmap) &&
-	    __unmap_range_walk(&range, &unmap, pts.level, pts.table))
-		flush_last = range.va - 1;
-	else
-		flush_last = range.last_va;
-	if (unmap.unmapped || !list_empty(&unmap.free_list))
-		iommu_iotlb_gather_add_range(iotlb_gather, iova,
-					     min_t(u64, flush_last - iova,
-						   SIZE_MAX - 1) + 1);
+	if (!unmap_one_item(&pts, &unmap))
+		__unmap_range_walk(&range, &unmap, pts.level, pts.table);
+	if (unmap.touched_first <= unmap.touched_last) {
+		len = min_t(u64, unmap.touched_last - unmap.touched_first,
+			    SIZE_MAX - 1) + 1;
+		if (pt_feature(&iommu_table->common,
+			       PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+		    iommu_iotlb_gather_is_disjoint(iotlb_gather,
+						   unmap.touched_first, len))
+			iommu_iotlb_sync(domain, iotlb_gather);
+		iommu_iotlb_gather_add_range(iotlb_gather, unmap.touched_first,
+					     len);
+	}
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }
@@ -2125,16 +2181,29 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 	struct pt_common *common = &iommu_table->common;
 	struct iommu_domain *domain = &iommu_table->domain;
+	struct PT_FMT_CFG fmt_cfg;
 	const char *why = NULL;
 	struct pt_table_p *top;
 	unsigned int vasz_lg2;
+	unsigned int flush;
 	u64 sizes;
 	int top_level;
 
 	memset(common, 0, sizeof(*common));
-	top_level = pt_iommu_fmt_init(fmt_table, cfg);
+	/* The driver's flush choice is the engine's, the format never sees it */
+	flush = cfg->common.features & (BIT(PT_FEAT_FLUSH_RANGE) |
+					BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS));
+	if (flush == (BIT(PT_FEAT_FLUSH_RANGE) |
+		      BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS))) {
+		top_level = -EINVAL;
+		goto err;
+	}
+	fmt_cfg = *cfg;
+	fmt_cfg.common.features &= ~flush;
+	top_level = pt_iommu_fmt_init(fmt_table, &fmt_cfg);
 	if (top_level < 0)
 		goto err;
+	common->features |= flush;
 
 	/* The fields the driver owns, set on the table before init */
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&

@@ -197,6 +197,12 @@ struct pt_iommu_info {
  * first leaf not entirely inside the range. Returns the bytes unmapped. Tables
  * whose whole span the range covers go on &iommu_iotlb_gather.freelist; the
  * driver frees them after the IOTLB flush with iommu_put_pages_list().
+ * The gather's range grows by exactly the hull of what left the walk: the
+ * first IOVA of the first leaf removed (or of the span of the first table
+ * unhooked) to the last IOVA of the last one, and not at all when nothing
+ * was removed; leading and trailing holes and whatever follows a stop are
+ * left out. With PT_FEAT_FLUSH_RANGE_NO_GAPS a hull disjoint from the
+ * gathered range first syncs the gather (iommu_iotlb_sync()).
  *
  * pt_iommu_<fmt>_iova_to_phys(): the physical address of any byte of a
  * mapping, 0 where nothing is mapped.
@@ -289,11 +295,16 @@ struct pt_iommu_info {
  *
  * Use inside the initialiser of the driver's struct iommu_domain_ops. The
  * driver still provides .free, .iotlb_sync and the attach callbacks.
- * .iotlb_sync flushes the IOTLB and the walk caches for the gathered range
- * and then frees the pages on &iommu_iotlb_gather.freelist with
- * iommu_put_pages_list(); besides the iommu core after an unmap, map_pages
- * calls it when it replaces empty tables by a leaf (with a gather that is
- * never queued, so the flush must happen before it returns).
+ * .iotlb_sync flushes the IOTLB for the gathered range and, when
+ * &iommu_iotlb_gather.freelist is not empty (table memory left the walk),
+ * the walk caches (non-leaf invalidation) for it too; a leaf-only
+ * invalidation is enough otherwise. It then frees the pages on the freelist
+ * with iommu_put_pages_list(). Besides the iommu core after an unmap,
+ * map_pages calls it when it replaces empty tables by a leaf (with a gather
+ * that is never queued, so the flush must happen before it returns), and
+ * unmap_pages with PT_FEAT_FLUSH_RANGE_NO_GAPS before it adds a disjoint
+ * range. cut_mapping needs no flush: every IOVA keeps its translation and
+ * no table memory is freed.
  */
 #define IOMMU_PT_DOMAIN_OPS(fmt)                         \
 	.map_pages = &pt_iommu_##fmt##_map_pages,        \
