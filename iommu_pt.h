@@ -1281,7 +1281,20 @@ struct pt_unmap_args {
 	struct pt_iommu *iommu_table;
 	struct list_head free_list;
 	pt_vaddr_t unmapped;
+	/* The hull of the IOVAs whose leaves or tables left the walk */
+	pt_vaddr_t touched_first;
+	pt_vaddr_t touched_last;
 };
+
+/* [first, last] left the walk: the flush must cover it */
+static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
+					  pt_vaddr_t first, pt_vaddr_t last)
+{
+	if (first < unmap->touched_first)
+		unmap->touched_first = first;
+	if (last > unmap->touched_last)
+		unmap->touched_last = last;
+}
 
 /* Returned when a leaf reaches outside the range: unmap stops there */
 #define PT_UNMAP_STOP 1
@@ -1293,7 +1306,9 @@ struct pt_unmap_args {
  */
 static __always_inline unsigned int unmap_items(struct pt_state *item,
 						unsigned int end,
-						const bool clear)
+						const bool clear,
+						unsigned int *first_leaf,
+						unsigned int *last_leaf)
 {
 	unsigned int leaves = 0;
 	enum pt_entry_type type;
@@ -1306,6 +1321,9 @@ static __always_inline unsigned int unmap_items(struct pt_state *item,
 			break;
 		if (clear)
 			pt_clear_entries(item, 0);
+		if (!leaves)
+			*first_leaf = item->index;
+		*last_leaf = item->index;
 		leaves++;
 	}
 	return leaves;
@@ -1328,8 +1346,14 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	unsigned int end = first + pt_range_items(pts);
 	/* A local copy the stores into table memory cannot alias */
 	struct pt_state item = *pts;
+	unsigned int first_leaf = 0;
+	unsigned int last_leaf = 0;
 	unsigned int leaves = 0;
 
+	/*
+	 * With @discard the caller notes the whole table as touched, it
+	 * leaves the walk
+	 */
 	if (discard && !level_can_have_tables(pts)) {
 		/*
 		 * A leaf table the caller frees whole: every item is inside
@@ -1339,10 +1363,18 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 		for (; item.index != end; item.index++)
 			leaves += pt_load_entry_raw(&item) != PT_ENTRY_EMPTY;
 	} else if (discard) {
-		leaves = unmap_items(&item, end, false);
+		leaves = unmap_items(&item, end, false, &first_leaf,
+				     &last_leaf);
 	} else {
-		leaves = unmap_items(&item, end, true);
+		leaves = unmap_items(&item, end, true, &first_leaf,
+				     &last_leaf);
 		pt_note_written(written, first, item.index - first);
+		if (leaves)
+			unmap_touched(unmap,
+				      va + ((pt_vaddr_t)(first_leaf - first)
+					    << isz_lg2),
+				      va + ((pt_vaddr_t)(last_leaf - first + 1)
+					    << isz_lg2) - 1);
 	}
 	pts->index = item.index;
 	pts->entry = item.entry;
@@ -1368,6 +1400,7 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 		return false;
 	pt_clear_entries(pts, 0);
 	unmap->unmapped += log2_to_int(isz_lg2);
+	unmap_touched(unmap, range->va, range->last_va);
 	pt_advance(pts, 1);
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index - 1, .end = pts->index });
@@ -1405,6 +1438,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	struct pt_unmap_args *unmap = arg;
 	unsigned int oasz_lg2;
 	unsigned int nitems;
+	unsigned int isz_lg2;
+	pt_vaddr_t item_va;
 	bool discard_lower;
 	bool discard;
 	int ret = 0;
@@ -1432,6 +1467,7 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			break;
 		case PT_ENTRY_TABLE:
 			discard_lower = pt_item_fully_covered(&pts);
+			item_va = pt_item_va(&pts);
 			if (!discard_lower)
 				pt_entry_clear_full(&pts);
 			if (discard_lower && pt_entry_is_full(&pts))
@@ -1445,6 +1481,11 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			 * operation can be using it: free it after the flush.
 			 */
 			if (discard_lower) {
+				/* The walk caches may hold it for its span */
+				isz_lg2 = pt_table_item_lg2sz(&pts);
+				unmap_touched(unmap, item_va,
+					      item_va +
+						      log2_to_max_int(isz_lg2));
 				if (!discard) {
 					pt_clear_entries(&pts, 0);
 					pt_note_written(&written, pts.index, 1);
@@ -1476,6 +1517,9 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				pt_clear_entries(&pts, oasz_lg2 -
 						 pt_table_item_lg2sz(&pts));
 				pt_note_written(&written, pts.index, nitems);
+				unmap_touched(unmap, range->va,
+					      range->va +
+						      log2_to_max_int(oasz_lg2));
 			}
 			unmap->unmapped += log2_to_int(oasz_lg2);
 			pt_advance(&pts, nitems);
@@ -1502,6 +1546,14 @@ PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
  * leaf that is not entirely inside the range. Holes are skipped. Tables are
  * freed when the range covers all of their IOVA span.
  *
+ * The gather gets exactly the hull of what left the walk: from the first
+ * IOVA of the first leaf removed (or of the span of the first table
+ * unhooked) to the last IOVA of the last one; nothing when nothing was
+ * removed. A non-empty freelist says table memory left the walk: the
+ * driver invalidates the walk caches (non-leaf) over the range too. With
+ * PT_FEAT_FLUSH_RANGE_NO_GAPS a range disjoint from the gathered one first
+ * syncs the gather.
+ *
  * Context: The caller holds a range lock covering the range.
  *
  * Return: the number of bytes unmapped.
@@ -1514,10 +1566,10 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_unmap_args unmap = {
 		.iommu_table = iommu_table,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
+		.touched_first = PT_VADDR_MAX,
 	};
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
-	u64 flush_last;
 	u64 len;
 
 	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
@@ -1527,20 +1579,24 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		return 0;
 
 	/*
-	 * The flush covers everything the walk went over: a stop leaves
-	 * range.va at the leaf it stopped at. Holes between leaves are
-	 * flushed too, which is cheaper than tracking them.
+	 * The flush covers the hull of what left the walk (unmap_touched()):
+	 * not the holes before the first leaf and after the last, nor what
+	 * follows a stop. Holes between leaves are in the hull.
 	 */
 	pts = pt_range_lowest(&range);
-	if (!unmap_one_item(&pts, &unmap) &&
-	    __unmap_range_walk(&range, &unmap, pts.level, pts.table))
-		flush_last = range.va - 1;
-	else
-		flush_last = range.last_va;
-	if (unmap.unmapped || !list_empty(&unmap.free_list))
-		iommu_iotlb_gather_add_range(iotlb_gather, iova,
-					     min_t(u64, flush_last - iova,
-						   SIZE_MAX - 1) + 1);
+	if (!unmap_one_item(&pts, &unmap))
+		__unmap_range_walk(&range, &unmap, pts.level, pts.table);
+	if (unmap.touched_first <= unmap.touched_last) {
+		len = min_t(u64, unmap.touched_last - unmap.touched_first,
+			    SIZE_MAX - 1) + 1;
+		if (pt_feature(&iommu_table->common,
+			       PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+		    iommu_iotlb_gather_is_disjoint(iotlb_gather,
+						   unmap.touched_first, len))
+			iommu_iotlb_sync(domain, iotlb_gather);
+		iommu_iotlb_gather_add_range(iotlb_gather, unmap.touched_first,
+					     len);
+	}
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }
@@ -1712,8 +1768,9 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * that update dirty bits snoop the CPU caches (SMMUv3 requires coherent
  * walks for HTTU; the AMD IOMMU is always coherent).
  *
- * Return: 0, -EOPNOTSUPP for an incoherent table, or -EINVAL / -EOVERFLOW
- * / -ERANGE for a bad range.
+ * Return: 0, -EOPNOTSUPP for an incoherent table or one that keeps no dirty
+ * state (pt_dirty_supported()), or -EINVAL / -EOVERFLOW / -ERANGE for a
+ * bad range.
  */
 int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 			     size_t size, unsigned long flags,
@@ -1727,7 +1784,8 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_range range;
 	int ret;
 
-	if (pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT))
+	if (pt_feature(&iommu_table->common, PT_FEAT_DMA_INCOHERENT) ||
+	    !pt_dirty_supported(&iommu_table->common))
 		return -EOPNOTSUPP;
 	ret = make_range(&iommu_table->common, &range, iova, size);
 	if (ret)
@@ -1834,12 +1892,15 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 		for (i = 0; i != nitems; i++) {
 			struct pt_state item = pts;
 			struct pt_write_attrs cur_attrs;
+			struct pt_write_attrs merged;
 
 			item.index += i;
 			pt_load_entry_raw(&item);
 			pt_attr_from_entry(&item, &cur_attrs);
-			if ((cur_attrs.descriptor_bits &
-			     ~attrs->descriptor_bits) ||
+			/* The walker changed it since @attrs was taken */
+			merged = *attrs;
+			pt_attr_merge(pts.range->common, &merged, &cur_attrs);
+			if (merged.descriptor_bits != attrs->descriptor_bits ||
 			    !pt_table_cmpxchg(pts.table, item.index, item.entry,
 					      pt_leaf_item_word(&pts, oa,
 								pgsz_lg2,
@@ -1853,8 +1914,8 @@ static int cut_rewrite_items(const struct pt_state *parent, unsigned int end,
 }
 
 /*
- * OR of the leaf attributes of items [first, end), skipping @skip and the
- * items a cut already replaced by a table
+ * Merge into @attrs the leaf attributes of items [first, end), skipping
+ * @skip and the items a cut already replaced by a table (pt_attr_merge())
  */
 static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 			  unsigned int end, unsigned int skip,
@@ -1868,7 +1929,7 @@ static void cut_run_attrs(const struct pt_state *pts, unsigned int first,
 		if (run.index == skip || pt_load_entry_raw(&run) != PT_ENTRY_OA)
 			continue;
 		pt_attr_from_entry(&run, &item_attrs);
-		attrs->descriptor_bits |= item_attrs.descriptor_bits;
+		pt_attr_merge(pts->range->common, attrs, &item_attrs);
 	}
 }
 
@@ -2054,9 +2115,10 @@ static int cut_leaf(struct pt_iommu *iommu_table, struct pt_state *pts,
 		return -EOPNOTSUPP;
 
 	/*
-	 * The attributes of the new entries, with the dirty bit of any item
+	 * The attributes of the new entries, with the dirty state of any item
 	 * of a contiguous run: the run is one page to the dirty tracking.
 	 */
+	pt_attr_from_entry(pts, &attrs);
 	cut_run_attrs(pts, first, end, end, &attrs);
 
 	/* The items of the run no leaf fits alone, also before any store */
@@ -2217,16 +2279,29 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
 	struct pt_common *common = &iommu_table->common;
 	struct iommu_domain *domain = &iommu_table->domain;
+	struct PT_FMT_CFG fmt_cfg;
 	const char *why = NULL;
 	struct pt_table_p *top;
 	unsigned int vasz_lg2;
+	unsigned int flush;
 	u64 sizes;
 	int top_level;
 
 	memset(common, 0, sizeof(*common));
-	top_level = pt_iommu_fmt_init(fmt_table, cfg);
+	/* The driver's flush choice is the engine's, the format never sees it */
+	flush = cfg->common.features & (BIT(PT_FEAT_FLUSH_RANGE) |
+					BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS));
+	if (flush == (BIT(PT_FEAT_FLUSH_RANGE) |
+		      BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS))) {
+		top_level = -EINVAL;
+		goto err;
+	}
+	fmt_cfg = *cfg;
+	fmt_cfg.common.features &= ~flush;
+	top_level = pt_iommu_fmt_init(fmt_table, &fmt_cfg);
 	if (top_level < 0)
 		goto err;
+	common->features |= flush;
 
 	/* The fields the driver owns, set on the table before init */
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&

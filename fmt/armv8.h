@@ -46,6 +46,8 @@ enum {
 #define ARMV8PT_FMT_OA GENMASK_ULL(47, 12)
 #define ARMV8PT_FMT_OA52 GENMASK_ULL(15, 12)
 #define ARMV8PT_FMT_CONTIG BIT_ULL(52)
+/* Dirty Bit Modifier: the walker may clear AP[2] (stage 1) on a write */
+#define ARMV8PT_FMT_DBM BIT_ULL(51)
 /* Lower and upper leaf attributes carried over when a leaf is re-written */
 #define ARMV8PT_FMT_LEAF_ATTRS (GENMASK_ULL(11, 2) | GENMASK_ULL(54, 51))
 
@@ -208,6 +210,55 @@ armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 armv8pt_entry_num_contig_lg2
 
+/*
+ * Dirty state with PT_FEAT_ARMV8_DBM (Arm ARM D8.4.6, hardware management
+ * of the dirty state; SMMUv3 HTTU): a leaf with DBM is writable whatever
+ * AP[2] says; AP[2] set means writable-clean, and the walker clears it with
+ * an atomic update on the first write. Any item of a contiguous run may be
+ * the one it wrote through.
+ */
+static __always_inline bool armv8pt_item_dirty(u64 entry)
+{
+	return (entry & (ARMV8PT_FMT_DBM | ARMV8PT_FMT_AP_RDONLY)) ==
+	       ARMV8PT_FMT_DBM;
+}
+
+static __always_inline bool
+armv8pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	unsigned int nc_lg2 = armv8pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
+	unsigned int i;
+
+	for (i = first; i != first + (1U << nc_lg2); i++)
+		if (armv8pt_item_dirty(pt_table_read(pts->table, i)))
+			return true;
+	return false;
+}
+
+#define pt_entry_write_is_dirty armv8pt_entry_write_is_dirty
+
+static __always_inline void armv8pt_entry_make_write_clean(struct pt_state *pts)
+{
+	unsigned int nc_lg2 = armv8pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
+	unsigned int i;
+
+	for (i = first; i != first + (1U << nc_lg2); i++)
+		pt_table_update_bits(pts->table, i, 0, ARMV8PT_FMT_AP_RDONLY);
+}
+
+#define pt_entry_make_write_clean armv8pt_entry_make_write_clean
+
+/* Only a stage 1 table with DBM has dirty state to read */
+static __always_inline bool
+armv8pt_dirty_supported(const struct pt_common *common)
+{
+	return pt_feature(common, PT_FEAT_ARMV8_DBM);
+}
+
+#define pt_dirty_supported armv8pt_dirty_supported
+
 static __always_inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(armv8pt_desc_oa(pts->entry), 0,
@@ -295,6 +346,26 @@ armv8pt_attr_from_entry(const struct pt_state *pts,
 
 #define pt_attr_from_entry armv8pt_attr_from_entry
 
+/*
+ * Fold the attributes of another item of a leaf into @attrs. The walker
+ * marks a DBM leaf dirty by clearing AP[2], so AP[2] stays set only if it
+ * is set in every item; the other bits the walker sets (AF) are ORed.
+ */
+static __always_inline void armv8pt_attr_merge(const struct pt_common *common,
+					       struct pt_write_attrs *attrs,
+					       const struct pt_write_attrs *item)
+{
+	u64 a = attrs->descriptor_bits;
+	u64 b = item->descriptor_bits;
+
+	attrs->descriptor_bits = a | b;
+	if ((a | b) & ARMV8PT_FMT_DBM)
+		attrs->descriptor_bits &= ~ARMV8PT_FMT_AP_RDONLY |
+					  (a & b);
+}
+
+#define pt_attr_merge armv8pt_attr_merge
+
 static inline int armv8pt_iommu_set_prot(struct pt_common *common,
 					 struct pt_write_attrs *attrs,
 					 unsigned int iommu_prot)
@@ -321,8 +392,16 @@ static inline int armv8pt_iommu_set_prot(struct pt_common *common,
 	} else {
 		/* Translations are per ASID */
 		bits |= ARMV8PT_FMT_NG;
+		/*
+		 * With hardware dirty state a writable leaf starts
+		 * writable-clean: DBM with AP[2] set, which the SMMU clears
+		 * on the first write (6.12's io-pgtable-arm instead starts it
+		 * writable-dirty, AP[2] clear).
+		 */
 		if (!(iommu_prot & IOMMU_WRITE))
 			bits |= ARMV8PT_FMT_AP_RDONLY;
+		else if (pt_feature(common, PT_FEAT_ARMV8_DBM))
+			bits |= ARMV8PT_FMT_DBM | ARMV8PT_FMT_AP_RDONLY;
 		if (!(iommu_prot & IOMMU_PRIV))
 			bits |= ARMV8PT_FMT_AP_UNPRIV;
 		bits |= FIELD_PREP(ARMV8PT_FMT_ATTRINDX,
@@ -365,7 +444,17 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 		return -EINVAL;
 	if (cfg->common.features &
 	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |
-	      BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	      BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_ARMV8_DBM) |
+	      BIT(PT_FEAT_DMA_INCOHERENT)))
+		return -EOPNOTSUPP;
+	/*
+	 * Hardware dirty state: stage 1 only, as 6.12's io-pgtable-arm and
+	 * arm-smmu-v3 offer it, and only for a walker that snoops the CPU
+	 * caches (HTTU updates descriptors with coherent atomics)
+	 */
+	if ((cfg->common.features & BIT(PT_FEAT_ARMV8_DBM)) &&
+	    (cfg->common.features &
+	     (BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_DMA_INCOHERENT))))
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;

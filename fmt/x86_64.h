@@ -108,6 +108,26 @@ static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa x86_64pt_table_pa
 
+/*
+ * The walker sets D (bit 6 of a leaf) on the first write through it (Intel
+ * SDM paging, VT-d first stage; AMD IOMMU v2 tables alike)
+ */
+static __always_inline bool
+x86_64pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	return pts->entry & X86_64_FMT_D;
+}
+
+#define pt_entry_write_is_dirty x86_64pt_entry_write_is_dirty
+
+static __always_inline void
+x86_64pt_entry_make_write_clean(struct pt_state *pts)
+{
+	pt_table_update_bits(pts->table, pts->index, X86_64_FMT_D, 0);
+}
+
+#define pt_entry_make_write_clean x86_64pt_entry_make_write_clean
+
 static __always_inline bool x86_64pt_can_have_leaf(const struct pt_state *pts)
 {
 	if (pts->level == 2)

@@ -78,6 +78,17 @@
  *   void pt_entry_make_write_clean(struct pt_state *pts)
  *	clear the dirty bit of every item of the leaf, atomically per item
  *	Both make the format provide pt_iommu_<fmt>_read_and_clear_dirty().
+ *   bool pt_dirty_supported(const struct pt_common *common)
+ *	optional, default true: the table keeps dirty state at all (a format
+ *	feature may turn it on); read_and_clear_dirty refuses it otherwise
+ *
+ * Leaf attributes (optional, default below):
+ *   void pt_attr_merge(const struct pt_common *common,
+ *			struct pt_write_attrs *attrs,
+ *			const struct pt_write_attrs *item)
+ *	fold the attributes of another item of the same leaf into @attrs so
+ *	that the state the walker set in any item (accessed, dirty) is kept;
+ *	the default ORs them, for formats whose walker only sets bits
  */
 #ifndef __GENERIC_PT_FMT_DEFAULTS_H
 #define __GENERIC_PT_FMT_DEFAULTS_H
@@ -122,6 +133,22 @@ static __always_inline u64 pt_possible_sizes(const struct pt_state *pts)
 	    isz_lg2 > pts->range->common->max_oasz_lg2)
 		return 0;
 	return BIT_ULL(isz_lg2);
+}
+#endif
+
+#ifndef pt_attr_merge
+static __always_inline void pt_attr_merge(const struct pt_common *common,
+					  struct pt_write_attrs *attrs,
+					  const struct pt_write_attrs *item)
+{
+	attrs->descriptor_bits |= item->descriptor_bits;
+}
+#endif
+
+#ifndef pt_dirty_supported
+static __always_inline bool pt_dirty_supported(const struct pt_common *common)
+{
+	return true;
 }
 #endif
 

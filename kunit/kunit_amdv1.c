@@ -470,6 +470,7 @@ static const struct kpt_cfg kpt_doc_cfgs[] = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_gather.h"
 #include "kunit_concurrent.h"
 
 /* The AMD suite: the hardware rules the templates do not cover */

@@ -62,6 +62,13 @@
 #define ARMT_ADDR_51_48 GENMASK_ULL(15, 12)
 #define ARMT_CONTIG BIT_ULL(52)
 /*
+ * Dirty Bit Modifier (D8.4.6, hardware management of dirty state): with
+ * hardware dirty state updates enabled (SMMUv3 HTTU, CD.HD), a stage 1
+ * leaf with DBM is writable whatever AP[2] says; AP[2] set is
+ * writable-clean, and the walker clears it on the first write.
+ */
+#define ARMT_DBM BIT_ULL(51)
+/*
  * The bits of a table descriptor the walker ignores at both stages whatever
  * the features (D8.3.1.1, Table D8-50 and the stage 2 fields): 58:53, 51,
  * 11 and 7:2. Bit 52 is the Protected attribute with PnCH, bit 10 the
@@ -140,6 +147,8 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~ARMT_TABLE_IGNORED));
 #define KPT_ARM_STAGE_FEAT (KPT_ARM_S2 ? BIT(PT_FEAT_ARMV8_S2) : 0)
 #define KPT_ARM_BBML1 BIT(PT_FEAT_ARMV8_BBML1)
 #define KPT_ARM_BBML2 BIT(PT_FEAT_ARMV8_BBML2)
+/* Stage 1 hardware dirty state (SMMUv3 HTTU with CD.HD) */
+#define KPT_ARM_DBM BIT(PT_FEAT_ARMV8_DBM)
 
 /*
  * Engine level n is lookup level 3 - n. Lookup level 0 is never the top with
@@ -152,12 +161,54 @@ static_assert(!(ARMT_TABLE_SW_FULL & ~ARMT_TABLE_IGNORED));
 	 (KPT_ARM_S2 ? 0 : IOMMU_PRIV))
 /*
  * The SMMU may set AF (hardware access flag update); the engine presets it,
- * so it is in every leaf anyway. There is no dirty state: the format never
- * sets DBM, so the walker never clears AP[2].
+ * so it is in every leaf anyway. Dirty state exists only at stage 1 with
+ * PT_FEAT_ARMV8_DBM (kpt_arm.dbm): there the walker clears AP[2] of a
+ * leaf with DBM, which is then writable-dirty.
  */
 #define KPT_REF_HW_LEAF_BITS ARMT_AF
 #define KPT_REF_HW_KEPT_BITS ARMT_AF
-#define KPT_REF_DIRTY 0
+
+static struct {
+	bool dbm;
+} kpt_arm;
+
+static void kpt_arm_select(const struct kpt_cfg *cfg)
+{
+	bool dbm = !KPT_ARM_S2 && (cfg->features & BIT(PT_FEAT_ARMV8_DBM));
+
+	if (kpt_arm.dbm != dbm)
+		kpt_arm.dbm = dbm;
+}
+
+#define kpt_ref_select kpt_arm_select
+
+static inline bool kpt_ref_has_dirty(const struct kpt_cfg *cfg)
+{
+	return !KPT_ARM_S2 && (cfg->features & BIT(PT_FEAT_ARMV8_DBM));
+}
+
+static inline bool kpt_ref_dirty(u64 word)
+{
+	return !KPT_ARM_S2 && (word & (ARMT_DBM | ARMT_S1_AP2)) == ARMT_DBM;
+}
+
+#define kpt_ref_dirty kpt_ref_dirty
+
+/* A write through a leaf without DBM faults, and changes nothing */
+static inline u64 kpt_ref_mark_dirty(u64 word)
+{
+	return word & ARMT_DBM ? word & ~ARMT_S1_AP2 : word;
+}
+
+static inline u64 kpt_ref_mark_clean(u64 word)
+{
+	return word & ARMT_DBM ? word | ARMT_S1_AP2 : word;
+}
+
+/* Only a writable leaf has DBM; map writes it clean */
+#define KPT_REF_DIRTY_PROT (IOMMU_READ | IOMMU_WRITE)
+/* HTTU needs a coherent walker: the format refuses DBM without one */
+#define KPT_REF_COHERENT_FEATURES BIT(PT_FEAT_ARMV8_DBM)
 /*
  * The cut suite: runs are re-sized in place with BBM level 1 or 2, blocks
  * become tables only with level 2
@@ -420,6 +471,8 @@ static u64 kpt_ref_prot_bits(unsigned int prot)
 						      ARMT_MAIR_NC));
 	if (!(prot & IOMMU_WRITE))
 		bits |= ARMT_S1_AP2;
+	else if (kpt_arm.dbm)
+		bits |= ARMT_DBM | ARMT_S1_AP2;
 	if (!(prot & IOMMU_PRIV))
 		bits |= ARMT_S1_AP1;
 	if (prot & IOMMU_NOEXEC)
@@ -489,7 +542,7 @@ static const char *kpt_arm_leaf_prot(u64 word, unsigned int *prot)
 		if (!(word & ARMT_S1_NG))
 			return "nG clear: a global translation";
 		*prot |= IOMMU_READ;
-		if (!(word & ARMT_S1_AP2))
+		if (!(word & ARMT_S1_AP2) || (word & ARMT_DBM))
 			*prot |= IOMMU_WRITE;
 		if (!(word & ARMT_S1_AP1))
 			*prot |= IOMMU_PRIV;
@@ -523,6 +576,7 @@ static const char *kpt_arm_leaf_prot(u64 word, unsigned int *prot)
 	 (KPT_ARM_S2 ? ARMT_S2_MEMATTR | ARMT_S2AP_R | ARMT_S2AP_W |    \
 			       ARMT_S2_XN1 :                            \
 		       ARMT_S1_ATTRINDX | ARMT_S1_AP1 | ARMT_S1_AP2 |   \
+			       ARMT_DBM |                               \
 			       ARMT_S1_NG | ARMT_S1_PXN | ARMT_S1_UXN))
 
 /* log2 of the entries of a contiguous run at @level, 0 if none */
@@ -611,6 +665,7 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 	u64 word = kpt_word(table, index);
 	u64 addr = kpt_arm_addr(word);
 	unsigned int i, n;
+	u64 dbm_ap2;
 
 	*ent = (struct kpt_ref_entry){ .raw = word, .nitems = 1 };
 	if (!(word & ARMT_VALID)) {
@@ -659,9 +714,11 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		if (addr & kpt_max(ent->size_lg2))
 			return kpt_ref_bad(ent,
 					   "contiguous run OA not aligned");
+		/* The walker clears AP[2] of the item it writes through */
+		dbm_ap2 = word & ARMT_DBM ? ARMT_S1_AP2 : 0;
 		for (i = 1; i != n; i++)
-			if (kpt_word(table, index + i) !=
-			    ((word & ~kpt_arm_addr_bits(U64_MAX)) |
+			if ((kpt_word(table, index + i) & ~dbm_ap2) !=
+			    ((word & ~kpt_arm_addr_bits(U64_MAX) & ~dbm_ap2) |
 			     kpt_arm_addr_bits(addr + ((u64)i << isz_lg2))))
 				return kpt_ref_bad(ent,
 						   "entry of a contiguous run");
@@ -767,14 +824,14 @@ struct kpt_arm_expect {
 
 #if KPT_ARM_GRANULE_LG2 == 12 && !KPT_ARM_S2
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas48-bbml2", 48, 48, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias48-oas48-bbml2-dbm", 48, 48, KPT_ARM_BBML2 | KPT_ARM_DBM),
 	KPT_ARM_CFG("ias39-oas40-bbml1", 39, 40, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias42-oas44-bbml2", 42, 44, KPT_ARM_BBML2),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas48-bbml2", 0, 512 },
+	{ "ias48-oas48-bbml2-dbm", 0, 512 },
 	{ "ias39-oas40-bbml1", 1, 512 },
 	{ "ias42-oas44-bbml2", 0, 8 },
 	{ "ias32-oas40", 1, 4 },
@@ -802,13 +859,14 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
 #elif KPT_ARM_GRANULE_LG2 == 14 && !KPT_ARM_S2
 static const struct kpt_cfg kpt_cfgs[] = {
 	KPT_ARM_CFG("ias48-oas48-bbml1", 48, 48, KPT_ARM_BBML1),
-	KPT_ARM_CFG("ias40-oas40-bbml2", 40, 40, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias40-oas40-bbml2-dbm", 40, 40,
+		    KPT_ARM_BBML2 | KPT_ARM_DBM),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
 	{ "ias48-oas48-bbml1", 0, 2 },
-	{ "ias40-oas40-bbml2", 1, 16 },
+	{ "ias40-oas40-bbml2-dbm", 1, 16 },
 	{ "ias32-oas40", 2, 128 },
 };
 #elif KPT_ARM_GRANULE_LG2 == 14
@@ -833,7 +891,8 @@ static const struct kpt_arm_expect kpt_arm_expect[] = {
  * resolving up to 10 bits.
  */
 static const struct kpt_cfg kpt_cfgs[] = {
-	KPT_ARM_CFG("ias48-oas52-bbml2", 48, 52, KPT_ARM_BBML2),
+	KPT_ARM_CFG("ias48-oas52-bbml2-dbm", 48, 52,
+		    KPT_ARM_BBML2 | KPT_ARM_DBM),
 	KPT_ARM_CFG("ias42-oas48-bbml1", 42, 48, KPT_ARM_BBML1),
 	KPT_ARM_CFG("ias32-oas40", 32, 40, 0),
 	KPT_ARM_CFG("ias52-oas52-bbml2", 52, 52, KPT_ARM_BBML2),
@@ -841,7 +900,7 @@ static const struct kpt_cfg kpt_cfgs[] = {
 };
 
 static const struct kpt_arm_expect kpt_arm_expect[] = {
-	{ "ias48-oas52-bbml2", 1, 64 },
+	{ "ias48-oas52-bbml2-dbm", 1, 64 },
 	{ "ias42-oas48-bbml1", 2, 8192 },
 	{ "ias32-oas40", 2, 8 },
 	{ "ias52-oas52-bbml2", 1, 1024 },
@@ -885,8 +944,15 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	/* Asked for with a BBM level, which says why it is safe */
 	KPT_ARM_BAD("oa-table-xchg", 48, 48, BIT(PT_FEAT_OA_TABLE_XCHG),
 		    -EOPNOTSUPP),
-	KPT_ARM_BAD("unknown", 48, 48, BIT(PT_FEAT_ARMV8_BBML1 + 1),
+	KPT_ARM_BAD("unknown", 48, 48, BIT(PT_FEAT_ARMV8_DBM + 1),
 		    -EOPNOTSUPP),
+	/* HTTU needs a coherent walker */
+	KPT_ARM_BAD("dbm-incoherent", 48, 48,
+		    KPT_ARM_DBM | BIT(PT_FEAT_DMA_INCOHERENT), -EOPNOTSUPP),
+#if KPT_ARM_S2
+	/* Dirty state at stage 2 is not offered, as in 6.12 */
+	KPT_ARM_BAD("dbm-s2", 48, 48, KPT_ARM_DBM, -EOPNOTSUPP),
+#endif
 };
 
 /* The configurations of "Leaf sizes by level" in the documentation */
@@ -975,7 +1041,7 @@ static void kpt_arm_hw_info_one(struct kunit *test, const struct kpt_cfg *cfg,
 	u64 pa;
 
 	if (incoherent)
-		icfg.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+		icfg.features = kpt_incoherent_features(icfg.features);
 	ctx = kpt_ctx_alloc(test, &icfg);
 	ctx->hooks.dma_map = kpt_arm_dma_nop;
 	ctx->hooks.dma_sync = kpt_arm_dma_sync_nop;
@@ -1319,9 +1385,20 @@ static const struct {
 	  0x0060000000000f04ULL, 0x00600000000007fcULL },
 };
 
+/* The first configuration without hardware dirty state, as 6.12's quirks */
+static const struct kpt_cfg *kpt_arm_no_dbm_cfg(void)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!(kpt_cfgs[i].features & KPT_ARM_DBM))
+			break;
+	return &kpt_cfgs[i];
+}
+
 static void kpt_arm_test_io_pgtable(struct kunit *test)
 {
-	const struct kpt_cfg *cfg = &kpt_cfgs[0];
+	const struct kpt_cfg *cfg = kpt_arm_no_dbm_cfg();
 	struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
 	u64 g = ctx->min_pgsize, va = 0x10000000ULL, pa = 0x20000000ULL;
 	struct pt_write_attrs attrs;
@@ -1670,6 +1747,7 @@ static struct kunit_suite kpt_arm_suite = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_gather.h"
 #include "kunit_concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,

@@ -1122,7 +1122,7 @@ static void kpt_conc_run(struct kunit *test, const struct kpt_conc_mode *mode)
 	if (mode->dynamic)
 		cc->cfg.dyn_start_levels = 1;
 	if (mode->incoherent)
-		cc->cfg.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+		cc->cfg.features = kpt_incoherent_features(cc->cfg.features);
 	cc->mode = mode;
 	cc->levels = levels;
 	cc->can_cut = !kpt_cut_has_contig(&cc->cfg) ||

@@ -25,7 +25,15 @@
  *			looked at, the bits the hardware sets (A, D) allowed.
  *			For a table entry ent->prot is the IOMMU_READ /
  *			IOMMU_WRITE / IOMMU_CACHE it lets through.
- *   KPT_REF_DIRTY	the dirty bit the hardware sets in a leaf, 0 if none
+ *   KPT_REF_DIRTY	the dirty bit the hardware sets in a leaf, 0 if none;
+ *			or, for a walker that keeps dirty state otherwise
+ *			(ARM DBM clears AP[2]), all of:
+ *   kpt_ref_has_dirty(cfg)	whether a table of @cfg keeps dirty state
+ *   kpt_ref_dirty(word)	whether the leaf word says written
+ *   kpt_ref_mark_dirty(word)	the word after the walker's first write
+ *   kpt_ref_mark_clean(word)	the word with the dirty state cleared
+ *   KPT_REF_DIRTY_PROT	the prot a leaf the walker can make dirty is
+ *			mapped with, and which map leaves clean
  *
  * and optionally
  *
@@ -58,6 +66,32 @@
 /* IOVAs the store hook translates */
 #define KPT_CUT_MAX_SAMPLES 400
 #define KPT_CUT_SEED (KPT_SEED ^ 0x637574ULL)
+
+/* Dirty state as one bit the walker sets, unless the personality says */
+#ifndef kpt_ref_dirty
+static inline bool kpt_ref_has_dirty(const struct kpt_cfg *cfg)
+{
+	return KPT_REF_DIRTY;
+}
+
+static inline bool kpt_ref_dirty(u64 word)
+{
+	return word & KPT_REF_DIRTY;
+}
+
+static inline u64 kpt_ref_mark_dirty(u64 word)
+{
+	return word | KPT_REF_DIRTY;
+}
+
+static inline u64 kpt_ref_mark_clean(u64 word)
+{
+	return word & ~(u64)KPT_REF_DIRTY;
+}
+
+/* Read-only: no format presets the dirty bit then */
+#define KPT_REF_DIRTY_PROT IOMMU_READ
+#endif
 
 /* The function tested, with the signature of the contract */
 static_assert(__same_type(&KPT_OP(cut_mapping),
@@ -292,9 +326,11 @@ static void kpt_cut_write(void *table, unsigned int index, u64 value)
 	WRITE_ONCE(((__le64 *)table)[index], cpu_to_le64(value));
 }
 
-static void kpt_cut_or(void *table, unsigned int index, u64 bits)
+/* The walker writes through item @index */
+static void kpt_cut_touch(void *table, unsigned int index)
 {
-	kpt_cut_write(table, index, kpt_cut_read(table, index) | bits);
+	kpt_cut_write(table, index,
+		      kpt_ref_mark_dirty(kpt_cut_read(table, index)));
 }
 
 static void kpt_cut_xlate(const struct kpt_cfg *cfg, u64 top_pa,
@@ -336,7 +372,7 @@ static void kpt_cut_xlate(const struct kpt_cfg *cfg, u64 top_pa,
 			tr->oa = ent.oa + (va & kpt_max(ent.size_lg2));
 			tr->prot = ent.prot & allow;
 			tr->size_lg2 = ent.size_lg2;
-			tr->dirty = ent.raw & KPT_REF_DIRTY;
+			tr->dirty = kpt_ref_dirty(ent.raw);
 			return;
 		default:
 			tr->bad = true;
@@ -972,7 +1008,7 @@ static void kpt_cut_inject(struct kpt_cut_watch *w)
 		return;
 	table = path.step[path.n - 1].table;
 	index = path.step[path.n - 1].index;
-	kpt_cut_or(table, index, KPT_REF_DIRTY);
+	kpt_cut_touch(table, index);
 	kpt_cut_watch_update(w, table, index);
 }
 
@@ -1027,10 +1063,10 @@ static void kpt_cut_need_hook(struct kunit *test)
 		kunit_skip(test, "needs CONFIG_IOMMU_PT_STORE_HOOK");
 }
 
-static void kpt_cut_need_dirty(struct kunit *test)
+static void kpt_cut_need_dirty(struct kunit *test, const struct kpt_cfg *cfg)
 {
-	if (!KPT_REF_DIRTY)
-		kunit_skip(test, "the walker of the format sets no dirty bit");
+	if (!cfg || !kpt_ref_has_dirty(cfg))
+		kunit_skip(test, "the walker of the format keeps no dirty state");
 	kpt_cut_need_hook(test);
 }
 
@@ -1187,7 +1223,7 @@ static void kpt_cut_set_dirty(struct kpt_cut *c, u64 iova, bool whole)
 		index &= ~(nitems - 1);
 	}
 	for (i = 0; i != nitems; i++)
-		kpt_cut_or(table, index + i, KPT_REF_DIRTY);
+		kpt_cut_touch(table, index + i);
 }
 
 /*
@@ -1236,13 +1272,13 @@ static void kpt_cut_dirty_walk(struct kpt_cut_dirty *d, unsigned int level,
 			d->nbad++;
 			continue;
 		}
-		if (!(ent.raw & KPT_REF_DIRTY)) {
+		if (!kpt_ref_dirty(ent.raw)) {
 			if (!d->nclean++)
 				d->clean_va = item_va;
 			continue;
 		}
 		if (d->clear)
-			kpt_cut_write(table, i, ent.raw & ~KPT_REF_DIRTY);
+			kpt_cut_write(table, i, kpt_ref_mark_clean(ent.raw));
 		if (d->nranges && d->end == item_va) {
 			d->end += BIT_ULL(isz_lg2);
 			continue;
@@ -1378,12 +1414,12 @@ static void kpt_cut_test_dirty(struct kunit *test)
 	u64 pts[8];
 	struct kpt_cut c;
 
-	kpt_cut_need_dirty(test);
+	kpt_cut_need_dirty(test, cfg);
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
-		/* Read-only: no format presets the dirty bit then */
-		if (!kpt_cut_start(&c, test, cfg, size_lg2, IOMMU_READ))
+		if (!kpt_cut_start(&c, test, cfg, size_lg2,
+				   KPT_REF_DIRTY_PROT))
 			continue;
 		n = kpt_cut_few_points(&c, pts);
 		for (i = 0; i != n; i++) {
@@ -1442,12 +1478,13 @@ static void kpt_cut_test_dirty_race(struct kunit *test)
 	struct kpt_cut_watch *w;
 	struct kpt_cut c;
 
-	kpt_cut_need_dirty(test);
+	kpt_cut_need_dirty(test, cfg);
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	/* A few failures tell enough */
 	for (size_lg2 = 0; size_lg2 != 64 && failed < 3; size_lg2++) {
-		if (!kpt_cut_start(&c, test, cfg, size_lg2, IOMMU_READ))
+		if (!kpt_cut_start(&c, test, cfg, size_lg2,
+				   KPT_REF_DIRTY_PROT))
 			continue;
 		isz_lg2 = kpt_ref_item_lg2(c.level);
 

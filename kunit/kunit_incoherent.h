@@ -846,7 +846,7 @@ static struct kpt_inc *kpt_inc_new(struct kunit *test,
 	inc->incoherent = incoherent;
 	inc->cfg = *cfg;
 	if (incoherent)
-		inc->cfg.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+		inc->cfg.features = kpt_incoherent_features(inc->cfg.features);
 	kpt_inc_begin(inc, "init");
 
 	/* What kpt_ctx_alloc() does, in a context the hooks can find */
@@ -1134,7 +1134,7 @@ static void kpt_inc_test_init(struct kunit *test)
 		struct kpt_inc *inc;
 		u64 bitmap, min, size;
 
-		cfg.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+		cfg.features = kpt_incoherent_features(cfg.features);
 		/* Hooks without the DMA calls, then no hooks at all */
 		ctx = kpt_ctx_alloc(test, &cfg);
 		ret = kpt_fmt_init(&ctx->table, &cfg, &ctx->drv_ops);
@@ -1647,10 +1647,10 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 
 	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		unsigned int features = kpt_incoherent_features(cfg->features);
 		struct KPT_INC_FMT_CFG fcfg = {
 			.common = {
-				.features = cfg->features |
-					    BIT(PT_FEAT_DMA_INCOHERENT),
+				.features = features,
 				.max_vasz_lg2 = cfg->vasz_lg2,
 				.max_oasz_lg2 = cfg->oasz_lg2,
 			},

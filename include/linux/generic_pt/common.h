@@ -49,6 +49,16 @@ struct pt_common {
  *	break-before-make.
  * @PT_FEAT_OA_TABLE_XCHG: A leaf may be replaced by a table mapping the same
  *	output addresses with one atomic store, without break-before-make.
+ * @PT_FEAT_FLUSH_RANGE: The driver flushes the IOTLB by range and can flush
+ *	any range: unmap adds what it touched to the gather, which may then
+ *	span holes between what several unmaps touched. The default.
+ * @PT_FEAT_FLUSH_RANGE_NO_GAPS: The driver flushes one contiguous range
+ *	and must not flush what no operation touched (a range flush of
+ *	unrelated IOVAs is costly or wrong for it, as for a paravirtualised
+ *	IOMMU that shadows every flushed range): before adding a range
+ *	disjoint from the one gathered, unmap syncs the gather
+ *	(iommu_iotlb_sync()) so each flush covers touched IOVAs only.
+ *	Not with PT_FEAT_FLUSH_RANGE.
  * @PT_FEAT_FMT_START: First bit free for format specific features.
  */
 enum pt_features {
@@ -57,6 +67,8 @@ enum pt_features {
 	PT_FEAT_SIGN_EXTEND,
 	PT_FEAT_OA_SIZE_CHANGE,
 	PT_FEAT_OA_TABLE_XCHG,
+	PT_FEAT_FLUSH_RANGE,
+	PT_FEAT_FLUSH_RANGE_NO_GAPS,
 	PT_FEAT_FMT_START,
 };
 

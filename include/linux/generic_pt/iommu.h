@@ -197,6 +197,12 @@ struct pt_iommu_info {
  * first leaf not entirely inside the range. Returns the bytes unmapped. Tables
  * whose whole span the range covers go on &iommu_iotlb_gather.freelist; the
  * driver frees them after the IOTLB flush with iommu_put_pages_list().
+ * The gather's range grows by exactly the hull of what left the walk: the
+ * first IOVA of the first leaf removed (or of the span of the first table
+ * unhooked) to the last IOVA of the last one, and not at all when nothing
+ * was removed; leading and trailing holes and whatever follows a stop are
+ * left out. With PT_FEAT_FLUSH_RANGE_NO_GAPS a hull disjoint from the
+ * gathered range first syncs the gather (iommu_iotlb_sync()).
  *
  * pt_iommu_<fmt>_iova_to_phys(): the physical address of any byte of a
  * mapping, 0 where nothing is mapped.
@@ -223,7 +229,12 @@ struct pt_iommu_info {
  *
  * pt_iommu_<fmt>_read_and_clear_dirty(): the
  * &iommu_dirty_ops.read_and_clear_dirty signature, for formats whose walker
- * sets a dirty bit (AMD v1). Every leaf in the range with the dirty bit set
+ * keeps dirty state: AMD v1 (D), x86-64 (D, which map presets on writable
+ * leaves as the VT-d and AMD v2 drivers do, so a new writable leaf reads
+ * dirty until it is first cleared) and ARM stage 1 with PT_FEAT_ARMV8_DBM
+ * (a writable leaf is dirty when the SMMU cleared its AP[2]; map writes it
+ * clean). A table that tracks nothing (ARM without PT_FEAT_ARMV8_DBM) gets
+ * -EOPNOTSUPP. Every leaf in the range with the dirty bit set
  * (in any item of a contiguous leaf) is reported, clipped to the range. Its
  * dirty bits are cleared, unless IOMMU_DIRTY_NO_CLEAR, only when the whole
  * leaf lies inside the range: a leaf the range cuts through stays dirty, so
@@ -282,7 +293,7 @@ struct pt_iommu_info {
 
 /**
  * IOMMU_PT_DIRTY_OPS() - Fill struct iommu_dirty_ops for a format
- * @fmt: Format name; one with dirty tracking (amdv1)
+ * @fmt: Format name; one with dirty tracking (amdv1, x86_64, armv8_*)
  *
  * The driver adds .set_dirty_tracking, which turns the hardware's dirty bit
  * updates on and off in its device table.
@@ -296,13 +307,18 @@ struct pt_iommu_info {
  *
  * Use inside the initialiser of the driver's struct iommu_domain_ops. The
  * driver still provides .free, .iotlb_sync and the attach callbacks.
- * .iotlb_sync flushes the IOTLB and the walk caches for the gathered range
- * and then frees the pages on &iommu_iotlb_gather.freelist with
- * iommu_put_pages_list(); besides the iommu core after an unmap, map_pages
- * calls it when it replaces empty tables by a leaf (with a gather that is
- * never queued, so the flush must happen before it returns). .cut_mapping is
- * pt_iommu_<fmt>_cut_mapping() for iommu_cut_mapping(), which needs the
- * cut_mapping op of the patch series in patches/ (the graft applies it).
+ * .iotlb_sync flushes the IOTLB for the gathered range and, when
+ * &iommu_iotlb_gather.freelist is not empty (table memory left the walk),
+ * the walk caches (non-leaf invalidation) for it too; a leaf-only
+ * invalidation is enough otherwise. It then frees the pages on the freelist
+ * with iommu_put_pages_list(). Besides the iommu core after an unmap,
+ * map_pages calls it when it replaces empty tables by a leaf (with a gather
+ * that is never queued, so the flush must happen before it returns), and
+ * unmap_pages with PT_FEAT_FLUSH_RANGE_NO_GAPS before it adds a disjoint
+ * range. .cut_mapping is pt_iommu_<fmt>_cut_mapping() for
+ * iommu_cut_mapping(), which needs the cut_mapping op of the patch series in
+ * patches/ (the graft applies it); a cut needs no flush: every IOVA keeps
+ * its translation and no table memory is freed.
  */
 #define IOMMU_PT_DOMAIN_OPS(fmt)                               \
 	.map_pages = &pt_iommu_##fmt##_map_pages,              \
@@ -439,6 +455,7 @@ struct pt_iommu_x86_64_hw_info {
 };
 
 IOMMU_PT_DECLARE_OPS(x86_64);
+IOMMU_PT_DECLARE_DIRTY_OPS(x86_64);
 int pt_iommu_x86_64_init(struct pt_iommu_x86_64 *table,
 			 const struct pt_iommu_x86_64_cfg *cfg, gfp_t gfp);
 void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
@@ -459,11 +476,19 @@ void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
  *	A block still needs break-before-make (or the nT bit and a TLB
  *	invalidation between two stores) to become a table: such cuts are
  *	refused with -EOPNOTSUPP. Without either feature (level 0) both are.
+ * @PT_FEAT_ARMV8_DBM: Stage 1 dirty tracking with hardware dirty state
+ *	updates (SMMUv3 HTTU with CD.HD set, io-pgtable-arm's
+ *	IO_PGTABLE_QUIRK_ARM_HD): every writable leaf carries DBM and starts
+ *	writable-clean (AP[2] set); the SMMU clears AP[2] on the first write,
+ *	and read_and_clear_dirty() sets it again. Refused with
+ *	-EOPNOTSUPP at stage 2 and with PT_FEAT_DMA_INCOHERENT (HTTU needs a
+ *	coherent walker).
  */
 enum pt_armv8_features {
 	PT_FEAT_ARMV8_S2 = PT_FEAT_FMT_START,
 	PT_FEAT_ARMV8_BBML2,
 	PT_FEAT_ARMV8_BBML1,
+	PT_FEAT_ARMV8_DBM,
 };
 
 /**
@@ -480,8 +505,8 @@ struct pt_iommu_armv8 {
  *	input size, IAS) is 32 to 48, or 52 with the 64K granule (FEAT_LVA or
  *	a 52-bit IPA); @common.max_oasz_lg2 (OAS) is 32 to 48, or 52 with the
  *	64K granule; @common.features may hold
- *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML1, PT_FEAT_ARMV8_BBML2 and
- *	PT_FEAT_DMA_INCOHERENT.
+ *	PT_FEAT_ARMV8_S2, PT_FEAT_ARMV8_BBML1, PT_FEAT_ARMV8_BBML2,
+ *	PT_FEAT_ARMV8_DBM and PT_FEAT_DMA_INCOHERENT.
  */
 struct pt_iommu_armv8_cfg {
 	struct pt_iommu_cfg common;
@@ -522,5 +547,9 @@ struct pt_iommu_armv8_hw_info {
 IOMMU_PT_DECLARE_ARMV8(armv8_4k);
 IOMMU_PT_DECLARE_ARMV8(armv8_16k);
 IOMMU_PT_DECLARE_ARMV8(armv8_64k);
+/* Stage 1 tables with PT_FEAT_ARMV8_DBM; -EOPNOTSUPP otherwise */
+IOMMU_PT_DECLARE_DIRTY_OPS(armv8_4k);
+IOMMU_PT_DECLARE_DIRTY_OPS(armv8_16k);
+IOMMU_PT_DECLARE_DIRTY_OPS(armv8_64k);
 
 #endif
