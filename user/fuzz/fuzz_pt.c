@@ -224,14 +224,20 @@ static unsigned int fz_item_lg2(struct fz_ctx *ctx, unsigned int level)
 	return ctx->g + ctx->b * level;
 }
 
+/* The top the driver was told last; change_top() may run meanwhile */
+static u64 fz_top(struct fz_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->top, __ATOMIC_ACQUIRE);
+}
+
 static unsigned int fz_top_level(struct fz_ctx *ctx)
 {
-	return ctx->top & 7;
+	return fz_top(ctx) & 7;
 }
 
 static u64 *fz_top_table(struct fz_ctx *ctx)
 {
-	return (u64 *)(uintptr_t)(ctx->top & ~7ULL);
+	return (u64 *)(uintptr_t)(fz_top(ctx) & ~7ULL);
 }
 
 /* log2 of the entries of the table at @level */
@@ -552,8 +558,9 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 		    const char **why)
 {
-	unsigned int level = fz_top_level(ctx);
-	u64 *table = fz_top_table(ctx);
+	u64 top = fz_top(ctx);
+	unsigned int level = top & 7;
+	u64 *table = (u64 *)(uintptr_t)(top & ~7ULL);
 	unsigned int reach = fz_item_lg2(ctx, level) +
 			     fz_entries_lg2(ctx, level);
 
@@ -1391,7 +1398,7 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 	}
 	if (!einval && !eoverflow && !erange && !einuse) {
 		if (m->n >= FZ_LEAF_CAP) {
-			fz_ops_skipped++;
+			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
 			return;
 		}
 		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
@@ -1401,16 +1408,18 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 			     FZ_LEAF_CAP - m->n);
 		free(leaves);
 		if (n < 0) {
-			fz_ops_skipped++;
+			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
 	if (!ctx->threaded)
 		hash = fz_hash(ctx);
-	ctx->hooks.fail_alloc = th->fail_next;
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
 	ret = fz_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
-	ctx->hooks.fail_alloc = 0;
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = 0;
 
 	if (einval || eoverflow || erange || einuse) {
 		if (!((ret == -EINVAL && einval) ||
@@ -1576,7 +1585,7 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	if (wild)
 		c += ctx->minpg / 2;
 	if (m->n + 1024 > FZ_LEAF_CAP * 4) {
-		fz_ops_skipped++;
+		__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	l = fz_find(m, c, &pos);
@@ -1600,10 +1609,13 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 			pt_store_hook_set(fz_store_hook, ctx);
 		}
 	}
-	ctx->hooks.fail_alloc = th->fail_next;
+	/* One countdown for the table: armed only with one thread */
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
 	ret = fz_cut(ctx, c);
-	ctx->hooks.fail_alloc = 0;
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = 0;
 	if (ctx->cut_armed) {
 		pt_store_hook_set(NULL, NULL);
 		ctx->cut_armed = false;
