@@ -194,6 +194,22 @@ static void fz_count_op(void)
 	__atomic_fetch_add(&fz_calls, 1, __ATOMIC_RELAXED);
 }
 
+/* With FUZZ_PT_TRACE set, every call and its result on stderr */
+static int fz_tracing = -1;
+
+static __printf(1, 2) void fz_trace(const char *fmt, ...)
+{
+	va_list args;
+
+	if (fz_tracing < 0)
+		fz_tracing = !!getenv("FUZZ_PT_TRACE");
+	if (!fz_tracing)
+		return;
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+}
+
 static void fz_outcome_add(unsigned int what)
 {
 	__atomic_fetch_add(&fz_outcome[what], 1, __ATOMIC_RELAXED);
@@ -624,36 +640,84 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 	}
 }
 
-/* Hash of every table reachable from the top, and what the walker sees */
-static u64 fz_hash_table(struct fz_ctx *ctx, u64 *table, unsigned int level,
-			 u64 h)
+/*
+ * A copy of every table reachable from the top, and of what the walker
+ * sees of it: for each item the table's address, level and index, the word
+ * and its pushed copy (0 on a coherent table).
+ */
+struct fz_snap {
+	u64 *w;
+	size_t n;
+	size_t cap;
+};
+
+static void fz_snap_put(struct fz_snap *sn, u64 v)
+{
+	if (sn->n == sn->cap) {
+		sn->cap = sn->cap ? sn->cap * 2 : 4096;
+		sn->w = realloc(sn->w, sn->cap * sizeof(*sn->w));
+		if (!sn->w)
+			abort();
+	}
+	sn->w[sn->n++] = v;
+}
+
+static void fz_snap_table(struct fz_ctx *ctx, struct fz_snap *sn, u64 *table,
+			  unsigned int level)
 {
 	unsigned int n = 1U << fz_entries_lg2(ctx, level);
 	unsigned int i;
 
-	h = (h ^ (uintptr_t)table) * 0x100000001b3ULL;
 	for (i = 0; i != n; i++) {
 		u64 w = fz_load(table, i);
 		struct fz_ent e;
 		u64 sw = 0;
 
-		h = (h ^ w) * 0x100000001b3ULL;
-		if (ctx->cfg->incoherent) {
+		fz_snap_put(sn, (uintptr_t)table);
+		fz_snap_put(sn, (u64)level << 32 | i);
+		fz_snap_put(sn, w);
+		if (ctx->cfg->incoherent)
 			fz_read(ctx, table, i, &sw);
-			h = (h ^ sw) * 0x100000001b3ULL;
-		}
+		fz_snap_put(sn, sw);
 		fz_decode(ctx, level, i, w, &e);
 		if (e.type == FZ_E_TABLE && level)
-			h = fz_hash_table(ctx, (u64 *)(uintptr_t)e.addr,
-					  level - 1, h);
+			fz_snap_table(ctx, sn, (u64 *)(uintptr_t)e.addr,
+				      level - 1);
 	}
-	return h;
 }
 
-static u64 fz_hash(struct fz_ctx *ctx)
+static void fz_snap(struct fz_ctx *ctx, struct fz_snap *sn)
 {
-	return fz_hash_table(ctx, fz_top_table(ctx), fz_top_level(ctx),
-			     ctx->top ^ atomic_read(&ctx->hooks.tables));
+	sn->n = 0;
+	fz_snap_put(sn, fz_top(ctx));
+	fz_snap_put(sn, atomic_read(&ctx->hooks.tables));
+	fz_snap_table(ctx, sn, fz_top_table(ctx), fz_top_level(ctx));
+}
+
+/* Fail, naming the first difference, if the table changed since @old */
+static void fz_snap_same(struct fz_ctx *ctx, struct fz_snap *old,
+			 const char *what)
+{
+	struct fz_snap now = {};
+	size_t i, t;
+
+	fz_snap(ctx, &now);
+	for (i = 0; i != min(now.n, old->n); i++)
+		if (now.w[i] != old->w[i])
+			break;
+	if (i == now.n && i == old->n) {
+		free(now.w);
+		return;
+	}
+	if (i < 2 || i >= min(now.n, old->n))
+		fz_fail(ctx, "%s changed the top, the tables allocated or the tables reached",
+			what);
+	t = i - (i - 2) % 4;
+	fz_fail(ctx,
+		"%s changed the table: level %llu table %llx item %llu%s: %llx, was %llx",
+		what, old->w[t + 1] >> 32, old->w[t], old->w[t + 1] & U32_MAX,
+		i == t + 3 ? " as pushed to the walker" : "", now.w[i],
+		old->w[i]);
 }
 
 /* The model */
@@ -1342,7 +1406,8 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
 	u64 pa = ((u64)op->pa.mult << plg2) + (u64)op->pa.off * ctx->minpg;
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
-	u64 pgsize = ctx->minpg, pgcount, last = 0, hash = 0;
+	u64 pgsize = ctx->minpg, pgcount, last = 0;
+	struct fz_snap snap = {};
 	struct fz_leaf *leaves;
 	unsigned int prot = fz_prots[op->prot % ARRAY_SIZE(fz_prots)];
 	bool einval = false, eoverflow = false, erange = false;
@@ -1413,11 +1478,13 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 		}
 	}
 	if (!ctx->threaded)
-		hash = fz_hash(ctx);
+		fz_snap(ctx, &snap);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
 	ret = fz_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
+	fz_trace("map %llx pa %llx pgsize %llx x %llx prot %x: %d mapped %zx\n",
+		 va, pa, pgsize, pgcount, prot, ret, mapped);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = 0;
 
@@ -1438,11 +1505,17 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 			fz_fail(ctx, "failed map %llx reports %zx mapped", va,
 				mapped);
 		fz_outcome_add(FZ_MAP_ERR);
-		if (ret != -ENOMEM && !ctx->threaded && fz_hash(ctx) != hash)
-			fz_fail(ctx, "map %llx failed with %d and changed the table",
-				va, ret);
+		if (ret != -ENOMEM && !ctx->threaded) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "map %llx failing with %d",
+				 va, ret);
+			fz_snap_same(ctx, &snap, what);
+		}
+		free(snap.w);
 		return;
 	}
+	free(snap.w);
 	if (ret && !(ret == -ENOMEM && armed))
 		fz_fail(ctx, "map %llx pa %llx len %llx prot %x: %d", va, pa,
 			len, prot, ret);
@@ -1500,6 +1573,7 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 
 	iommu_iotlb_gather_init(&g);
 	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, &g);
+	fz_trace("unmap %llx len %llx: %zx\n", va, len, got);
 	if (got != want)
 		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
 			len, got, want);
@@ -1579,7 +1653,8 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	int want = 0, ret;
 	struct fz_leaf *l, leaf = {}, *parts;
 	unsigned int pos;
-	u64 hash = 0;
+	struct fz_snap snap = {};
+	char what[96];
 	int n1, n2;
 
 	if (wild)
@@ -1601,7 +1676,7 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 		leaf = *l;
 
 	if (!ctx->threaded) {
-		hash = fz_hash(ctx);
+		fz_snap(ctx, &snap);
 		if (!want && l && l->va != c) {
 			ctx->cut_leaf = leaf;
 			ctx->cut_iova = c;
@@ -1614,6 +1689,7 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
 	ret = fz_cut(ctx, c);
+	fz_trace("cut %llx: %d\n", c, ret);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = 0;
 	if (ctx->cut_armed) {
@@ -1626,20 +1702,17 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 			     l->va != c))
 		fz_fail(ctx, "cut at %llx (leaf %llx size 2^%u): %d, want %d",
 			c, leaf.va, leaf.lg2, ret, want);
-	if (ret) {
-		if (!ctx->threaded && fz_hash(ctx) != hash)
-			fz_fail(ctx, "cut at %llx failed with %d and changed the table",
-				c, ret);
-		fz_outcome_add(FZ_CUT_ERR);
+	snprintf(what, sizeof(what), "cut at %llx returning %d", c, ret);
+	if (ret || l->va == c) {
+		/* Failed, or already a boundary: nothing changes */
+		if (!ctx->threaded)
+			fz_snap_same(ctx, &snap, what);
+		free(snap.w);
+		fz_outcome_add(ret ? FZ_CUT_ERR : FZ_CUT_NOP);
 		return;
 	}
-	fz_outcome_add(l->va == c ? FZ_CUT_NOP : FZ_CUT_SPLIT);
-	if (l->va == c) {
-		if (!ctx->threaded && fz_hash(ctx) != hash)
-			fz_fail(ctx, "cut at a leaf boundary %llx changed the table",
-				c);
-		return;
-	}
+	free(snap.w);
+	fz_outcome_add(FZ_CUT_SPLIT);
 	/* The leaves two maps of the sides would have chosen */
 	parts = malloc(sizeof(*parts) * 2 * 64 * 256);
 	if (!parts)
@@ -1703,7 +1776,8 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
 	unsigned long flags = op->va.off & 1 ? IOMMU_DIRTY_NO_CLEAR : 0;
-	u64 want_start = U64_MAX, want_end = 0, b, hash;
+	u64 want_start = U64_MAX, want_end = 0, b;
+	struct fz_snap snap = {};
 	struct iommu_iotlb_gather g;
 	struct iommu_dirty_bitmap bm;
 	unsigned int pos, i;
@@ -1724,15 +1798,18 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 		want_end = max(want_end, min(m->l[i].va +
 					     fz_mask(m->l[i].lg2), b));
 	}
-	hash = fz_hash(ctx);
+	if (ctx->cfg->incoherent)
+		fz_snap(ctx, &snap);
 	iommu_dirty_bitmap_init(&bm, NULL, &g);
 	fz_count_op();
 	ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain, a, len,
 						  flags, &bm);
 	if (ctx->cfg->incoherent) {
-		if (ret != -EOPNOTSUPP || fz_hash(ctx) != hash)
+		if (ret != -EOPNOTSUPP)
 			fz_fail(ctx, "dirty read of an incoherent table: %d",
 				ret);
+		fz_snap_same(ctx, &snap, "refused dirty read");
+		free(snap.w);
 		return;
 	}
 	if (ret)
@@ -1790,6 +1867,7 @@ static void fz_run_ops(struct fz_thread *th)
 		case FZ_OP_FAIL:
 			if (!ctx->threaded)
 				th->fail_next = 1 + op->va.sel % 4;
+			fz_trace("fail allocation %d\n", th->fail_next);
 			break;
 		}
 		if (!ctx->threaded && fz_hw_top(ctx) != ctx->top)
