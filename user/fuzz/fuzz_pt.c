@@ -178,6 +178,16 @@ struct fz_ctx {
 	bool threaded;
 };
 
+unsigned int fuzz_pt_configs(void)
+{
+	return FZ_NCFGS;
+}
+
+const char *fuzz_pt_config_name(unsigned int i)
+{
+	return fz_cfgs[i % FZ_NCFGS].name;
+}
+
 /* Operations run, calls into the engine (checks included), by outcome */
 static unsigned long fz_ops_done;
 static unsigned long fz_calls;
@@ -194,16 +204,17 @@ static void fz_count_op(void)
 	__atomic_fetch_add(&fz_calls, 1, __ATOMIC_RELAXED);
 }
 
-/* With FUZZ_PT_TRACE set, every call and its result on stderr */
+/*
+ * With FUZZ_PT_TRACE set, every call and its result on stderr (read before
+ * the threads start)
+ */
 static int fz_tracing = -1;
 
 static __printf(1, 2) void fz_trace(const char *fmt, ...)
 {
 	va_list args;
 
-	if (fz_tracing < 0)
-		fz_tracing = !!getenv("FUZZ_PT_TRACE");
-	if (!fz_tracing)
+	if (fz_tracing <= 0)
 		return;
 	va_start(args, fmt);
 	vfprintf(stderr, fmt, args);
@@ -1477,7 +1488,8 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 			return;
 		}
 	}
-	if (!ctx->threaded)
+	/* A copy to compare with, when the call must fail */
+	if (!ctx->threaded && (einval || eoverflow || erange || einuse))
 		fz_snap(ctx, &snap);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
@@ -1676,7 +1688,9 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 		leaf = *l;
 
 	if (!ctx->threaded) {
-		fz_snap(ctx, &snap);
+		/* A copy to compare with, unless the cut must change it */
+		if (want || refused || !l || l->va == c || armed)
+			fz_snap(ctx, &snap);
 		if (!want && l && l->va != c) {
 			ctx->cut_leaf = leaf;
 			ctx->cut_iova = c;
@@ -1705,7 +1719,7 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	snprintf(what, sizeof(what), "cut at %llx returning %d", c, ret);
 	if (ret || l->va == c) {
 		/* Failed, or already a boundary: nothing changes */
-		if (!ctx->threaded)
+		if (!ctx->threaded && snap.n)
 			fz_snap_same(ctx, &snap, what);
 		free(snap.w);
 		fz_outcome_add(ret ? FZ_CUT_ERR : FZ_CUT_NOP);
@@ -1915,6 +1929,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (size < 2)
 		return 0;
 	pages = user_pages_in_use();
+	if (fz_tracing < 0)
+		fz_tracing = !!getenv("FUZZ_PT_TRACE");
 	cfg_sel = fz_u8(&in);
 	mode = fz_u8(&in);
 	ctx = calloc(1, sizeof(*ctx));

@@ -9,6 +9,10 @@
 #include <linux/types.h>
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+/* The configurations an input's first byte picks from (modulo the count) */
+unsigned int fuzz_pt_configs(void);
+const char *fuzz_pt_config_name(unsigned int i);
+
 /* Operations run so far, by every thread */
 unsigned long fuzz_pt_ops(void);
 

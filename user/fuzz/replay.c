@@ -4,8 +4,8 @@
  * LLVMFuzzerTestOneInput() with any compiler and sanitizer.
  *
  *   fuzz_replay FILE|DIR...        each input in a child process, one KTAP
- *                                  result per input (the corpus replay of
- *                                  make check)
+ *                                  result per table configuration (the
+ *                                  corpus replay of make check)
  *   fuzz_replay --random N [--seed S] [--len L] [--threads]
  *                                  N pseudo-random inputs of up to L bytes
  *                                  (--threads: all in the two-thread mode);
@@ -68,18 +68,39 @@ static void collect(const char *p)
 	closedir(d);
 }
 
-static int run_file(const char *p)
+static unsigned char data[1 << 20];
+
+/* Read an input; returns its size, or -1 */
+static long read_file(const char *p)
 {
-	static unsigned char data[1 << 20];
 	FILE *f = fopen(p, "rb");
 	size_t n;
 
 	if (!f)
-		return 2;
+		return -1;
 	n = fread(data, 1, sizeof(data), f);
 	fclose(f);
-	LLVMFuzzerTestOneInput(data, n);
-	return 0;
+	return n;
+}
+
+/* Run one input in a child process: 0 if it passed */
+static int run_child(const char *p)
+{
+	long n = read_file(p);
+	pid_t pid;
+	int status = 1;
+
+	if (n < 0)
+		return 1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		LLVMFuzzerTestOneInput(data, n);
+		exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 1;
+	return status;
 }
 
 static unsigned long long splitmix(unsigned long long *s)
@@ -127,7 +148,7 @@ static int run_random(unsigned long n, unsigned long long seed, size_t len,
 int main(int argc, char **argv)
 {
 	unsigned long long seed = 1;
-	unsigned int i, failed = 0;
+	unsigned int i, c, ncfgs, failed = 0;
 	unsigned long nrandom = 0;
 	int threads = 0, random = 0;
 	size_t len = 512;
@@ -151,26 +172,40 @@ int main(int argc, char **argv)
 	if (random)
 		return run_random(nrandom, seed, len < 2 ? 2 : len, threads);
 
+	/*
+	 * One KTAP case per configuration, the inputs whose first byte picks
+	 * it, each in a child process; a failing input is named.
+	 */
 	qsort(paths, npaths, sizeof(*paths), cmp_path);
+	ncfgs = fuzz_pt_configs();
 	printf("KTAP version 1\n1..1\n");
 	printf("    KTAP version 1\n    # Subtest: generic_pt_fuzz_corpus\n");
-	printf("    1..%u\n", npaths);
-	fflush(stdout);
-	for (i = 0; i != npaths; i++) {
-		const char *name = strrchr(paths[i], '/');
-		pid_t pid = fork();
-		int status = 1;
+	printf("    1..%u\n", ncfgs);
+	for (c = 0; c != ncfgs; c++) {
+		unsigned int inputs = 0, bad = 0;
 
-		if (pid == 0)
-			exit(run_file(paths[i]));
-		if (pid < 0 || waitpid(pid, &status, 0) < 0)
-			status = 1;
-		if (status)
-			failed++;
-		printf("    %sok %u %s\n", status ? "not " : "", i + 1,
-		       name ? name + 1 : paths[i]);
+		for (i = 0; i != npaths; i++) {
+			long n = read_file(paths[i]);
+
+			if (n < 1 || data[0] % ncfgs != c)
+				continue;
+			inputs++;
+			if (run_child(paths[i])) {
+				printf("    # %s: failed\n", paths[i]);
+				bad++;
+			}
+		}
+		if (!inputs)
+			printf("    ok %u %s # SKIP no input\n", c + 1,
+			       fuzz_pt_config_name(c));
+		else
+			printf("    %sok %u %s\n", bad ? "not " : "", c + 1,
+			       fuzz_pt_config_name(c));
 		fflush(stdout);
+		failed += bad;
 	}
+	printf("# generic_pt_fuzz_corpus: %u inputs, %u failed\n", npaths,
+	       failed);
 	printf("%sok 1 generic_pt_fuzz_corpus\n", failed ? "not " : "");
 	return failed ? 1 : 0;
 }
