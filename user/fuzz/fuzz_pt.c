@@ -458,11 +458,15 @@ static void fz_shadow_free_all(struct fz_ctx *ctx)
 	}
 }
 
-/* A word of table memory, read as the device would: once, whole */
+/*
+ * A word of table memory, read as the device would: once, whole, and
+ * ordered before the reads of the table it points at (the device follows
+ * the address, which the engine published after the table's contents)
+ */
 static u64 fz_load(u64 *table, unsigned int index)
 {
 	return le64_to_cpu((__force __le64)__atomic_load_n(table + index,
-							   __ATOMIC_RELAXED));
+							   __ATOMIC_ACQUIRE));
 }
 
 /* One word as the walker reads it: table memory, or what was pushed */
