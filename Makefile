@@ -7,7 +7,7 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean bench \
-	bench-user iommufd iommufd-bench
+	bench-user iommufd iommufd-bench fuzz
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -17,6 +17,8 @@ help:
 	@echo 'make qemu        the KUnit suites in QEMU: x86_64, arm64, s390'
 	@echo '                 (QEMU_ARCHES= for a subset)'
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
+	@echo 'make fuzz        the libFuzzer target of user/fuzz for FUZZ_SECONDS'
+	@echo '                 (default 60); installs clang if missing'
 	@echo 'make checkpatch | sparse | kerneldoc   one gate'
 	@echo 'make bench       benchmark on UML against io-pgtable-arm and the'
 	@echo '                 AMD v1 io_pgtable: table, CSV and chart in'
@@ -67,6 +69,13 @@ iommufd:
 
 iommufd-bench:
 	@bash scripts/kernel.sh iommufd bench
+
+# The coverage-guided fuzzer (user/fuzz/fuzz.mk); FUZZ_ARGS adds libFuzzer
+# options
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	@$(MAKE) -C user fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 checkpatch sparse kerneldoc:
 	@bash scripts/kernel.sh $@

@@ -275,17 +275,20 @@ static __always_inline void pt_note_path(const struct pt_state *pts,
 /*
  * Push what a map wrote into a table and the entries it went through, then
  * mark those table entries pushed: only after the push, so that a map that
- * sees the bit knows the walker can follow the entry.
+ * sees the bit knows the walker can follow the entry. A map that failed
+ * (@ret) marks nothing: it may have gone through an entry a cut installed,
+ * which has no mark, and its error must leave the table memory as it was.
  */
 static __always_inline void pt_sync_map_written(struct pt_state *pts,
-						const struct pt_written *written)
+						const struct pt_written *written,
+						int ret)
 {
 	struct pt_state item = *pts;
 
 	if (!pt_feature(pts->range->common, PT_FEAT_DMA_INCOHERENT))
 		return;
 	pt_sync_written(pts, written);
-	if (!PT_TABLE_SYNC_BIT)
+	if (!PT_TABLE_SYNC_BIT || ret)
 		return;
 	for (item.index = written->first; item.index < written->end;
 	     item.index++)
@@ -944,7 +947,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 			return pt_descend(&pts, arg, descend_fn);
 		pt_note_path(&pts, &written);
 		ret = pt_descend(&pts, arg, descend_fn);
-		pt_sync_map_written(&pts, &written);
+		pt_sync_map_written(&pts, &written, ret);
 		return ret;
 	}
 
@@ -1023,7 +1026,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	}
 	/* The lower tables were pushed before this one points at them */
 	if (!map->private_build)
-		pt_sync_map_written(&pts, &written);
+		pt_sync_map_written(&pts, &written, ret);
 	return ret;
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # `make check`: the KUnit suites on UML, in QEMU (x86_64, arm64, s390) and in
-# user space, a quick run of the benchmark (UML), then checkpatch, sparse and
+# user space, the fuzzer's corpus (user space), a quick run of the benchmark (UML), then checkpatch, sparse and
 # kernel-doc. Every step runs even if an earlier one failed; the last line
 # printed is "N passed, N failed" (see scripts/ktap_count.py for what is
 # counted) and the exit status is non-zero if anything failed.
@@ -61,6 +61,14 @@ fi
 if [ -f user/Makefile ]; then
 	step user-tsan "$MAKE" -C user run-tsan
 	args+=(--ktap "user-tsan:$LOGS/user-tsan.log:$status")
+fi
+
+# The fuzzer's corpus (user/fuzz/corpus), each input replayed through the
+# regular user-space build (ASan, UBSan) in a child process: one KTAP
+# result per input.
+if [ -f user/fuzz/fuzz.mk ]; then
+	step fuzz-corpus "$MAKE" -C user fuzz-replay
+	args+=(--ktap "fuzz-corpus:$LOGS/fuzz-corpus.log:$status")
 fi
 
 # The table "Leaf sizes by level" of the documentation against the sizes the

@@ -1,0 +1,2035 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Generic PT fuzzer: one libFuzzer target over every format configuration.
+ *
+ * An input is a configuration byte, a mode byte and a sequence of
+ * operations (map, unmap, cut, iova_to_phys, a walker setting dirty bits,
+ * read_and_clear_dirty, an injected allocation failure). Every call is
+ * checked against a reference model written here from the contracts of
+ * Documentation/generic_pt.rst and include/linux/generic_pt/iommu.h, not
+ * from the engine: the model is a sorted list of leaves, each map splits
+ * its range into the largest sizes the alignment of IOVA and PA, the length
+ * left and the documented size list allow, and a walker written here from
+ * the hardware formats' descriptions reads the table memory as the IOMMU
+ * would. Checked: return values and errnos, the exact bytes unmapped,
+ * translations at the edges of every leaf and gap the call touched, the
+ * size of every leaf, table memory unchanged by every failed call, every
+ * store of a cut hitless, dirty state, and no table left at deinit.
+ *
+ * In the two-thread mode two threads work on disjoint windows of one table
+ * that share upper tables; after every call that returned, the calling
+ * thread checks that the walker (with PT_FEAT_DMA_INCOHERENT: one that
+ * reads only what was pushed to it) sees what the call reported.
+ *
+ * A failed check prints what differs and aborts, which libFuzzer and the
+ * replay driver (replay.c) report as a crash.
+ */
+#include <asm/byteorder.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/iommu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <iommu-pages.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_pt.h"
+
+enum fz_fmt { FZ_AMDV1, FZ_X86_64, FZ_ARM4K, FZ_ARM16K, FZ_ARM64K };
+
+/* What the operations did, for the statistics */
+enum {
+	FZ_MAP_OK,
+	FZ_MAP_ERR,
+	FZ_MAP_NOMEM,
+	FZ_UNMAP_BYTES,
+	FZ_UNMAP_NONE,
+	FZ_CUT_SPLIT,
+	FZ_CUT_NOP,
+	FZ_CUT_ERR,
+	FZ_DIRTY_READ,
+	FZ_NOUTCOMES
+};
+
+static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
+	"map ok", "map refused", "map -ENOMEM", "unmap some", "unmap none",
+	"cut split", "cut at boundary", "cut refused", "dirty read",
+};
+
+/**
+ * struct fz_cfg - One table configuration the fuzzer can pick
+ * @name: For messages
+ * @fmt: The format
+ * @vasz: max_vasz_lg2
+ * @oasz: max_oasz_lg2
+ * @dyn: AMD v1: the starting level of a dynamic top, 0 for none
+ * @s2: ARM: stage 2
+ * @bbml: ARM: the break-before-make level declared (0, 1 or 2)
+ * @incoherent: PT_FEAT_DMA_INCOHERENT, with the walker model reading only
+ *	what was pushed
+ * @g1: x86-64: PT_FEAT_X86_64_1G_PAGES
+ */
+struct fz_cfg {
+	const char *name;
+	enum fz_fmt fmt;
+	u8 vasz;
+	u8 oasz;
+	u8 dyn;
+	bool s2;
+	u8 bbml;
+	bool incoherent;
+	bool g1;
+};
+
+static const struct fz_cfg fz_cfgs[] = {
+	{ "amdv1-va64", FZ_AMDV1, 64, 52 },
+	{ "amdv1-va64-dyn3", FZ_AMDV1, 64, 52, .dyn = 3 },
+	{ "amdv1-va48-oa44-inc", FZ_AMDV1, 48, 44, .incoherent = true },
+	{ "amdv1-va40-oa40-dyn1", FZ_AMDV1, 40, 40, .dyn = 1 },
+	{ "x86-4lvl-1g", FZ_X86_64, 48, 52, .g1 = true },
+	{ "x86-5lvl-oa46-inc", FZ_X86_64, 57, 46, .incoherent = true },
+	{ "arm4k-s1-48-48-bbml2", FZ_ARM4K, 48, 48, .bbml = 2 },
+	{ "arm4k-s2-40-40-bbml1", FZ_ARM4K, 40, 40, .s2 = true, .bbml = 1 },
+	{ "arm4k-s1-39-40-inc", FZ_ARM4K, 39, 40, .incoherent = true },
+	{ "arm16k-s1-48-48-bbml2", FZ_ARM16K, 48, 48, .bbml = 2 },
+	{ "arm16k-s2-36-40-bbml1", FZ_ARM16K, 36, 40, .s2 = true,
+	  .bbml = 1 },
+	{ "arm64k-s1-52-52-bbml2-inc", FZ_ARM64K, 52, 52, .bbml = 2,
+	  .incoherent = true },
+	{ "arm64k-s2-42-48", FZ_ARM64K, 42, 48, .s2 = true },
+	{ "arm4k-s1-48-48-bbml2-inc", FZ_ARM4K, 48, 48, .bbml = 2,
+	  .incoherent = true },
+	{ "x86-4lvl-no1g", FZ_X86_64, 48, 40 },
+	{ "arm16k-s1-32-40", FZ_ARM16K, 32, 40 },
+};
+
+#define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
+/* The most leaves the model follows; a map needing more is skipped */
+#define FZ_LEAF_CAP 2048
+#define FZ_MAX_SIZES 64
+
+/* A leaf of the model */
+struct fz_leaf {
+	u64 va;
+	u64 pa;
+	u8 lg2;
+	u8 dirty;
+	u16 prot;
+};
+
+struct fz_model {
+	struct fz_leaf *l;
+	unsigned int n;
+};
+
+/* What the walker found for one IOVA */
+struct fz_hw {
+	int type;		/* 0 nothing mapped, 1 a leaf */
+	u64 va;			/* first IOVA of the leaf */
+	u64 pa;			/* its first PA */
+	unsigned int lg2;
+	bool dirty;
+	u64 *entry;		/* its first item in table memory */
+	unsigned int nitems;
+};
+
+struct fz_shadow {
+	struct fz_shadow *next;
+	void *table;
+	size_t len;
+	u64 *copy;
+};
+
+#define FZ_SHADOW_BUCKETS 1024
+
+struct fz_ctx {
+	const struct fz_cfg *cfg;
+	union {
+		struct pt_iommu iommu;
+		struct pt_iommu_amdv1 amd;
+		struct pt_iommu_x86_64 x86;
+		struct pt_iommu_armv8 arm;
+	} t;
+	struct pt_iommu_test_hooks hooks;
+	struct pt_iommu_driver_ops drv_ops;
+	/* The driver's lock over change_top (get_top_lock) */
+	spinlock_t top_lock;
+	struct device dev;
+	/* The top the driver was told: table address | level */
+	u64 top;
+	unsigned int g;		/* granule lg2 */
+	unsigned int b;		/* index bits of a full table */
+	unsigned int top_entries_lg2;
+	u64 sizes;		/* documented page sizes */
+	u8 size_lg2[FZ_MAX_SIZES];
+	unsigned int nsizes;
+	u64 minpg;
+	bool dirty_ok;
+	pthread_mutex_t shadow_lock;
+	struct fz_shadow *shadow[FZ_SHADOW_BUCKETS];
+	/* Hitless check of a cut: the leaf being cut */
+	bool cut_armed;
+	struct fz_leaf cut_leaf;
+	u64 cut_iova;
+	bool threaded;
+};
+
+unsigned int fuzz_pt_configs(void)
+{
+	return FZ_NCFGS;
+}
+
+const char *fuzz_pt_config_name(unsigned int i)
+{
+	return fz_cfgs[i % FZ_NCFGS].name;
+}
+
+/* Operations run, calls into the engine (checks included), by outcome */
+static unsigned long fz_ops_done;
+static unsigned long fz_calls;
+static unsigned long fz_ops_skipped;
+static unsigned long fz_outcome[FZ_NOUTCOMES];
+
+unsigned long fuzz_pt_ops(void)
+{
+	return __atomic_load_n(&fz_ops_done, __ATOMIC_RELAXED);
+}
+
+static void fz_count_op(void)
+{
+	__atomic_fetch_add(&fz_calls, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * With FUZZ_PT_TRACE set, every call and its result on stderr (read before
+ * the threads start)
+ */
+static int fz_tracing = -1;
+
+static __printf(1, 2) void fz_trace(const char *fmt, ...)
+{
+	va_list args;
+
+	if (fz_tracing <= 0)
+		return;
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+}
+
+static void fz_outcome_add(unsigned int what)
+{
+	__atomic_fetch_add(&fz_outcome[what], 1, __ATOMIC_RELAXED);
+}
+
+static __printf(2, 3) void fz_fail(struct fz_ctx *ctx, const char *fmt, ...)
+{
+	va_list args;
+
+	fflush(stdout);
+	fprintf(stderr, "fuzz_pt: %s: ", ctx->cfg->name);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static u64 fz_mask(unsigned int lg2)
+{
+	return lg2 >= 64 ? U64_MAX : BIT_ULL(lg2) - 1;
+}
+
+/* Geometry, from the documentation of each format */
+
+static unsigned int fz_item_lg2(struct fz_ctx *ctx, unsigned int level)
+{
+	return ctx->g + ctx->b * level;
+}
+
+/* The top the driver was told last; change_top() may run meanwhile */
+static u64 fz_top(struct fz_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->top, __ATOMIC_ACQUIRE);
+}
+
+static unsigned int fz_top_level(struct fz_ctx *ctx)
+{
+	return fz_top(ctx) & 7;
+}
+
+static u64 *fz_top_table(struct fz_ctx *ctx)
+{
+	return (u64 *)(uintptr_t)(fz_top(ctx) & ~7ULL);
+}
+
+/* log2 of the entries of the table at @level */
+static unsigned int fz_entries_lg2(struct fz_ctx *ctx, unsigned int level)
+{
+	if (level == fz_top_level(ctx) && ctx->cfg->fmt >= FZ_ARM4K)
+		return ctx->top_entries_lg2;
+	return ctx->b;
+}
+
+/*
+ * ARM: log2 of the entries of a contiguous run at @level ("Leaf sizes by
+ * level": 16 entries with 4K; 128 pages or 32 blocks with 16K; 32 with
+ * 64K, none for its 4T blocks).
+ */
+static unsigned int fz_arm_contig(struct fz_ctx *ctx, unsigned int level)
+{
+	switch (ctx->cfg->fmt) {
+	case FZ_ARM4K:
+		return 4;
+	case FZ_ARM16K:
+		return level == 0 ? 7 : 5;
+	case FZ_ARM64K:
+		return level == 2 ? 0 : 5;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The page sizes of the table "Leaf sizes by level", without those above
+ * max_oasz_lg2. Not documented, seen in the page size bitmap: no page
+ * spans the whole IOVA space either (AMD v1 va40 has no 2^40 page).
+ */
+static u64 fz_doc_sizes(const struct fz_cfg *cfg)
+{
+	u64 sizes = 0;
+	unsigned int i;
+
+	switch (cfg->fmt) {
+	case FZ_AMDV1:
+		for (i = 12; i <= min_t(unsigned int, cfg->oasz, 51); i++)
+			if (i != 39)
+				sizes |= BIT_ULL(i);
+		return sizes & fz_mask(cfg->vasz);
+	case FZ_X86_64:
+		return BIT_ULL(12) | BIT_ULL(21) | (cfg->g1 ? BIT_ULL(30) : 0);
+	case FZ_ARM4K:
+		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(25) |
+			BIT_ULL(30) | BIT_ULL(34);
+		break;
+	case FZ_ARM16K:
+		sizes = BIT_ULL(14) | BIT_ULL(21) | BIT_ULL(25) | BIT_ULL(30);
+		break;
+	case FZ_ARM64K:
+		sizes = BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(29) | BIT_ULL(34);
+		if (cfg->oasz == 52)
+			sizes |= BIT_ULL(42);
+		break;
+	}
+	return sizes & fz_mask(cfg->oasz + 1);
+}
+
+/* The spans of mappable IOVAs: one, or two halves with sign extension */
+static void fz_span(struct fz_ctx *ctx, bool upper, u64 *base,
+		    unsigned int *lg2)
+{
+	if (ctx->cfg->fmt == FZ_X86_64) {
+		*lg2 = ctx->cfg->vasz - 1;
+		*base = upper ? ~fz_mask(*lg2) : 0;
+		return;
+	}
+	*lg2 = ctx->cfg->vasz;
+	*base = 0;
+}
+
+static bool fz_in_spans(struct fz_ctx *ctx, u64 va, u64 last)
+{
+	u64 base;
+	unsigned int lg2;
+
+	if (last < va)
+		return false;
+	fz_span(ctx, false, &base, &lg2);
+	if (last <= base + fz_mask(lg2))
+		return true;
+	if (ctx->cfg->fmt != FZ_X86_64)
+		return false;
+	fz_span(ctx, true, &base, &lg2);
+	return va >= base;
+}
+
+/* Incoherent walker: shadows of table memory, updated by dma_sync only */
+
+static struct fz_ctx *fz_ctx_of_hooks(struct pt_iommu_test_hooks *test)
+{
+	return container_of(test, struct fz_ctx, hooks);
+}
+
+static unsigned int fz_bucket(void *table)
+{
+	return ((uintptr_t)table >> 12) % FZ_SHADOW_BUCKETS;
+}
+
+static struct fz_shadow *fz_shadow_find(struct fz_ctx *ctx, void *table)
+{
+	struct fz_shadow *s;
+
+	for (s = ctx->shadow[fz_bucket(table)]; s; s = s->next)
+		if (s->table == table)
+			return s;
+	return NULL;
+}
+
+static void fz_dma_map(struct pt_iommu_test_hooks *test, void *table,
+		       size_t len)
+{
+	struct fz_ctx *ctx = fz_ctx_of_hooks(test);
+	struct fz_shadow *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		abort();
+	s->copy = calloc(1, len);
+	if (!s->copy)
+		abort();
+	s->table = table;
+	s->len = len;
+	/* The table is zeroed, and so is what the device sees */
+	pthread_mutex_lock(&ctx->shadow_lock);
+	if (fz_shadow_find(ctx, table))
+		fz_fail(ctx, "table %p DMA mapped twice", table);
+	s->next = ctx->shadow[fz_bucket(table)];
+	ctx->shadow[fz_bucket(table)] = s;
+	pthread_mutex_unlock(&ctx->shadow_lock);
+}
+
+static void fz_hitless_check(struct fz_ctx *ctx);
+
+static void fz_dma_sync(struct pt_iommu_test_hooks *test, void *table,
+			size_t offset, size_t len)
+{
+	struct fz_ctx *ctx = fz_ctx_of_hooks(test);
+	struct fz_shadow *s;
+	size_t i;
+
+	pthread_mutex_lock(&ctx->shadow_lock);
+	s = fz_shadow_find(ctx, table);
+	if (!s || offset + len > s->len || (offset | len) % 8)
+		fz_fail(ctx, "sync of %zx+%zx of table %p, mapped %zx", offset,
+			len, table, s ? s->len : 0);
+	for (i = offset / 8; i != (offset + len) / 8; i++)
+		s->copy[i] = __atomic_load_n((u64 *)table + i,
+					     __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&ctx->shadow_lock);
+	fz_hitless_check(ctx);
+}
+
+static void fz_dma_unmap(struct pt_iommu_test_hooks *test, void *table,
+			 size_t len)
+{
+	struct fz_ctx *ctx = fz_ctx_of_hooks(test);
+	struct fz_shadow **p, *s = NULL;
+
+	pthread_mutex_lock(&ctx->shadow_lock);
+	for (p = &ctx->shadow[fz_bucket(table)]; *p; p = &(*p)->next) {
+		if ((*p)->table == table) {
+			s = *p;
+			*p = s->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctx->shadow_lock);
+	if (!s)
+		fz_fail(ctx, "DMA unmap of table %p never mapped", table);
+	free(s->copy);
+	free(s);
+}
+
+static void fz_shadow_free_all(struct fz_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i != FZ_SHADOW_BUCKETS; i++) {
+		while (ctx->shadow[i]) {
+			struct fz_shadow *s = ctx->shadow[i];
+
+			ctx->shadow[i] = s->next;
+			free(s->copy);
+			free(s);
+		}
+	}
+}
+
+/*
+ * A word of table memory, read as the device would: once, whole, and
+ * ordered before the reads of the table it points at (the device follows
+ * the address, which the engine published after the table's contents)
+ */
+static u64 fz_load(u64 *table, unsigned int index)
+{
+	return le64_to_cpu((__force __le64)__atomic_load_n(table + index,
+							   __ATOMIC_ACQUIRE));
+}
+
+/* One word as the walker reads it: table memory, or what was pushed */
+static bool fz_read(struct fz_ctx *ctx, u64 *table, unsigned int index,
+		    u64 *word)
+{
+	struct fz_shadow *s;
+
+	if (!ctx->cfg->incoherent) {
+		*word = fz_load(table, index);
+		return true;
+	}
+	pthread_mutex_lock(&ctx->shadow_lock);
+	s = fz_shadow_find(ctx, table);
+	if (s && (index + 1) * 8 <= s->len)
+		*word = le64_to_cpu((__force __le64)s->copy[index]);
+	pthread_mutex_unlock(&ctx->shadow_lock);
+	return s;
+}
+
+/*
+ * The decoders, from the formats' descriptions: AMD I/O page tables (PR,
+ * Next Level 11:9, address 51:12, next level 7 sized pages, D bit 6),
+ * x86-64 paging (P, PS at the 2M and 1G levels, address 51:12), ARM
+ * VMSAv8-64 descriptors (bits 1:0, Contiguous bit 52, address bits 47:g,
+ * with 64K and 52 bits OA 51:48 in bits 15:12).
+ */
+enum { FZ_E_EMPTY, FZ_E_TABLE, FZ_E_LEAF, FZ_E_BAD };
+
+struct fz_ent {
+	int type;
+	u64 addr;		/* table, or the leaf's first PA */
+	unsigned int lg2;
+	unsigned int nitems;	/* items the leaf spans in this table */
+	bool dirty;
+	const char *why;
+};
+
+static void fz_decode(struct fz_ctx *ctx, unsigned int level,
+		      unsigned int index, u64 w, struct fz_ent *e)
+{
+	unsigned int item = fz_item_lg2(ctx, level);
+	u64 addr;
+
+	*e = (struct fz_ent){ .nitems = 1, .lg2 = item };
+	if (!(w & 1)) {
+		e->type = w ? FZ_E_BAD : FZ_E_EMPTY;
+		e->why = "non-present entry not zero";
+		return;
+	}
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1: {
+		unsigned int nl = (w >> 9) & 7;
+
+		addr = w & GENMASK_ULL(51, 12);
+		e->dirty = w & BIT_ULL(6);
+		if (nl == 0) {
+			e->type = FZ_E_LEAF;
+			e->addr = addr;
+		} else if (nl == 7) {
+			unsigned int ones = __builtin_ctzll(~(addr >> 12));
+
+			e->lg2 = 12 + ones + 1;
+			e->type = FZ_E_LEAF;
+			if (e->lg2 <= item || e->lg2 > item + 8) {
+				e->type = FZ_E_BAD;
+				e->why = "sized page size";
+			}
+			e->nitems = 1U << (e->lg2 - item);
+			e->addr = addr & ~fz_mask(e->lg2);
+		} else {
+			e->type = nl == level ? FZ_E_TABLE : FZ_E_BAD;
+			e->why = "table entry next level";
+			e->addr = addr;
+		}
+		return;
+	}
+	case FZ_X86_64:
+		addr = w & GENMASK_ULL(51, 12);
+		if (level == 0 || (level <= 2 && (w & BIT_ULL(7)))) {
+			e->type = FZ_E_LEAF;
+			e->addr = addr & ~fz_mask(item);
+		} else {
+			e->type = FZ_E_TABLE;
+			e->addr = addr;
+		}
+		return;
+	default:
+		addr = w & GENMASK_ULL(47, ctx->g);
+		if (ctx->g == 16)
+			addr |= ((w >> 12) & 0xf) << 48;
+		if (level == 0 && (w & 3) != 3) {
+			e->type = FZ_E_BAD;
+			e->why = "level 3 descriptor not a page";
+			return;
+		}
+		if (level != 0 && (w & 3) == 3) {
+			e->type = FZ_E_TABLE;
+			e->addr = addr;
+			return;
+		}
+		e->type = FZ_E_LEAF;
+		if ((w & BIT_ULL(52)) && fz_arm_contig(ctx, level)) {
+			unsigned int c = fz_arm_contig(ctx, level);
+
+			e->nitems = 1U << c;
+			e->lg2 = item + c;
+			addr -= (u64)(index & (e->nitems - 1)) << item;
+		}
+		e->addr = addr;
+		return;
+	}
+}
+
+/*
+ * Translate @va as the IOMMU would, from the top the driver was told.
+ * Returns false with @why set when the walk finds something the format
+ * does not allow.
+ */
+static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
+		    const char **why)
+{
+	u64 top = fz_top(ctx);
+	unsigned int level = top & 7;
+	u64 *table = (u64 *)(uintptr_t)(top & ~7ULL);
+	unsigned int reach = fz_item_lg2(ctx, level) +
+			     fz_entries_lg2(ctx, level);
+
+	*hw = (struct fz_hw){};
+	if (ctx->cfg->fmt == FZ_X86_64) {
+		/* Canonical: bits from vasz - 1 up copies of it */
+		u64 hi = va >> (ctx->cfg->vasz - 1);
+
+		if (hi != 0 && hi != fz_mask(65 - ctx->cfg->vasz))
+			return true;
+	} else if (reach < 64 && (va >> reach)) {
+		return true;
+	}
+	for (;;) {
+		unsigned int item = fz_item_lg2(ctx, level);
+		unsigned int index = (va >> item) &
+				     fz_mask(fz_entries_lg2(ctx, level));
+		struct fz_ent e;
+		u64 w;
+
+		if (!fz_read(ctx, table, index, &w)) {
+			*why = "the walker reaches a table never pushed";
+			return false;
+		}
+		fz_decode(ctx, level, index, w, &e);
+		if (e.type == FZ_E_EMPTY)
+			return true;
+		if (e.type == FZ_E_BAD) {
+			*why = e.why;
+			return false;
+		}
+		if (e.type == FZ_E_TABLE) {
+			if (level == 0) {
+				*why = "table entry at level 0";
+				return false;
+			}
+			table = (u64 *)(uintptr_t)e.addr;
+			level--;
+			continue;
+		}
+		hw->type = 1;
+		hw->lg2 = e.lg2;
+		hw->va = va & ~fz_mask(e.lg2);
+		hw->pa = e.addr;
+		hw->nitems = e.nitems;
+		hw->entry = table + (index & ~(e.nitems - 1));
+		hw->dirty = false;
+		if (ctx->cfg->fmt == FZ_AMDV1) {
+			unsigned int first = index & ~(e.nitems - 1);
+			unsigned int i;
+
+			for (i = 0; i != e.nitems; i++) {
+				u64 iw;
+
+				if (fz_read(ctx, table, first + i, &iw) &&
+				    (iw & BIT_ULL(6)))
+					hw->dirty = true;
+			}
+		}
+		return true;
+	}
+}
+
+/*
+ * A copy of every table reachable from the top, and of what the walker
+ * sees of it: for each item the table's address, level and index, the word
+ * and its pushed copy (0 on a coherent table).
+ */
+struct fz_snap {
+	u64 *w;
+	size_t n;
+	size_t cap;
+};
+
+static void fz_snap_put(struct fz_snap *sn, u64 v)
+{
+	if (sn->n == sn->cap) {
+		sn->cap = sn->cap ? sn->cap * 2 : 4096;
+		sn->w = realloc(sn->w, sn->cap * sizeof(*sn->w));
+		if (!sn->w)
+			abort();
+	}
+	sn->w[sn->n++] = v;
+}
+
+static void fz_snap_table(struct fz_ctx *ctx, struct fz_snap *sn, u64 *table,
+			  unsigned int level)
+{
+	unsigned int n = 1U << fz_entries_lg2(ctx, level);
+	unsigned int i;
+
+	for (i = 0; i != n; i++) {
+		u64 w = fz_load(table, i);
+		struct fz_ent e;
+		u64 sw = 0;
+
+		fz_snap_put(sn, (uintptr_t)table);
+		fz_snap_put(sn, (u64)level << 32 | i);
+		fz_snap_put(sn, w);
+		if (ctx->cfg->incoherent)
+			fz_read(ctx, table, i, &sw);
+		fz_snap_put(sn, sw);
+		fz_decode(ctx, level, i, w, &e);
+		if (e.type == FZ_E_TABLE && level)
+			fz_snap_table(ctx, sn, (u64 *)(uintptr_t)e.addr,
+				      level - 1);
+	}
+}
+
+static void fz_snap(struct fz_ctx *ctx, struct fz_snap *sn)
+{
+	sn->n = 0;
+	fz_snap_put(sn, fz_top(ctx));
+	fz_snap_put(sn, atomic_read(&ctx->hooks.tables));
+	fz_snap_table(ctx, sn, fz_top_table(ctx), fz_top_level(ctx));
+}
+
+/* Fail, naming the first difference, if the table changed since @old */
+static void fz_snap_same(struct fz_ctx *ctx, struct fz_snap *old,
+			 const char *what)
+{
+	struct fz_snap now = {};
+	size_t i, t;
+
+	fz_snap(ctx, &now);
+	for (i = 0; i != min(now.n, old->n); i++)
+		if (now.w[i] != old->w[i])
+			break;
+	if (i == now.n && i == old->n) {
+		free(now.w);
+		return;
+	}
+	if (i < 2 || i >= min(now.n, old->n))
+		fz_fail(ctx, "%s changed the top, the tables allocated or the tables reached",
+			what);
+	t = i - (i - 2) % 4;
+	fz_fail(ctx,
+		"%s changed the table: level %llu table %llx item %llu%s: %llx, was %llx",
+		what, old->w[t + 1] >> 32, old->w[t], old->w[t + 1] & U32_MAX,
+		i == t + 3 ? " as pushed to the walker" : "", now.w[i],
+		old->w[i]);
+}
+
+/* The model */
+
+static struct fz_leaf *fz_find(struct fz_model *m, u64 va, unsigned int *pos)
+{
+	unsigned int lo = 0, hi = m->n;
+
+	/* First leaf whose last byte is at or above va */
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		struct fz_leaf *l = &m->l[mid];
+
+		if (l->va + fz_mask(l->lg2) < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	if (lo < m->n && m->l[lo].va <= va)
+		return &m->l[lo];
+	return NULL;
+}
+
+/* The largest documented size the alignment of va and pa and @left allow */
+static int fz_best(struct fz_ctx *ctx, u64 va, u64 pa, u64 left)
+{
+	u64 ok = ctx->sizes;
+	u64 align = va | pa;
+
+	if (align)
+		ok &= fz_mask(__builtin_ctzll(align) + 1);
+	ok &= fz_mask(63 - __builtin_clzll(left) + 1);
+	if (!ok)
+		return -1;
+	return 63 - __builtin_clzll(ok);
+}
+
+/* The leaves a fresh table gets for a map, at most @max of them */
+static int fz_split(struct fz_ctx *ctx, u64 va, u64 pa, u64 len,
+		    unsigned int prot, u8 dirty, struct fz_leaf *out,
+		    unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (len) {
+		int lg2 = fz_best(ctx, va, pa, len);
+
+		if (lg2 < 0 || n == max)
+			return -1;
+		out[n++] = (struct fz_leaf){ .va = va, .pa = pa, .lg2 = lg2,
+					     .prot = prot, .dirty = dirty };
+		va += BIT_ULL(lg2);
+		pa += BIT_ULL(lg2);
+		len -= BIT_ULL(lg2);
+	}
+	return n;
+}
+
+static void fz_insert(struct fz_model *m, unsigned int pos,
+		      const struct fz_leaf *l, unsigned int n)
+{
+	memmove(&m->l[pos + n], &m->l[pos], (m->n - pos) * sizeof(*l));
+	memcpy(&m->l[pos], l, n * sizeof(*l));
+	m->n += n;
+}
+
+static void fz_remove(struct fz_model *m, unsigned int pos, unsigned int n)
+{
+	memmove(&m->l[pos], &m->l[pos + n], (m->n - pos - n) *
+		sizeof(m->l[0]));
+	m->n -= n;
+}
+
+/* Does the table hold the model's leaf @l, as the walker sees it? */
+static void fz_check_leaf(struct fz_ctx *ctx, const struct fz_leaf *l)
+{
+	const char *why = NULL;
+	u64 ends[2] = { l->va, l->va + fz_mask(l->lg2) };
+	struct fz_hw hw;
+	unsigned int i;
+
+	for (i = 0; i != 2; i++) {
+		if (!fz_walk(ctx, ends[i], &hw, &why))
+			fz_fail(ctx, "walk of %llx: %s", ends[i], why);
+		if (hw.type != 1 || hw.va != l->va || hw.lg2 != l->lg2 ||
+		    hw.pa != l->pa)
+			fz_fail(ctx,
+				"iova %llx: the walker finds %s leaf %llx size 2^%u pa %llx, the model leaf %llx size 2^%u pa %llx",
+				ends[i], hw.type ? "a" : "no", hw.va, hw.lg2,
+				hw.pa, l->va, l->lg2, l->pa);
+		if (ctx->dirty_ok && hw.dirty != l->dirty)
+			fz_fail(ctx, "leaf %llx size 2^%u is %s, want %s",
+				l->va, l->lg2, hw.dirty ? "dirty" : "clean",
+				l->dirty ? "dirty (dirty state lost)" :
+					   "clean");
+	}
+}
+
+static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va);
+
+/* Nothing mapped at @va */
+static void fz_check_hole(struct fz_ctx *ctx, u64 va)
+{
+	const char *why = NULL;
+	struct fz_hw hw;
+
+	if (!fz_walk(ctx, va, &hw, &why))
+		fz_fail(ctx, "walk of %llx: %s", va, why);
+	if (hw.type)
+		fz_fail(ctx,
+			"iova %llx: the walker finds leaf %llx size 2^%u pa %llx where the model has nothing",
+			va, hw.va, hw.lg2, hw.pa);
+	if (!ctx->threaded && fz_iova_to_phys(ctx, va))
+		fz_fail(ctx, "iova_to_phys(%llx) = %llx, nothing is mapped",
+			va, (u64)fz_iova_to_phys(ctx, va));
+}
+
+/*
+ * After a call on [a, b]: every model leaf there and its neighbours, and
+ * both ends of every gap between them, as the walker and iova_to_phys see
+ * them.
+ */
+static void fz_check_range(struct fz_ctx *ctx, struct fz_model *m, u64 a,
+			   u64 b, u64 win_first, u64 win_last)
+{
+	unsigned int pos, i;
+	u64 gap;
+
+	fz_find(m, a, &pos);
+	if (pos)
+		pos--;
+	gap = pos ? m->l[pos - 1].va + fz_mask(m->l[pos - 1].lg2) + 1 :
+		    win_first;
+	for (i = pos; i < m->n; i++) {
+		const struct fz_leaf *l = &m->l[i];
+		u64 last = l->va + fz_mask(l->lg2);
+
+		if (l->va > gap) {
+			fz_check_hole(ctx, gap);
+			fz_check_hole(ctx, l->va - 1);
+		}
+		fz_check_leaf(ctx, l);
+		if (!ctx->threaded) {
+			if (fz_iova_to_phys(ctx, l->va) != l->pa ||
+			    fz_iova_to_phys(ctx, last) !=
+				    l->pa + fz_mask(l->lg2))
+				fz_fail(ctx,
+					"iova_to_phys of leaf %llx size 2^%u: %llx, %llx, want pa %llx",
+					l->va, l->lg2,
+					(u64)fz_iova_to_phys(ctx, l->va),
+					(u64)fz_iova_to_phys(ctx, last),
+					l->pa);
+		}
+		gap = last + 1;
+		if (l->va > b && i > pos + 1)
+			return;
+		if (!gap)
+			return;
+	}
+	if (gap && gap <= win_last) {
+		fz_check_hole(ctx, gap);
+		fz_check_hole(ctx, win_last);
+	}
+}
+
+/* Every leaf in the table, in IOVA order, against the model */
+struct fz_enum {
+	struct fz_model *m;
+	unsigned int next;
+};
+
+static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
+			  u64 *table, unsigned int level, u64 base)
+{
+	unsigned int n = 1U << fz_entries_lg2(ctx, level);
+	unsigned int item = fz_item_lg2(ctx, level);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 va = base + ((u64)i << item);
+		struct fz_ent e;
+		struct fz_leaf *l;
+		u64 w;
+
+		if (!fz_read(ctx, table, i, &w))
+			fz_fail(ctx, "table %p at level %u never pushed",
+				table, level);
+		fz_decode(ctx, level, i, w, &e);
+		if (e.type == FZ_E_EMPTY)
+			continue;
+		if (e.type == FZ_E_BAD)
+			fz_fail(ctx, "entry %u of level %u table: %llx: %s", i,
+				level, w, e.why);
+		if (e.type == FZ_E_TABLE) {
+			fz_enum_table(ctx, en, (u64 *)(uintptr_t)e.addr,
+				      level - 1, va);
+			continue;
+		}
+		if (ctx->cfg->fmt == FZ_X86_64 &&
+		    (va >> (ctx->cfg->vasz - 1)))
+			va |= ~fz_mask(ctx->cfg->vasz);
+		if (i & (e.nitems - 1))
+			continue;	/* checked at the first item */
+		if (en->next >= en->m->n)
+			fz_fail(ctx, "leaf %llx size 2^%u pa %llx not in the model",
+				va, e.lg2, e.addr);
+		l = &en->m->l[en->next++];
+		if (l->va != va || l->lg2 != e.lg2 || l->pa != e.addr)
+			fz_fail(ctx,
+				"the table holds leaf %llx size 2^%u pa %llx, the model %llx size 2^%u pa %llx",
+				va, e.lg2, e.addr, l->va, l->lg2, l->pa);
+		if (e.nitems > 1) {
+			unsigned int k;
+
+			for (k = 1; k != e.nitems; k++) {
+				struct fz_ent o;
+
+				if (i + k >= n || !fz_read(ctx, table, i + k,
+							   &w))
+					fz_fail(ctx, "run at %llx cut short", va);
+				fz_decode(ctx, level, i + k, w, &o);
+				if (o.type != FZ_E_LEAF || o.lg2 != e.lg2 ||
+				    o.addr != e.addr)
+					fz_fail(ctx,
+						"item %u of the run at %llx differs",
+						k, va);
+			}
+		}
+	}
+}
+
+static void fz_check_all(struct fz_ctx *ctx, struct fz_model *m)
+{
+	struct fz_enum en = { .m = m };
+
+	fz_enum_table(ctx, &en, fz_top_table(ctx), fz_top_level(ctx), 0);
+	if (en.next != m->n)
+		fz_fail(ctx, "%u leaves in the table, %u in the model",
+			en.next, m->n);
+}
+
+/* The format's functions */
+
+static int fz_map(struct fz_ctx *ctx, u64 va, u64 pa, u64 pgsize,
+		  u64 pgcount, int prot, size_t *mapped)
+{
+	struct iommu_domain *d = &ctx->t.iommu.domain;
+
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_map_pages(d, va, pa, pgsize, pgcount,
+						prot, GFP_KERNEL, mapped);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_map_pages(d, va, pa, pgsize, pgcount,
+						 prot, GFP_KERNEL, mapped);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_map_pages(d, va, pa, pgsize, pgcount,
+						   prot, GFP_KERNEL, mapped);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_map_pages(d, va, pa, pgsize,
+						    pgcount, prot, GFP_KERNEL,
+						    mapped);
+	default:
+		return pt_iommu_armv8_64k_map_pages(d, va, pa, pgsize,
+						    pgcount, prot, GFP_KERNEL,
+						    mapped);
+	}
+}
+
+static size_t fz_unmap(struct fz_ctx *ctx, u64 va, u64 pgsize, u64 pgcount,
+		       struct iommu_iotlb_gather *g)
+{
+	struct iommu_domain *d = &ctx->t.iommu.domain;
+
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_unmap_pages(d, va, pgsize, pgcount,
+						     g);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_unmap_pages(d, va, pgsize, pgcount,
+						      g);
+	default:
+		return pt_iommu_armv8_64k_unmap_pages(d, va, pgsize, pgcount,
+						      g);
+	}
+}
+
+static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va)
+{
+	struct iommu_domain *d = &ctx->t.iommu.domain;
+
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_iova_to_phys(d, va);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_iova_to_phys(d, va);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_iova_to_phys(d, va);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_iova_to_phys(d, va);
+	default:
+		return pt_iommu_armv8_64k_iova_to_phys(d, va);
+	}
+}
+
+static int fz_cut(struct fz_ctx *ctx, u64 va)
+{
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_cut_mapping(&ctx->t.iommu, va,
+						  GFP_KERNEL);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_cut_mapping(&ctx->t.iommu, va,
+						   GFP_KERNEL);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_cut_mapping(&ctx->t.iommu, va,
+						     GFP_KERNEL);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_cut_mapping(&ctx->t.iommu, va,
+						      GFP_KERNEL);
+	default:
+		return pt_iommu_armv8_64k_cut_mapping(&ctx->t.iommu, va,
+						      GFP_KERNEL);
+	}
+}
+
+static void fz_deinit(struct fz_ctx *ctx)
+{
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_deinit(&ctx->t.iommu);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_deinit(&ctx->t.iommu);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_deinit(&ctx->t.iommu);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_deinit(&ctx->t.iommu);
+	default:
+		return pt_iommu_armv8_64k_deinit(&ctx->t.iommu);
+	}
+}
+
+/* The top as the driver programs it, from hw_info */
+static u64 fz_hw_top(struct fz_ctx *ctx)
+{
+	const struct fz_cfg *cfg = ctx->cfg;
+	struct pt_iommu_armv8_hw_info arm = {};
+	unsigned int level, bits;
+
+	switch (cfg->fmt) {
+	case FZ_AMDV1: {
+		struct pt_iommu_amdv1_hw_info info = {};
+
+		pt_iommu_amdv1_hw_info(&ctx->t.amd, &info);
+		return info.host_pt_root | (info.mode - 1);
+	}
+	case FZ_X86_64: {
+		struct pt_iommu_x86_64_hw_info info = {};
+
+		pt_iommu_x86_64_hw_info(&ctx->t.x86, &info);
+		return info.root_pa | (info.levels - 1);
+	}
+	case FZ_ARM4K:
+		pt_iommu_armv8_4k_hw_info(&ctx->t.arm, &arm);
+		break;
+	case FZ_ARM16K:
+		pt_iommu_armv8_16k_hw_info(&ctx->t.arm, &arm);
+		break;
+	default:
+		pt_iommu_armv8_64k_hw_info(&ctx->t.arm, &arm);
+		break;
+	}
+	if (64 - arm.tsz != cfg->vasz)
+		fz_fail(ctx, "T0SZ %u", arm.tsz);
+	/*
+	 * The walk starts at the level whose table resolves what the levels
+	 * below leave of the IAS; stage 2 concatenates up to 16 tables
+	 * rather than start with at most 16 entries at lookup level 0.
+	 */
+	for (level = 0; fz_item_lg2(ctx, level) + ctx->b < cfg->vasz; level++)
+		;
+	bits = cfg->vasz - fz_item_lg2(ctx, level);
+	if (cfg->s2 && level == 3 && bits <= 4) {
+		level = 2;
+		bits = cfg->vasz - fz_item_lg2(ctx, level);
+	}
+	ctx->top_entries_lg2 = bits;
+	return arm.ttbr | level;
+}
+
+static void fz_change_top(struct pt_iommu *iommu_table, phys_addr_t top_pa,
+			  unsigned int top_level)
+{
+	struct fz_ctx *ctx = container_of(iommu_table, struct fz_ctx, t.iommu);
+
+	__atomic_store_n(&ctx->top, top_pa | top_level, __ATOMIC_RELEASE);
+}
+
+static spinlock_t *fz_get_top_lock(struct pt_iommu *iommu_table)
+{
+	struct fz_ctx *ctx = container_of(iommu_table, struct fz_ctx, t.iommu);
+
+	return &ctx->top_lock;
+}
+
+/* The driver's flush: free the tables that left the walk */
+static void fz_free_gather(struct fz_ctx *ctx, struct iommu_iotlb_gather *g)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, &g->freelist)
+		n++;
+	atomic_sub(n, &ctx->hooks.tables);
+	iommu_put_pages_list(&g->freelist);
+}
+
+static void fz_iotlb_sync(struct iommu_domain *domain,
+			  struct iommu_iotlb_gather *g)
+{
+	fz_free_gather(container_of(domain, struct fz_ctx, t.iommu.domain), g);
+}
+
+static const struct iommu_domain_ops fz_domain_ops = {
+	.iotlb_sync = fz_iotlb_sync,
+};
+
+static int fz_init(struct fz_ctx *ctx)
+{
+	const struct fz_cfg *cfg = ctx->cfg;
+	struct pt_iommu_cfg common = {
+		.max_vasz_lg2 = cfg->vasz,
+		.max_oasz_lg2 = cfg->oasz,
+	};
+	struct pt_iommu *t = &ctx->t.iommu;
+	unsigned int i;
+	int ret;
+
+	t->test = &ctx->hooks;
+	t->domain.ops = &fz_domain_ops;
+	t->nid = NUMA_NO_NODE;
+	spin_lock_init(&ctx->top_lock);
+	pthread_mutex_init(&ctx->shadow_lock, NULL);
+	ctx->drv_ops.change_top = fz_change_top;
+	ctx->drv_ops.get_top_lock = fz_get_top_lock;
+	if (cfg->incoherent) {
+		common.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+		t->iommu_device = &ctx->dev;
+		ctx->hooks.dma_map = fz_dma_map;
+		ctx->hooks.dma_sync = fz_dma_sync;
+		ctx->hooks.dma_unmap = fz_dma_unmap;
+	}
+	switch (cfg->fmt) {
+	case FZ_AMDV1: {
+		struct pt_iommu_amdv1_cfg c = { .common = common };
+
+		ctx->g = 12;
+		if (cfg->dyn) {
+			c.common.features |= BIT(PT_FEAT_DYNAMIC_TOP);
+			c.starting_level = cfg->dyn;
+			t->driver_ops = &ctx->drv_ops;
+		}
+		ctx->b = 9;
+		ret = pt_iommu_amdv1_init(&ctx->t.amd, &c, GFP_KERNEL);
+		break;
+	}
+	case FZ_X86_64: {
+		struct pt_iommu_x86_64_cfg c = { .common = common };
+
+		if (cfg->g1)
+			c.common.features |= BIT(PT_FEAT_X86_64_1G_PAGES);
+		ctx->g = 12;
+		ctx->b = 9;
+		ret = pt_iommu_x86_64_init(&ctx->t.x86, &c, GFP_KERNEL);
+		break;
+	}
+	default: {
+		struct pt_iommu_armv8_cfg c = { .common = common };
+
+		if (cfg->s2)
+			c.common.features |= BIT(PT_FEAT_ARMV8_S2);
+		if (cfg->bbml == 1)
+			c.common.features |= BIT(PT_FEAT_ARMV8_BBML1);
+		if (cfg->bbml == 2)
+			c.common.features |= BIT(PT_FEAT_ARMV8_BBML2);
+		ctx->g = cfg->fmt == FZ_ARM4K ? 12 :
+			 cfg->fmt == FZ_ARM16K ? 14 : 16;
+		ctx->b = ctx->g - 3;
+		if (cfg->fmt == FZ_ARM4K)
+			ret = pt_iommu_armv8_4k_init(&ctx->t.arm, &c,
+						     GFP_KERNEL);
+		else if (cfg->fmt == FZ_ARM16K)
+			ret = pt_iommu_armv8_16k_init(&ctx->t.arm, &c,
+						      GFP_KERNEL);
+		else
+			ret = pt_iommu_armv8_64k_init(&ctx->t.arm, &c,
+						      GFP_KERNEL);
+		break;
+	}
+	}
+	if (ret)
+		return ret;
+	ctx->top = fz_hw_top(ctx);
+	ctx->sizes = fz_doc_sizes(cfg);
+	if (t->domain.pgsize_bitmap != ctx->sizes)
+		fz_fail(ctx, "page sizes %llx, documented %llx",
+			(u64)t->domain.pgsize_bitmap, ctx->sizes);
+	ctx->minpg = ctx->sizes & -ctx->sizes;
+	for (i = 0; i != 64; i++)
+		if (ctx->sizes & BIT_ULL(i))
+			ctx->size_lg2[ctx->nsizes++] = i;
+	ctx->dirty_ok = cfg->fmt == FZ_AMDV1;
+	return 0;
+}
+
+/* The input */
+
+struct fz_in {
+	const u8 *p;
+	size_t n;
+};
+
+static u8 fz_u8(struct fz_in *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+/* Little-endian; two statements, as C leaves the order of calls open */
+static u16 fz_u16(struct fz_in *in)
+{
+	u16 lo = fz_u8(in);
+
+	return lo | (u16)fz_u8(in) << 8;
+}
+
+/* One operation, decoded before it runs */
+enum {
+	FZ_OP_MAP,
+	FZ_OP_MAP2,
+	FZ_OP_UNMAP,
+	FZ_OP_CUT,
+	FZ_OP_PROBE,
+	FZ_OP_DIRTY_SET,
+	FZ_OP_DIRTY_READ,
+	FZ_OP_FAIL,
+	FZ_NOPS
+};
+
+struct fz_addr {
+	u8 sel;
+	u16 mult;
+	u8 off;
+};
+
+struct fz_op {
+	u8 code;
+	struct fz_addr va;
+	struct fz_addr pa;
+	u8 count;
+	u8 lsel;
+	u8 pgsel;
+	u8 prot;
+};
+
+static void fz_get_addr(struct fz_in *in, struct fz_addr *a)
+{
+	a->sel = fz_u8(in);
+	a->mult = fz_u16(in);
+	a->off = fz_u8(in);
+}
+
+static void fz_get_op(struct fz_in *in, struct fz_op *op)
+{
+	*op = (struct fz_op){ .code = fz_u8(in) % FZ_NOPS };
+	fz_get_addr(in, &op->va);
+	switch (op->code) {
+	case FZ_OP_MAP:
+	case FZ_OP_MAP2:
+		fz_get_addr(in, &op->pa);
+		op->pgsel = fz_u8(in);
+		op->prot = fz_u8(in);
+		fallthrough;
+	case FZ_OP_UNMAP:
+	case FZ_OP_DIRTY_READ:
+		op->count = fz_u8(in);
+		op->lsel = fz_u8(in);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The window a thread works in */
+struct fz_win {
+	u64 first;
+	u64 last;
+	unsigned int lg2;
+};
+
+/* An IOVA of the window from its encoding; @wild reaches outside it */
+static u64 fz_va(struct fz_ctx *ctx, const struct fz_win *w,
+		 const struct fz_addr *a, bool wild)
+{
+	unsigned int lg2 = ctx->size_lg2[(a->sel & 15) % ctx->nsizes];
+	u64 v = ((u64)a->mult << lg2) + (u64)a->off * ctx->minpg;
+
+	switch ((a->sel >> 4) & 3) {
+	case 1:
+		v = w->last + 1 - (v & fz_mask(w->lg2));
+		return v < w->first || v > w->last ? w->first : v;
+	case 2:
+		if (wild)
+			return (u64)a->mult << 48 | (u64)a->off << lg2;
+		fallthrough;
+	default:
+		return w->first + (v & fz_mask(w->lg2));
+	}
+}
+
+/*
+ * An IOVA in or at a leaf of the model, when the encoding asks for one
+ * (the top bits of the selector clear) and there is one: cut, unmap and
+ * probes at random IOVAs would rarely meet a mapping.
+ */
+static u64 fz_va_at(struct fz_ctx *ctx, struct fz_model *m,
+		    const struct fz_win *w, const struct fz_addr *a, bool wild)
+{
+	const struct fz_leaf *l;
+	u64 off;
+
+	if ((a->sel >> 6) || !m->n)
+		return fz_va(ctx, w, a, wild);
+	l = &m->l[a->mult % m->n];
+	off = (BIT_ULL(l->lg2) >> 8) * a->off;
+	if (a->sel & 8)
+		off = BIT_ULL(l->lg2) - off;
+	return l->va + (off & fz_mask(l->lg2) & ~(ctx->minpg - 1));
+}
+
+static const unsigned int fz_prots[] = {
+	IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ,
+	IOMMU_WRITE,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+	IOMMU_READ | IOMMU_NOEXEC,
+	IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO,
+	IOMMU_READ | IOMMU_PRIV,
+};
+
+struct fz_thread {
+	struct fz_ctx *ctx;
+	struct fz_model m;
+	struct fz_win win;
+	struct fz_op *ops;
+	unsigned int nops;
+	int fail_next;
+};
+
+static bool fz_overlaps(struct fz_model *m, u64 a, u64 last)
+{
+	unsigned int pos;
+
+	fz_find(m, a, &pos);
+	return pos < m->n && m->l[pos].va <= last;
+}
+
+static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
+{
+	struct fz_ctx *ctx = th->ctx;
+	struct fz_model *m = &th->m;
+	bool wild = !ctx->threaded;
+	u64 va = fz_va(ctx, &th->win, &op->va, wild);
+	unsigned int plg2 = ctx->size_lg2[(op->pa.sel & 15) % ctx->nsizes];
+	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
+	u64 pa = ((u64)op->pa.mult << plg2) + (u64)op->pa.off * ctx->minpg;
+	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
+	u64 pgsize = ctx->minpg, pgcount, last = 0;
+	struct fz_snap snap = {};
+	struct fz_leaf *leaves;
+	unsigned int prot = fz_prots[op->prot % ARRAY_SIZE(fz_prots)];
+	bool einval = false, eoverflow = false, erange = false;
+	bool einuse = false, armed = th->fail_next > 0;
+	size_t mapped = 0;
+	int n = 0, ret;
+
+	switch (op->pa.sel >> 6) {
+	case 0:
+	case 3:
+		/* Congruent with the IOVA: large pages where it allows */
+		pa += va & fz_mask(plg2);
+		pa &= fz_mask(ctx->cfg->oasz);
+		break;
+	case 1:
+		pa &= fz_mask(ctx->cfg->oasz);
+		break;
+	default:
+		if (!wild)
+			pa &= fz_mask(ctx->cfg->oasz);
+		break;
+	}
+	if (!ctx->threaded && (op->prot & 0xf0) == 0xf0)
+		prot = 0;
+	if (ctx->threaded) {
+		/* Stay in the window */
+		if (va + len - 1 > th->win.last || va + len < va)
+			len = th->win.last - va + 1;
+		len &= ~(ctx->minpg - 1);
+		if (!len)
+			return;
+	}
+	if (!ctx->threaded && (op->pgsel & 0x80)) {
+		/* What the caller asked, valid or not */
+		pgsize = op->pgsel & 0x40 ? 3 * ctx->minpg :
+			 BIT_ULL(ctx->size_lg2[op->pgsel % ctx->nsizes]);
+	}
+	pgcount = len / pgsize;
+	len = pgcount * pgsize;
+
+	if (!pgcount || !is_power_of_2(pgsize) || !(ctx->sizes & pgsize) ||
+	    ((va | pa) & (pgsize - 1)) || !(prot & (IOMMU_READ | IOMMU_WRITE)))
+		einval = true;
+	if (len && (va + len - 1 < va || pa + len - 1 < pa))
+		eoverflow = true;
+	if (len && !eoverflow) {
+		last = va + len - 1;
+		if (!fz_in_spans(ctx, va, last) ||
+		    ((pa + len - 1) >> ctx->cfg->oasz && ctx->cfg->oasz < 64))
+			erange = true;
+		else
+			einuse = fz_overlaps(m, va, last);
+	}
+	if (!einval && !eoverflow && !erange && !einuse) {
+		if (m->n >= FZ_LEAF_CAP) {
+			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
+			return;
+		}
+		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
+		if (!leaves)
+			abort();
+		n = fz_split(ctx, va, pa, len, prot, 0, leaves,
+			     FZ_LEAF_CAP - m->n);
+		free(leaves);
+		if (n < 0) {
+			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	/* A copy to compare with, when the call must fail */
+	if (!ctx->threaded && (einval || eoverflow || erange || einuse))
+		fz_snap(ctx, &snap);
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = th->fail_next;
+	th->fail_next = 0;
+	ret = fz_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
+	fz_trace("map %llx pa %llx pgsize %llx x %llx prot %x: %d mapped %zx\n",
+		 va, pa, pgsize, pgcount, prot, ret, mapped);
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = 0;
+
+	if (einval || eoverflow || erange || einuse) {
+		if (!((ret == -EINVAL && einval) ||
+		      (ret == -EOVERFLOW && eoverflow) ||
+		      (ret == -ERANGE && erange) ||
+		      (ret == -EADDRINUSE && einuse) ||
+		      (ret == -ENOMEM && armed && !mapped)))
+			fz_fail(ctx,
+				"map %llx pa %llx pgsize %llx x %llu prot %x: %d, want%s%s%s%s",
+				va, pa, pgsize, pgcount, prot, ret,
+				einval ? " -EINVAL" : "",
+				eoverflow ? " -EOVERFLOW" : "",
+				erange ? " -ERANGE" : "",
+				einuse ? " -EADDRINUSE" : "");
+		if (mapped)
+			fz_fail(ctx, "failed map %llx reports %zx mapped", va,
+				mapped);
+		fz_outcome_add(FZ_MAP_ERR);
+		if (ret != -ENOMEM && !ctx->threaded) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "map %llx failing with %d",
+				 va, ret);
+			fz_snap_same(ctx, &snap, what);
+		}
+		free(snap.w);
+		return;
+	}
+	free(snap.w);
+	if (ret && !(ret == -ENOMEM && armed))
+		fz_fail(ctx, "map %llx pa %llx len %llx prot %x: %d", va, pa,
+			len, prot, ret);
+	fz_outcome_add(ret ? FZ_MAP_NOMEM : FZ_MAP_OK);
+	if (!ret && mapped != len)
+		fz_fail(ctx, "map %llx len %llx reports %zx mapped", va, len,
+			mapped);
+	if (mapped > len || (mapped & (ctx->minpg - 1)))
+		fz_fail(ctx, "map %llx len %llx failed reporting %zx mapped",
+			va, len, mapped);
+	if (mapped) {
+		unsigned int pos;
+
+		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
+		if (!leaves)
+			abort();
+		n = fz_split(ctx, va, pa, mapped, prot, 0, leaves, FZ_LEAF_CAP);
+		fz_find(m, va, &pos);
+		fz_insert(m, pos, leaves, n);
+		free(leaves);
+	}
+	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
+}
+
+static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
+			u64 *a_out, u64 *len_out)
+{
+	struct fz_ctx *ctx = th->ctx;
+	struct fz_model *m = &th->m;
+	u64 va = fz_va_at(ctx, m, &th->win, &op->va, false);
+	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
+	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
+	struct iommu_iotlb_gather g;
+	u64 want = 0, last;
+	unsigned int pos, first, i;
+	size_t got;
+
+	if (va + len - 1 > th->win.last || va + len < va)
+		len = th->win.last - va + 1;
+	len &= ~(ctx->minpg - 1);
+	if (!len)
+		len = ctx->minpg;
+	last = va + len - 1;
+	*a_out = va;
+	*len_out = len;
+
+	/* Whole leaves from va on, up to the first that is not inside */
+	fz_find(m, va, &pos);
+	first = pos;
+	for (i = pos; i < m->n && m->l[i].va <= last; i++) {
+		if (m->l[i].va < va || m->l[i].va + fz_mask(m->l[i].lg2) > last)
+			break;
+		want += BIT_ULL(m->l[i].lg2);
+	}
+
+	iommu_iotlb_gather_init(&g);
+	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, &g);
+	fz_trace("unmap %llx len %llx: %zx\n", va, len, got);
+	if (got != want)
+		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
+			len, got, want);
+	if (got && (g.start > va || g.end < va + got - 1))
+		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx]", va, got,
+			g.start, g.end);
+	fz_free_gather(ctx, &g);
+	fz_outcome_add(got ? FZ_UNMAP_BYTES : FZ_UNMAP_NONE);
+	fz_remove(m, first, i - first);
+	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
+}
+
+/* During a cut: after every store, what the walker sees of the leaf */
+static void fz_hitless_check(struct fz_ctx *ctx)
+{
+	const struct fz_leaf *l = &ctx->cut_leaf;
+	u64 pts[6];
+	unsigned int i;
+
+	if (!ctx->cut_armed)
+		return;
+	pts[0] = l->va;
+	pts[1] = l->va + fz_mask(l->lg2);
+	pts[2] = ctx->cut_iova - 1;
+	pts[3] = ctx->cut_iova;
+	pts[4] = l->va + (ctx->cut_iova - l->va) / 2;
+	pts[5] = ctx->cut_iova + (pts[1] - ctx->cut_iova) / 2;
+	for (i = 0; i != ARRAY_SIZE(pts); i++) {
+		const char *why = NULL;
+		struct fz_hw hw;
+
+		if (!fz_walk(ctx, pts[i], &hw, &why))
+			fz_fail(ctx, "during the cut at %llx, walk of %llx: %s",
+				ctx->cut_iova, pts[i], why);
+		if (!hw.type || hw.pa + (pts[i] - hw.va) !=
+				l->pa + (pts[i] - l->va))
+			fz_fail(ctx,
+				"cut at %llx not hitless: iova %llx translates to %llx, want %llx",
+				ctx->cut_iova, pts[i],
+				hw.type ? hw.pa + (pts[i] - hw.va) : 0,
+				l->pa + (pts[i] - l->va));
+	}
+}
+
+static void fz_store_hook(void *priv, struct pt_table_p *table,
+			  unsigned int index)
+{
+	if (index >= UINT_MAX - 1)
+		return;
+	fz_hitless_check(priv);
+}
+
+/* Does the cut of @l at @c need what the configuration lacks? */
+static bool fz_cut_refused(struct fz_ctx *ctx, const struct fz_leaf *l, u64 c)
+{
+	unsigned int level, item;
+
+	if (ctx->cfg->fmt < FZ_ARM4K)
+		return false;
+	for (level = 0; fz_item_lg2(ctx, level + 1) <= l->lg2; level++)
+		;
+	item = fz_item_lg2(ctx, level);
+	/* Inside an item: a block or page becomes a table */
+	if (c & fz_mask(item))
+		return ctx->cfg->bbml < 2;
+	/* At an item boundary of a contiguous run: re-sized in place */
+	return ctx->cfg->bbml < 1;
+}
+
+static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
+{
+	struct fz_ctx *ctx = th->ctx;
+	struct fz_model *m = &th->m;
+	bool wild = !ctx->threaded && (op->va.off & 0x80);
+	u64 c = fz_va_at(ctx, m, &th->win, &op->va, !ctx->threaded);
+	bool armed = th->fail_next > 0, refused = false;
+	int want = 0, ret;
+	struct fz_leaf *l, leaf = {}, *parts;
+	unsigned int pos;
+	struct fz_snap snap = {};
+	char what[96];
+	int n1, n2;
+
+	if (wild)
+		c += ctx->minpg / 2;
+	if (m->n + 1024 > FZ_LEAF_CAP * 4) {
+		__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	l = fz_find(m, c, &pos);
+	if (c & (ctx->minpg - 1))
+		want = -EINVAL;
+	else if (!fz_in_spans(ctx, c, c))
+		want = -ERANGE;
+	else if (!l)
+		want = -ENOENT;
+	else if (l->va != c && fz_cut_refused(ctx, l, c))
+		refused = true;
+	if (l)
+		leaf = *l;
+
+	if (!ctx->threaded) {
+		/* A copy to compare with, unless the cut must change it */
+		if (want || refused || !l || l->va == c || armed)
+			fz_snap(ctx, &snap);
+		if (!want && l && l->va != c) {
+			ctx->cut_leaf = leaf;
+			ctx->cut_iova = c;
+			ctx->cut_armed = true;
+			pt_store_hook_set(fz_store_hook, ctx);
+		}
+	}
+	/* One countdown for the table: armed only with one thread */
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = th->fail_next;
+	th->fail_next = 0;
+	ret = fz_cut(ctx, c);
+	fz_trace("cut %llx: %d\n", c, ret);
+	if (!ctx->threaded)
+		ctx->hooks.fail_alloc = 0;
+	if (ctx->cut_armed) {
+		pt_store_hook_set(NULL, NULL);
+		ctx->cut_armed = false;
+	}
+	if (refused)
+		want = -EOPNOTSUPP;
+	if (ret != want && !(ret == -ENOMEM && armed && !want && l &&
+			     l->va != c))
+		fz_fail(ctx, "cut at %llx (leaf %llx size 2^%u): %d, want %d",
+			c, leaf.va, leaf.lg2, ret, want);
+	snprintf(what, sizeof(what), "cut at %llx returning %d", c, ret);
+	if (ret || l->va == c) {
+		/* Failed, or already a boundary: nothing changes */
+		if (!ctx->threaded && snap.n)
+			fz_snap_same(ctx, &snap, what);
+		free(snap.w);
+		fz_outcome_add(ret ? FZ_CUT_ERR : FZ_CUT_NOP);
+		return;
+	}
+	free(snap.w);
+	fz_outcome_add(FZ_CUT_SPLIT);
+	/* The leaves two maps of the sides would have chosen */
+	parts = malloc(sizeof(*parts) * 2 * 64 * 256);
+	if (!parts)
+		abort();
+	n1 = fz_split(ctx, leaf.va, leaf.pa, c - leaf.va, leaf.prot,
+		      leaf.dirty, parts, 64 * 256);
+	n2 = fz_split(ctx, c, leaf.pa + (c - leaf.va),
+		      leaf.va + fz_mask(leaf.lg2) + 1 - c, leaf.prot,
+		      leaf.dirty, parts + n1, 64 * 256);
+	if (n1 < 0 || n2 < 0)
+		fz_fail(ctx, "model: split of leaf %llx at %llx", leaf.va, c);
+	fz_remove(m, pos, 1);
+	fz_insert(m, pos, parts, n1 + n2);
+	free(parts);
+	fz_check_range(ctx, m, leaf.va, leaf.va + fz_mask(leaf.lg2),
+		       th->win.first, th->win.last);
+}
+
+static void fz_do_probe(struct fz_thread *th, const struct fz_op *op)
+{
+	struct fz_ctx *ctx = th->ctx;
+	u64 va = fz_va_at(ctx, &th->m, &th->win, &op->va, !ctx->threaded) +
+		 (op->va.off & 0x7f) * 8;
+	unsigned int pos;
+	struct fz_leaf *l = fz_find(&th->m, va, &pos);
+	u64 want = l ? l->pa + (va - l->va) : 0;
+	u64 got = fz_iova_to_phys(ctx, va);
+
+	if (got != want)
+		fz_fail(ctx, "iova_to_phys(%llx) = %llx, want %llx", va, got,
+			want);
+}
+
+/* The walker sets the dirty bit of one item or all items of a leaf */
+static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
+{
+	struct fz_ctx *ctx = th->ctx;
+	struct fz_leaf *l;
+	const char *why;
+	struct fz_hw hw;
+	unsigned int i;
+
+	if (!ctx->dirty_ok || ctx->cfg->incoherent || !th->m.n)
+		return;
+	l = &th->m.l[op->va.mult % th->m.n];
+	if (!fz_walk(ctx, l->va, &hw, &why) || !hw.type)
+		fz_fail(ctx, "no leaf at %llx to set dirty", l->va);
+	for (i = 0; i != hw.nitems; i++)
+		if ((op->va.off & 1) || i == op->va.sel % hw.nitems)
+			__atomic_fetch_or(hw.entry + i,
+					  (__force u64)cpu_to_le64(BIT_ULL(6)),
+					  __ATOMIC_RELAXED);
+	l->dirty = 1;
+}
+
+static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
+{
+	struct fz_ctx *ctx = th->ctx;
+	struct fz_model *m = &th->m;
+	u64 a = fz_va_at(ctx, m, &th->win, &op->va, false);
+	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
+	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
+	unsigned long flags = op->va.off & 1 ? IOMMU_DIRTY_NO_CLEAR : 0;
+	u64 want_start = U64_MAX, want_end = 0, b;
+	struct fz_snap snap = {};
+	struct iommu_iotlb_gather g;
+	struct iommu_dirty_bitmap bm;
+	unsigned int pos, i;
+	int ret;
+
+	if (!ctx->dirty_ok)
+		return;
+	if (a + len - 1 > th->win.last || a + len < a)
+		len = th->win.last - a + 1;
+	if (!len)
+		len = ctx->minpg;
+	b = a + len - 1;
+	fz_find(m, a, &pos);
+	for (i = pos; i < m->n && m->l[i].va <= b; i++) {
+		if (!m->l[i].dirty)
+			continue;
+		want_start = min(want_start, max(m->l[i].va, a));
+		want_end = max(want_end, min(m->l[i].va +
+					     fz_mask(m->l[i].lg2), b));
+	}
+	if (ctx->cfg->incoherent)
+		fz_snap(ctx, &snap);
+	iommu_dirty_bitmap_init(&bm, NULL, &g);
+	fz_count_op();
+	ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain, a, len,
+						  flags, &bm);
+	if (ctx->cfg->incoherent) {
+		if (ret != -EOPNOTSUPP)
+			fz_fail(ctx, "dirty read of an incoherent table: %d",
+				ret);
+		fz_snap_same(ctx, &snap, "refused dirty read");
+		free(snap.w);
+		return;
+	}
+	if (ret)
+		fz_fail(ctx, "dirty read [%llx, %llx]: %d", a, b, ret);
+	fz_outcome_add(FZ_DIRTY_READ);
+	if (want_start > want_end ? g.start <= g.end :
+	    (g.start != want_start || g.end != want_end))
+		fz_fail(ctx,
+			"dirty read [%llx, %llx] reported [%lx, %lx], want [%llx, %llx]",
+			a, b, g.start, g.end, want_start, want_end);
+	for (i = pos; i < m->n && m->l[i].va <= b; i++)
+		if (!(flags & IOMMU_DIRTY_NO_CLEAR) && m->l[i].va >= a &&
+		    m->l[i].va + fz_mask(m->l[i].lg2) <= b)
+			m->l[i].dirty = 0;
+	fz_check_range(ctx, m, a, b, th->win.first, th->win.last);
+}
+
+static void fz_run_ops(struct fz_thread *th)
+{
+	struct fz_ctx *ctx = th->ctx;
+	unsigned long warns = user_warn_count();
+	unsigned int i;
+
+	for (i = 0; i != th->nops; i++) {
+		const struct fz_op *op = &th->ops[i];
+		u64 a, len;
+
+		__atomic_fetch_add(&fz_ops_done, 1, __ATOMIC_RELAXED);
+		switch (op->code) {
+		case FZ_OP_MAP:
+		case FZ_OP_MAP2:
+			fz_do_map(th, op);
+			break;
+		case FZ_OP_UNMAP:
+			fz_do_unmap(th, op, &a, &len);
+			break;
+		case FZ_OP_CUT:
+			fz_do_cut(th, op);
+			break;
+		case FZ_OP_PROBE:
+			fz_do_probe(th, op);
+			break;
+		case FZ_OP_DIRTY_SET:
+			if (ctx->threaded)
+				fz_do_probe(th, op);
+			else
+				fz_do_dirty_set(th, op);
+			break;
+		case FZ_OP_DIRTY_READ:
+			if (ctx->threaded)
+				fz_do_unmap(th, op, &a, &len);
+			else
+				fz_do_dirty_read(th, op);
+			break;
+		case FZ_OP_FAIL:
+			if (!ctx->threaded)
+				th->fail_next = 1 + op->va.sel % 4;
+			fz_trace("fail allocation %d\n", th->fail_next);
+			break;
+		}
+		if (!ctx->threaded && fz_hw_top(ctx) != ctx->top)
+			fz_fail(ctx, "hw_info top %llx, the driver was told %llx",
+				fz_hw_top(ctx), ctx->top);
+		if (user_warn_count() != warns)
+			fz_fail(ctx, "WARN in the engine");
+	}
+}
+
+static void *fz_thread_fn(void *arg)
+{
+	fz_run_ops(arg);
+	return NULL;
+}
+
+/* Merge two threads' models (disjoint windows, first below second) */
+static void fz_merge(struct fz_model *into, struct fz_model *a,
+		     struct fz_model *b)
+{
+	memcpy(into->l, a->l, a->n * sizeof(a->l[0]));
+	memcpy(into->l + a->n, b->l, b->n * sizeof(b->l[0]));
+	into->n = a->n + b->n;
+}
+
+static void fz_model_alloc(struct fz_model *m)
+{
+	m->l = malloc(sizeof(*m->l) * FZ_LEAF_CAP * 4);
+	if (!m->l)
+		abort();
+	m->n = 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct fz_in in = { data, size };
+	struct fz_thread th[2] = {};
+	struct fz_ctx *ctx;
+	struct fz_op *ops;
+	unsigned int nops = 0, i;
+	unsigned long pages;
+	u8 cfg_sel, mode;
+	int ret;
+
+	if (size < 2)
+		return 0;
+	pages = user_pages_in_use();
+	if (fz_tracing < 0)
+		fz_tracing = !!getenv("FUZZ_PT_TRACE");
+	cfg_sel = fz_u8(&in);
+	mode = fz_u8(&in);
+	ctx = calloc(1, sizeof(*ctx));
+	ops = calloc(size / 4 + 1, sizeof(*ops));
+	if (!ctx || !ops)
+		abort();
+	ctx->cfg = &fz_cfgs[cfg_sel % FZ_NCFGS];
+	ctx->threaded = mode & 1;
+	ret = fz_init(ctx);
+	if (ret)
+		fz_fail(ctx, "init: %d", ret);
+	if (atomic_read(&ctx->hooks.tables) != 1)
+		fz_fail(ctx, "%d tables after init",
+			atomic_read(&ctx->hooks.tables));
+	while (in.n && nops < size / 4 + 1)
+		fz_get_op(&in, &ops[nops++]);
+
+	for (i = 0; i != 2; i++) {
+		th[i].ctx = ctx;
+		fz_model_alloc(&th[i].m);
+	}
+	if (!ctx->threaded) {
+		bool upper = mode & 2;
+
+		fz_span(ctx, upper, &th[0].win.first, &th[0].win.lg2);
+		th[0].win.last = th[0].win.first + fz_mask(th[0].win.lg2);
+		th[0].ops = ops;
+		th[0].nops = nops;
+		fz_run_ops(&th[0]);
+		fz_check_all(ctx, &th[0].m);
+	} else {
+		struct fz_op *split = calloc(nops + 1, sizeof(*split));
+		unsigned int span_lg2, k, n0 = 0;
+		struct fz_model all;
+		pthread_t tid;
+		u64 base;
+
+		if (!split)
+			abort();
+		fz_span(ctx, mode & 2, &base, &span_lg2);
+		/* Windows of 2^k next to each other, sharing upper tables */
+		k = ctx->size_lg2[(mode >> 2) % ctx->nsizes] + (mode >> 6);
+		k = min(k, span_lg2 - 1);
+		base += ((u64)(mode >> 2) << (k + 1)) & fz_mask(span_lg2);
+		for (i = 0; i != 2; i++) {
+			th[i].win.lg2 = k;
+			th[i].win.first = base + ((u64)i << k);
+			th[i].win.last = th[i].win.first + fz_mask(k);
+		}
+		/* Even operations to the first thread, odd to the second */
+		for (i = 0; i < nops; i += 2)
+			split[n0++] = ops[i];
+		th[0].ops = split;
+		th[0].nops = n0;
+		for (i = 1; i < nops; i += 2)
+			ops[i / 2] = ops[i];
+		th[1].ops = ops;
+		th[1].nops = nops / 2;
+		if (pthread_create(&tid, NULL, fz_thread_fn, &th[1]))
+			abort();
+		fz_run_ops(&th[0]);
+		pthread_join(tid, NULL);
+		free(split);
+		fz_model_alloc(&all);
+		fz_merge(&all, &th[0].m, &th[1].m);
+		ctx->threaded = false;
+		fz_check_all(ctx, &all);
+		free(all.l);
+	}
+
+	fz_deinit(ctx);
+	if (atomic_read(&ctx->hooks.tables))
+		fz_fail(ctx, "%d tables left after deinit",
+			atomic_read(&ctx->hooks.tables));
+	if (user_pages_in_use() != pages)
+		fz_fail(ctx, "%ld pages of table memory leaked",
+			(long)(user_pages_in_use() - pages));
+	fz_shadow_free_all(ctx);
+	for (i = 0; i != 2; i++)
+		free(th[i].m.l);
+	free(ops);
+	free(ctx);
+	return 0;
+}
+
+/* With FUZZ_PT_STATS set, the operations made, at exit (libFuzzer runs) */
+static void __attribute__((destructor)) fz_stats(void)
+{
+	unsigned int i;
+
+	if (!getenv("FUZZ_PT_STATS"))
+		return;
+	fprintf(stderr, "fuzz_pt: %lu operations, %lu calls, %lu skipped\n",
+		fuzz_pt_ops(), fz_calls, fz_ops_skipped);
+	for (i = 0; i != FZ_NOUTCOMES; i++)
+		fprintf(stderr, "fuzz_pt:   %s: %lu\n", fz_outcome_names[i],
+			fz_outcome[i]);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Generic PT fuzzer without libFuzzer: runs inputs through the same
+ * LLVMFuzzerTestOneInput() with any compiler and sanitizer.
+ *
+ *   fuzz_replay FILE|DIR...        each input in a child process, one KTAP
+ *                                  result per table configuration (the
+ *                                  corpus replay of make check)
+ *   fuzz_replay --random N [--seed S] [--len L] [--threads]
+ *                                  N pseudo-random inputs of up to L bytes
+ *                                  (--threads: all in the two-thread mode);
+ *                                  prints the operations and their rate
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fuzz_pt.h"
+
+static char **paths;
+static unsigned int npaths;
+
+static void add_path(const char *p)
+{
+	paths = realloc(paths, (npaths + 1) * sizeof(*paths));
+	if (!paths)
+		exit(2);
+	paths[npaths] = strdup(p);
+	if (!paths[npaths++])
+		exit(2);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void collect(const char *p)
+{
+	struct dirent *de;
+	struct stat st;
+	char buf[4096];
+	DIR *d;
+
+	if (stat(p, &st)) {
+		fprintf(stderr, "fuzz_replay: %s: %s\n", p, strerror(errno));
+		exit(2);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_path(p);
+		return;
+	}
+	d = opendir(p);
+	if (!d)
+		exit(2);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(buf, sizeof(buf), "%s/%s", p, de->d_name);
+		add_path(buf);
+	}
+	closedir(d);
+}
+
+static unsigned char data[1 << 20];
+
+/* Read an input; returns its size, or -1 */
+static long read_file(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	return n;
+}
+
+/* Run one input in a child process: 0 if it passed */
+static int run_child(const char *p)
+{
+	long n = read_file(p);
+	pid_t pid;
+	int status = 1;
+
+	if (n < 0)
+		return 1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		LLVMFuzzerTestOneInput(data, n);
+		exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 1;
+	return status;
+}
+
+static unsigned long long splitmix(unsigned long long *s)
+{
+	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_random(unsigned long n, unsigned long long seed, size_t len,
+		      int threads)
+{
+	unsigned char *data = malloc(len);
+	double t0 = now(), t;
+	unsigned long i;
+	size_t k, sz;
+
+	if (!data)
+		return 2;
+	for (i = 0; i != n; i++) {
+		sz = 2 + splitmix(&seed) % (len - 1);
+		for (k = 0; k != sz; k++)
+			data[k] = splitmix(&seed);
+		if (threads)
+			data[1] |= 1;
+		LLVMFuzzerTestOneInput(data, sz);
+	}
+	t = now() - t0;
+	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s, %.0f operations/s\n",
+	       n, fuzz_pt_ops(), t, fuzz_pt_ops() / (t > 0 ? t : 1));
+	free(data);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long seed = 1;
+	unsigned int i, c, ncfgs, failed = 0;
+	unsigned long nrandom = 0;
+	int threads = 0, random = 0;
+	size_t len = 512;
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--random") && i + 1 < (unsigned int)argc) {
+			random = 1;
+			nrandom = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--seed") &&
+			   i + 1 < (unsigned int)argc) {
+			seed = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--len") &&
+			   i + 1 < (unsigned int)argc) {
+			len = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--threads")) {
+			threads = 1;
+		} else {
+			collect(argv[i]);
+		}
+	}
+	if (random)
+		return run_random(nrandom, seed, len < 2 ? 2 : len, threads);
+
+	/*
+	 * One KTAP case per configuration, the inputs whose first byte picks
+	 * it, each in a child process; a failing input is named.
+	 */
+	qsort(paths, npaths, sizeof(*paths), cmp_path);
+	ncfgs = fuzz_pt_configs();
+	printf("KTAP version 1\n1..1\n");
+	printf("    KTAP version 1\n    # Subtest: generic_pt_fuzz_corpus\n");
+	printf("    1..%u\n", ncfgs);
+	for (c = 0; c != ncfgs; c++) {
+		unsigned int inputs = 0, bad = 0;
+
+		for (i = 0; i != npaths; i++) {
+			long n = read_file(paths[i]);
+
+			if (n < 1 || data[0] % ncfgs != c)
+				continue;
+			inputs++;
+			if (run_child(paths[i])) {
+				printf("    # %s: failed\n", paths[i]);
+				bad++;
+			}
+		}
+		if (!inputs)
+			printf("    ok %u %s # SKIP no input\n", c + 1,
+			       fuzz_pt_config_name(c));
+		else
+			printf("    %sok %u %s\n", bad ? "not " : "", c + 1,
+			       fuzz_pt_config_name(c));
+		fflush(stdout);
+		failed += bad;
+	}
+	printf("# generic_pt_fuzz_corpus: %u inputs, %u failed\n", npaths,
+	       failed);
+	printf("%sok 1 generic_pt_fuzz_corpus\n", failed ? "not " : "");
+	return failed ? 1 : 0;
+}
