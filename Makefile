@@ -6,8 +6,8 @@
 
 USER_TARGET ?= run
 
-.PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean bench \
-	bench-user
+.PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
+	bench bench-user
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -17,7 +17,9 @@ help:
 	@echo 'make qemu        the KUnit suites in QEMU: x86_64, arm64, s390'
 	@echo '                 (QEMU_ARCHES= for a subset)'
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
-	@echo 'make checkpatch | sparse | kerneldoc   one gate'
+	@echo 'make checkpatch | sparse | kerneldoc | htmldocs   one gate'
+	@echo '                 (htmldocs: Documentation/generic_pt.rst with the'
+	@echo '                 kernel'\''s Sphinx set-up, in ~/.cache/generic-pt/htmldocs)'
 	@echo 'make bench       benchmark on UML against io-pgtable-arm and the'
 	@echo '                 AMD v1 io_pgtable: table, CSV and chart in'
 	@echo '                 ~/.cache/generic-pt/bench (BENCH_OUT=)'
@@ -39,14 +41,8 @@ check:
 	@MAKE='$(MAKE)' USER_TARGET='$(USER_TARGET)' \
 		QEMU_ARCHES='$(QEMU_ARCHES)' bash scripts/check.sh
 
-# HOOK: user/Makefile belongs to the user-space harness; until it exists
-# there is nothing to run.
 user:
-	@if [ -f user/Makefile ]; then \
-		$(MAKE) -C user $(USER_TARGET); \
-	else \
-		echo 'user: no user/Makefile yet (user-space harness not added)'; \
-	fi
+	@$(MAKE) -C user $(USER_TARGET)
 
 bench:
 	@bash scripts/kernel.sh bench $(KUNIT_ARGS)
@@ -54,7 +50,7 @@ bench:
 bench-user:
 	@$(MAKE) -C user bench
 
-checkpatch sparse kerneldoc:
+checkpatch sparse kerneldoc htmldocs:
 	@bash scripts/kernel.sh $@
 
 clean:
