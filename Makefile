@@ -7,7 +7,7 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
-	bench bench-user
+	bench bench-user bench-scale
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -25,6 +25,8 @@ help:
 	@echo '                 ~/.cache/generic-pt/bench (BENCH_OUT=)'
 	@echo 'make bench-user  instruction counts of the same operations'
 	@echo '                 (ours) in user space under callgrind'
+	@echo 'make bench-scale one and two threads mapping and unmapping in'
+	@echo '                 one table (user space, wall clock): throughput, speedup'
 	@echo 'make clean       remove the UML build and the user-space build'
 
 kunit:
@@ -49,6 +51,9 @@ bench:
 
 bench-user:
 	@$(MAKE) -C user bench
+
+bench-scale:
+	@$(MAKE) -C user bench-scale
 
 checkpatch sparse kerneldoc htmldocs:
 	@bash scripts/kernel.sh $@
