@@ -6,8 +6,8 @@
 
 USER_TARGET ?= run
 
-.PHONY: help kunit qemu check user checkpatch sparse kerneldoc clean bench \
-	bench-user iommufd iommufd-bench fuzz
+.PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
+	bench bench-user bench-scale iommufd iommufd-bench fuzz
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -19,7 +19,9 @@ help:
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
 	@echo 'make fuzz        the libFuzzer target of user/fuzz for FUZZ_SECONDS'
 	@echo '                 (default 60); installs clang if missing'
-	@echo 'make checkpatch | sparse | kerneldoc   one gate'
+	@echo 'make checkpatch | sparse | kerneldoc | htmldocs   one gate'
+	@echo '                 (htmldocs: Documentation/generic_pt.rst with the'
+	@echo '                 kernel'\''s Sphinx set-up, in ~/.cache/generic-pt/htmldocs)'
 	@echo 'make bench       benchmark on UML against io-pgtable-arm and the'
 	@echo '                 AMD v1 io_pgtable: table, CSV and chart in'
 	@echo '                 ~/.cache/generic-pt/bench (BENCH_OUT=)'
@@ -31,6 +33,8 @@ help:
 	@echo '                 (6.12) and on, in one boot of that guest'
 	@echo 'make bench-user  instruction counts of the same operations'
 	@echo '                 (ours) in user space under callgrind'
+	@echo 'make bench-scale one and two threads mapping and unmapping in'
+	@echo '                 one table (user space, wall clock): throughput, speedup'
 	@echo 'make clean       remove the UML build and the user-space build'
 
 kunit:
@@ -47,14 +51,8 @@ check:
 	@MAKE='$(MAKE)' USER_TARGET='$(USER_TARGET)' \
 		QEMU_ARCHES='$(QEMU_ARCHES)' bash scripts/check.sh
 
-# HOOK: user/Makefile belongs to the user-space harness; until it exists
-# there is nothing to run.
 user:
-	@if [ -f user/Makefile ]; then \
-		$(MAKE) -C user $(USER_TARGET); \
-	else \
-		echo 'user: no user/Makefile yet (user-space harness not added)'; \
-	fi
+	@$(MAKE) -C user $(USER_TARGET)
 
 bench:
 	@bash scripts/kernel.sh bench $(KUNIT_ARGS)
@@ -77,7 +75,10 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@$(MAKE) -C user fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-checkpatch sparse kerneldoc:
+bench-scale:
+	@$(MAKE) -C user bench-scale
+
+checkpatch sparse kerneldoc htmldocs:
 	@bash scripts/kernel.sh $@
 
 clean:

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Kernel-side jobs of Generic PT: fetch a Linux 6.12 tree, graft the project
-# into it and run KUnit (UML), sparse, checkpatch and kernel-doc.
+# into it and run KUnit (UML), sparse, checkpatch, kernel-doc and the
+# documentation build.
 #
 # Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
-#                          checkpatch|kerneldoc|clean|bench [kunit.py args]|
+#                          checkpatch|kerneldoc|htmldocs|clean|
+#                          bench [kunit.py args]|
 #                          iommufd [iommufd|iommufd_fail_nth]
 #
 # Environment:
@@ -620,6 +622,50 @@ cmd_iommufd()
 		--out "${IOMMUFD_KTAP:-$BUILD_DIR/iommufd.ktap}" "$log"
 }
 
+# htmldocs: Documentation/generic_pt.rst built as the kernel builds its
+# documentation: Sphinx with the tree's Documentation/conf.py and its
+# extensions (kernel-doc directives run the tree's scripts/kernel-doc on our
+# headers, here in the project rather than a grafted copy). The page is the
+# only document of a small book of its own, so the build takes seconds
+# instead of the whole kernel's documentation. Any Sphinx warning fails
+# (-W); HTML in $CACHE/htmldocs.
+cmd_htmldocs()
+{
+	local out=$CACHE/htmldocs src log rc=0
+
+	# graphviz: without dot(1) the tree's kfigure extension warns, and -W
+	# makes every warning fatal.
+	ensure_pkgs python3-sphinx graphviz
+	cmd_prepare
+	src=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: src is local
+	trap "rm -rf '$src'" RETURN
+	cp "$ROOT/Documentation/generic_pt.rst" "$src/"
+	printf '%s\n' '.. SPDX-License-Identifier: GPL-2.0-only' '' \
+		'Generic PT' '==========' '' '.. toctree::' '' \
+		'   generic_pt' > "$src/index.rst"
+	rm -rf "$out"
+	log=$src/sphinx.log
+	# The tree's conf.py finds its extensions relative to the working
+	# directory, and runs kernel-doc from there.
+	(cd "$KDIR/Documentation" &&
+		PYTHONDONTWRITEBYTECODE=1 /usr/bin/sphinx-build -b html -q \
+		-W --keep-going -c "$KDIR/Documentation" \
+		-D kerneldoc_srctree="$ROOT" \
+		-D kerneldoc_bin="$KDIR/scripts/kernel-doc" \
+		-d "$src/doctrees" "$src" "$out") >"$log" 2>&1 || rc=$?
+	# conf.py prints the theme it picked; any other line is a report,
+	# kernel-doc's warnings included (they reach stderr, not Sphinx's -W).
+	grep -v 'Using alabaster theme' "$log" |
+		sed "s|$src/generic_pt.rst|Documentation/generic_pt.rst|" >"$src/rep" ||
+		true
+	cat "$src/rep"
+	if [ $rc -ne 0 ] || [ -s "$src/rep" ]; then
+		die "Sphinx reported problems in Documentation/generic_pt.rst"
+	fi
+	echo "htmldocs: Documentation/generic_pt.rst clean, HTML in $out"
+}
+
 cmd_clean()
 {
 	lock
@@ -655,7 +701,8 @@ cmd_bench()
 	return $rc
 }
 
-[ $# -ge 1 ] || die "usage: $0 prepare|graft|kunit|qemu ARCH|sparse|checkpatch|kerneldoc|clean|bench"
+usage="prepare|graft|kunit|qemu ARCH|sparse|checkpatch|kerneldoc|htmldocs"
+[ $# -ge 1 ] || die "usage: $0 $usage|clean|bench"
 cmd=$1
 shift
 case "$cmd" in
@@ -669,6 +716,7 @@ iommufd)	cmd_iommufd "$@" ;;
 sparse)		cmd_sparse ;;
 checkpatch)	cmd_checkpatch ;;
 kerneldoc)	cmd_kerneldoc ;;
+htmldocs)	cmd_htmldocs ;;
 clean)		cmd_clean ;;
 *)		die "unknown command '$cmd'" ;;
 esac
