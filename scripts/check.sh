@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# `make check`: the KUnit suites on UML, in QEMU (x86_64, arm64, s390) and in
-# user space, the fuzzer's corpus (user space), a quick run of the benchmark
-# (UML), then checkpatch, sparse, kernel-doc and the documentation build.
-# Every step runs even if an earlier one failed; the last line
+# `make check`: the KUnit suites on UML (built by GCC and by clang), in QEMU
+# (x86_64, arm64, s390) and in user space, the fuzzer's corpus (user space),
+# iommufd's selftests on our table (QEMU x86_64), a quick run of the
+# benchmark (UML), then checkpatch, sparse, kernel-doc and the documentation
+# build. Every step runs even if an earlier one failed; the last line
 # printed is "N passed, N failed" (see scripts/ktap_count.py for what is
 # counted) and the exit status is non-zero if anything failed.
 #
@@ -40,6 +41,12 @@ step()
 
 step kunit-uml env KTAP_LOG="$LOGS/uml.ktap" bash scripts/kernel.sh kunit
 args+=(--ktap "uml:$LOGS/uml.ktap:$status")
+
+# The same on UML built by clang and lld (LLVM=1): the other compiler kernel
+# people build with, its warnings fatal like GCC's.
+step kunit-uml-clang env LLVM=1 KTAP_LOG="$LOGS/uml-clang.ktap" \
+	bash scripts/kernel.sh kunit
+args+=(--ktap "uml-clang:$LOGS/uml-clang.ktap:$status")
 
 # The same suites in QEMU: x86_64, arm64 (incoherent DMA with real cache
 # maintenance) and s390 (big-endian host, little-endian tables).

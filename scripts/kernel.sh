@@ -18,6 +18,9 @@
 #   BUILD_DIR         build directory (default: in the cache, one per KDIR
 #                     for UML, one per arch for QEMU)
 #   JOBS              parallel make jobs (default: nproc)
+#   LLVM              1: build the kernel with clang and lld (kunit.py
+#                     --make_options=LLVM=1), in build directories of their
+#                     own ("-clang" added to the default names)
 #   KTAP_LOG          kunit: copy the raw kernel log (KTAP) to this file
 #   KDOC_FLAGS        kerneldoc: extra scripts/kernel-doc flags, e.g. -Wall
 #   BENCH_OUT         bench: report directory (default $CACHE/bench)
@@ -302,6 +305,7 @@ set_build_dir()
 			sum=$(printf '%s' "$KDIR" | cksum | cut -d' ' -f1)
 			BUILD_DIR=$CACHE/build-uml-$sum
 		fi
+		BUILD_DIR+=$CC_SUFFIX
 	fi
 	mkdir -p "$BUILD_DIR"
 	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
@@ -348,16 +352,26 @@ kunit_py()
 		"${configs[@]}" --build_dir="$BUILD_DIR")
 }
 
+# The compiler: GCC, or with LLVM=1 clang and lld, as the kernel's own
+# LLVM=1. Warnings are errors either way (kunit.py's default config).
+CC_SUFFIX=
+CC_ARGS=()
+if [ "${LLVM:-}" = 1 ]; then
+	CC_SUFFIX=-clang
+	CC_ARGS=(--make_options=LLVM=1)
+fi
+
 cmd_kunit()
 {
 	local rc=0
 
 	lock
 	cmd_prepare
+	[ "${LLVM:-}" != 1 ] || ensure_pkgs clang lld llvm
 	cmd_graft
 	set_build_dir
 	rm -f "$BUILD_DIR/test.log"
-	kunit_py run --jobs="$JOBS" "$@" 2>&1 | tee "$BUILD_DIR/kunit.out" |
+	kunit_py run --jobs="$JOBS" "${CC_ARGS[@]}" "$@" 2>&1 | tee "$BUILD_DIR/kunit.out" |
 		unmap_paths || rc=$?
 	if [ -n "${KTAP_LOG:-}" ]; then
 		if [ -f "$BUILD_DIR/test.log" ]; then
@@ -407,7 +421,7 @@ cmd_qemu()
 	# For instance the io-pgtable-arm cross-check on arm64
 	[ ! -f "$ROOT/kunit/configs/$arch.kunitconfig" ] ||
 		EXTRA_KUNITCONFIGS+=("$ROOT/kunit/configs/$arch.kunitconfig")
-	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$arch}
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$arch$CC_SUFFIX}
 	cmd_kunit "${args[@]}" "$@"
 }
 
@@ -686,7 +700,7 @@ cmd_bench()
 	[ -z "${BENCH_REPS:-}" ] ||
 		args+=(--kernel_args="iommu_pt_bench.reps=$BENCH_REPS")
 	KUNITCONFIG=$ROOT/kunit/bench.kunitconfig
-	BUILD_DIR=${BUILD_DIR:-$CACHE/build-bench}
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-bench$CC_SUFFIX}
 	cmd_kunit "${args[@]}" "$@" 'iommu_pt_bench' || rc=$?
 	[ -f "$BUILD_DIR/test.log" ] || die "no kernel log"
 	mkdir -p "$out"
