@@ -254,18 +254,26 @@ struct bench_ctx {
 	struct bench_fmt *fmt;
 	u64 *floor;
 	/* per repetition, picoseconds per operation */
-	u64 *samples[BENCH_NSIDES][5];
+	u64 *samples[BENCH_NSIDES][7];
 	unsigned long *lookups;
 	phys_addr_t lookups_want;
 };
 
 /*
  * Sample slots of a row: map, unmap, iova_to_phys, map's read-only walk
- * alone and a map that needs it (see bench_time_walk())
+ * alone and a map that needs it (see bench_time_walk()); and of the rows of
+ * bench_use_rows[]: a map, unmap and sync of one page (see bench_time_dma())
+ * and a cut against an unmap and remap (see bench_time_cut())
  */
-enum { BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK, BENCH_MAP_WALK };
+enum {
+	BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK, BENCH_MAP_WALK,
+	BENCH_DMA, BENCH_CUT
+};
+
 static const char *const bench_op_names[] = { "map", "unmap", "iova_to_phys",
-					      "walk", "map+walk" };
+					      "walk", "map+walk",
+					      "map+unmap+sync",
+					      "cut (theirs: unmap+remap)" };
 
 static int bench_cmp_u64(const void *a, const void *b)
 {
@@ -558,6 +566,200 @@ static void bench_row(struct bench_ctx *ctx, unsigned int r)
 	}
 }
 
+/*
+ * Rows for what users run, in the 64 GiB window after bench_rows[]:
+ *
+ *  - "dma": the DMA API under iommu.strict=1, per I/O: iommu_map() of one
+ *    buffer, iommu_unmap() and the IOTLB sync, on the batch's ranges of one
+ *    leaf table in turn (its tables stay: nothing is allocated in the loop);
+ *  - "cut": a leaf cut at a 4K boundary past its middle, so that both sides
+ *    of the cut can be unmapped on their own. Ours is cut_mapping, which is
+ *    hitless; theirs is what a driver on the 6.12 table does instead, and
+ *    which is not: unmap the leaf and map the two parts again (iommu_map()
+ *    choosing the page sizes). Both are restored, untimed, after each
+ *    repetition. The 64K row cuts a contiguous run (AMD v1's 64K page,
+ *    armv8's contiguous hint; io-pgtable-arm maps the range as 16 pages).
+ */
+struct bench_use_row {
+	struct bench_row row;
+	unsigned int op;
+};
+
+static const struct bench_use_row bench_use_rows[] = {
+	{ { "1 x 4K dma", 12, 1, 64, 12 }, BENCH_DMA },
+	{ { "1 x 64K dma", 16, 1, 64, 12 }, BENCH_DMA },
+	{ { "cut 1G at 4K", 30, 1, 1, 30 }, BENCH_CUT },
+	{ { "cut 2M at 4K", 21, 1, 8, 21 }, BENCH_CUT },
+	{ { "cut 64K at 4K", 16, 1, 8, 12 }, BENCH_CUT },
+};
+
+/* Row @u's range @i: 4 GiB apart from the next row's, 1G-aligned */
+static unsigned long bench_use_iova(unsigned int u, unsigned int i)
+{
+	return ((unsigned long)ARRAY_SIZE(bench_rows) << BENCH_WINDOW_LG2) +
+	       ((unsigned long)u << 32) +
+	       i * 2 * bench_row_len(&bench_use_rows[u].row);
+}
+
+/* Where a cut of row @u's range @i falls: a 4K page past its middle */
+static unsigned long bench_use_cut(unsigned int u, unsigned int i)
+{
+	return bench_use_iova(u, i) + bench_row_len(&bench_use_rows[u].row) / 2 +
+	       SZ_4K;
+}
+
+static u64 bench_time_dma(struct bench_ctx *ctx, unsigned int u,
+			  unsigned int side)
+{
+	const struct bench_row *row = &bench_use_rows[u].row;
+	struct bench_side *s = &ctx->fmt->sides[side];
+	u64 len = bench_row_len(row), t0, t1;
+	unsigned int i;
+	bool bad = false;
+
+	t0 = bench_clock();
+	for (i = 0; i != row->batch; i++) {
+		unsigned long iova = bench_use_iova(u, i);
+
+		bad |= bench_map(s, iova, bench_pa(iova, len), len,
+				 BENCH_PROT) != 0;
+		bad |= bench_unmap(s, iova, len) != len;
+	}
+	t1 = bench_clock();
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, bad, "%s %s: %s failed",
+			       ctx->fmt->name, row->name, s->name);
+	return bench_ps(t1 - t0, row->batch);
+}
+
+/* Map every range of cut row @u whole, on both sides */
+static bool bench_cut_setup(struct bench_ctx *ctx, unsigned int u)
+{
+	const struct bench_row *row = &bench_use_rows[u].row;
+	u64 len = bench_row_len(row);
+	unsigned int i, side;
+	int ret = 0;
+
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		for (i = 0; i != row->batch; i++)
+			ret |= bench_map(&ctx->fmt->sides[side],
+					 bench_use_iova(u, i),
+					 bench_pa(bench_use_iova(u, i), len),
+					 len, BENCH_PROT);
+	KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0, "%s %s: setup", ctx->fmt->name,
+			    row->name);
+	return !ret;
+}
+
+static void bench_cut_teardown(struct bench_ctx *ctx, unsigned int u)
+{
+	const struct bench_row *row = &bench_use_rows[u].row;
+	u64 len = bench_row_len(row);
+	unsigned int i, side;
+
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		for (i = 0; i != row->batch; i++)
+			KUNIT_EXPECT_EQ(ctx->test,
+					bench_unmap(&ctx->fmt->sides[side],
+						    bench_use_iova(u, i), len),
+					len);
+}
+
+/*
+ * Both sides still translate the bytes on each side of every cut, and then
+ * get their whole leaves back (untimed): unmapped whole, mapped again.
+ */
+static bool bench_cut_restore(struct bench_ctx *ctx, unsigned int u)
+{
+	const struct bench_row *row = &bench_use_rows[u].row;
+	u64 len = bench_row_len(row);
+	unsigned int i, side;
+	bool bad = false;
+
+	for (i = 0; i != row->batch; i++) {
+		unsigned long iova = bench_use_iova(u, i);
+		unsigned long cut = bench_use_cut(u, i);
+		phys_addr_t pa = bench_pa(iova, len);
+
+		for (side = BENCH_OURS; side <= BENCH_THEIRS; side++) {
+			struct bench_side *s = &ctx->fmt->sides[side];
+
+			bad |= s->iova_to_phys(s, cut - 1) != pa + (cut - 1 - iova);
+			bad |= s->iova_to_phys(s, cut) != pa + (cut - iova);
+			bad |= bench_unmap(s, iova, len) != len;
+			bad |= bench_map(s, iova, pa, len, BENCH_PROT) != 0;
+		}
+	}
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, bad, "%s %s: wrong after the cut",
+			       ctx->fmt->name, row->name);
+	return !bad;
+}
+
+static int bench_ours_cut(struct bench_ctx *ctx, unsigned long iova)
+{
+	struct pt_iommu *iommu = &bench_ours(&ctx->fmt->sides[BENCH_OURS])->iommu;
+
+	if (ctx->fmt->amd)
+		return pt_iommu_amdv1_cut_mapping(iommu, iova, GFP_KERNEL);
+	return pt_iommu_armv8_4k_cut_mapping(iommu, iova, GFP_KERNEL);
+}
+
+static u64 bench_time_cut(struct bench_ctx *ctx, unsigned int u,
+			  unsigned int side)
+{
+	const struct bench_row *row = &bench_use_rows[u].row;
+	struct bench_side *s = &ctx->fmt->sides[side];
+	u64 len = bench_row_len(row), t0, t1;
+	unsigned int i;
+	int ret = 0;
+
+	t0 = bench_clock();
+	for (i = 0; i != row->batch; i++) {
+		unsigned long iova = bench_use_iova(u, i);
+		unsigned long cut = bench_use_cut(u, i);
+		phys_addr_t pa = bench_pa(iova, len);
+
+		if (side == BENCH_OURS) {
+			ret |= bench_ours_cut(ctx, cut);
+			continue;
+		}
+		ret |= bench_unmap(s, iova, len) != len;
+		ret |= bench_map(s, iova, pa, cut - iova, BENCH_PROT);
+		ret |= bench_map(s, cut, pa + (cut - iova), iova + len - cut,
+				 BENCH_PROT);
+	}
+	t1 = bench_clock();
+	KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0, "%s %s: %s failed",
+			    ctx->fmt->name, row->name, s->name);
+	return bench_ps(t1 - t0, row->batch);
+}
+
+static void bench_use_row(struct bench_ctx *ctx, unsigned int u)
+{
+	const struct bench_use_row *use = &bench_use_rows[u];
+	unsigned int rep, k, side, nsides = 2;
+
+	if (use->op == BENCH_CUT && !bench_cut_setup(ctx, u))
+		return;
+	for (rep = 0; rep <= reps; rep++) {
+		unsigned int slot = rep ? rep - 1 : 0;
+
+		for (k = 0; k != nsides; k++) {
+			side = (k + rep) % nsides;
+			ctx->samples[side][use->op][slot] =
+				use->op == BENCH_DMA ?
+					bench_time_dma(ctx, u, side) :
+					bench_time_cut(ctx, u, side);
+		}
+		if (use->op == BENCH_CUT && !bench_cut_restore(ctx, u))
+			return;
+	}
+	if (use->op == BENCH_CUT)
+		bench_cut_teardown(ctx, u);
+	for (side = BENCH_OURS; side != nsides; side++)
+		bench_print(ctx, &use->row, use->op, side,
+			    bench_row_entries(&use->row));
+}
+
 static void bench_run(struct kunit *test, struct bench_fmt *fmt)
 {
 	struct bench_ctx ctx = { .test = test, .fmt = fmt };
@@ -597,6 +799,8 @@ static void bench_run(struct kunit *test, struct bench_fmt *fmt)
 			continue;
 		bench_row(&ctx, r);
 	}
+	for (r = 0; r != ARRAY_SIZE(bench_use_rows); r++)
+		bench_use_row(&ctx, r);
 }
 
 static void bench_armv8_4k(struct kunit *test)

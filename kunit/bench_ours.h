@@ -107,9 +107,14 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 		ours->amdv1.iommu.nid = NUMA_NO_NODE;
 		ret = pt_iommu_amdv1_init(&ours->amdv1, &cfg, GFP_KERNEL);
 	} else {
+		/*
+		 * An SMMU with BBML2, so that the cut rows can split blocks;
+		 * map and unmap do not depend on it
+		 */
 		struct pt_iommu_armv8_cfg cfg = {
 			.common.max_vasz_lg2 = 48,
 			.common.max_oasz_lg2 = 48,
+			.common.features = BIT(PT_FEAT_ARMV8_BBML2),
 		};
 
 		ours->ops = &bench_armv8_4k_ops;
