@@ -13,8 +13,13 @@ it counts in neither total but stays visible; a listed test that passes is
 reported passed, with a note to take it off the list. A test announced by
 the plan and never reported (the program crashed) fails. One more result,
 "kernel-log", fails if the kernel printed a WARNING, BUG, KASAN, lockdep or
-RCU report, an Oops or a panic anywhere in the boot. The KTAP goes to
---out; a summary goes to stdout.
+RCU report, an Oops or a panic anywhere in the boot. "<prog>:iommu-pages"
+fails if the page table pages in use (/proc/vmstat nr_iommu_pages) after
+the program differ from before it ("IOMMUFD-PAGES <prog> <before>
+<after>"), and "kmemleak" if kmemleak reported an unreferenced object
+between "IOMMUFD-KMEMLEAK-BEGIN" and "IOMMUFD-KMEMLEAK-END" (or never
+printed them while tests ran). The KTAP goes to --out; a summary goes to
+stdout.
 """
 
 import argparse
@@ -57,6 +62,10 @@ def main():
     prog = None
     planned = reported = 0
     done = False
+    ran = False
+    leaks = None      # lines kmemleak printed, None if it never ran
+    in_leaks = False
+    details = {}      # name: comment lines under a failed result
 
     def close(prog, planned, reported):
         for i in range(reported, planned):
@@ -66,6 +75,15 @@ def main():
     with open(args.log, errors='replace') as f:
         for raw in f:
             line = PREFIX_RE.sub('', raw.rstrip('\r\n'))
+            if line == 'IOMMUFD-KMEMLEAK-BEGIN':
+                leaks, in_leaks = [], True
+                continue
+            if line == 'IOMMUFD-KMEMLEAK-END':
+                in_leaks = False
+                continue
+            if in_leaks:
+                leaks.append(line)
+                continue
             if KERNEL_REPORT_RE.search(line) and not line.startswith(
                     ('ok ', 'not ok ', '#')):
                 reports.append(line)
@@ -75,10 +93,19 @@ def main():
                 continue
             m = re.match(r'^IOMMUFD-END (\S+) (\d+) (\S+) (\S+)$', line)
             if m and prog:
+                ran = True
                 close(prog, planned, reported)
                 times.append((prog, int(m.group(2)),
                               float(m.group(4)) - float(m.group(3))))
                 prog = None
+                continue
+            m = re.match(r'^IOMMUFD-PAGES (\S+) (\d+) (\d+)$', line)
+            if m:
+                before, after = int(m.group(2)), int(m.group(3))
+                results.append((before == after,
+                                f'{m.group(1)}:iommu-pages',
+                                '' if before == after else
+                                f'{after - before} table pages left'))
                 continue
             if line == 'IOMMUFD-DONE':
                 done = True
@@ -103,6 +130,13 @@ def main():
     if not done:
         results.append((False, 'guest-finished',
                         'no IOMMUFD-DONE: timeout or crash'))
+    if ran:
+        unref = [x for x in leaks or [] if 'unreferenced object' in x]
+        results.append((leaks is not None and not unref, 'kmemleak',
+                        'kmemleak did not run' if leaks is None else
+                        f'{len(unref)} unreferenced objects'))
+        if unref:
+            details['kmemleak'] = leaks[:40]
 
     out = ['KTAP version 1', f'1..{len(results) + 1}']
     npass = nfail = nskip = nknown = 0
@@ -121,6 +155,11 @@ def main():
             npass += 1
         else:
             out.append(f'not ok {i} {name}')
+            if directive:
+                out.append(f'# {directive}')
+            for x in details.get(name, []):
+                out.append(f'# {x}')
+            print(f'iommufd: {name} failed {directive}')
             nfail += 1
     i = len(results) + 1
     if reports:
