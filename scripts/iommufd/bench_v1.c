@@ -7,6 +7,9 @@
  * the same boot. Run in the guest of "scripts/kernel.sh iommufd"; built
  * like the selftests, against tools/testing/selftests/iommu/iommufd_utils.h.
  * Prints "IOMMUFD-BENCH <large pages> <op> <ns>" lines, the median of REPS.
+ * Then, when the kernel has the function profiler, one more map and unmap
+ * of each setting runs under it (not timed) and the functions that took the
+ * most time in the unmap are printed as "IOMMUFD-PROFILE" lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,9 @@
 #define LEN (1UL << 30)
 #define IOVA (1UL << 30)
 #define REPS 3
+#define PROFILE "/sys/kernel/debug/tracing/function_profile_enabled"
+#define PROFILE_STAT "/sys/kernel/debug/tracing/trace_stat/function%d"
+#define PROFILE_LINES 25
 
 static unsigned long long now_ns(void)
 {
@@ -36,6 +42,36 @@ static int cmp_ull(const void *a, const void *b)
 	unsigned long long y = *(const unsigned long long *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Turning the profiler on clears what it counted before */
+static int profile(const char *on)
+{
+	FILE *f = fopen(PROFILE, "w");
+
+	if (!f)
+		return -1;
+	fputs(on, f);
+	return fclose(f);
+}
+
+static void profile_print(int large)
+{
+	char path[80], line[256];
+	int cpu, n;
+	FILE *f;
+
+	for (cpu = 0; cpu != 2; cpu++) {
+		snprintf(path, sizeof(path), PROFILE_STAT, cpu);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		for (n = 0; n != PROFILE_LINES + 2 && fgets(line, sizeof(line), f);
+		     n++)
+			printf("IOMMUFD-PROFILE %s cpu%d %s", large ? "on" : "off",
+			       cpu, line);
+		fclose(f);
+	}
 }
 
 static int run(void *buf, int large)
@@ -89,6 +125,18 @@ static int run(void *buf, int large)
 		    unmap.size != LEN)
 			return -1;
 		t_unmap[i] = now_ns() - t0;
+	}
+	/* Where the unmap's time goes, off the clock */
+	if (ioctl(fd, VFIO_IOMMU_MAP_DMA, &map))
+		return -1;
+	unmap.size = LEN;
+	if (!profile("1")) {
+		if (ioctl(fd, VFIO_IOMMU_UNMAP_DMA, &unmap))
+			return -1;
+		profile("0");
+		profile_print(large);
+	} else if (ioctl(fd, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
+		return -1;
 	}
 	qsort(t_map, REPS, sizeof(t_map[0]), cmp_ull);
 	qsort(t_unmap, REPS, sizeof(t_unmap[0]), cmp_ull);
