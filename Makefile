@@ -7,7 +7,7 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
-	bench bench-user bench-scale iommufd iommufd-bench fuzz
+	bench bench-user bench-scale iommufd iommufd-bench fuzz series-build
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -31,6 +31,8 @@ help:
 	@echo '                 (IOMMUFD_TESTS=iommufd|iommufd_fail_nth for one)'
 	@echo 'make iommufd-bench  VFIO type1 v1.0 map of 1 GiB, large pages off'
 	@echo '                 (6.12) and on, in one boot of that guest'
+	@echo 'make series-build  each patch of patches/ built on the ones before'
+	@echo '                 it (drivers/iommu, drivers/vfio, the selftests)'
 	@echo 'make bench-user  instruction counts of the same operations'
 	@echo '                 (ours) in user space under callgrind'
 	@echo 'make bench-scale one and two threads mapping and unmapping in'
@@ -67,6 +69,9 @@ iommufd:
 
 iommufd-bench:
 	@bash scripts/kernel.sh iommufd bench
+
+series-build:
+	@bash scripts/kernel.sh series-build
 
 # The coverage-guided fuzzer (user/fuzz/fuzz.mk); FUZZ_ARGS adds libFuzzer
 # options

@@ -9,7 +9,7 @@
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
 #                          checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
-#                          iommufd [iommufd|iommufd_fail_nth]
+#                          iommufd [iommufd|iommufd_fail_nth]|series-build
 #
 # Environment:
 #   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
@@ -207,6 +207,14 @@ patch_files()
 		sort -u
 }
 
+# The patches of patches/series in order, the first SERIES_UPTO of them
+# when that is set
+series_patches()
+{
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ROOT/patches/series" |
+		head -n "${SERIES_UPTO:-1000000}"
+}
+
 # Apply the kernel patch series of patches/ (the patches named in
 # patches/series, in order) to the tree, idempotently and from pristine
 # files, whatever series an earlier graft applied: every file a series ever
@@ -217,7 +225,8 @@ patch_files()
 # or of the new series is made equal to its patched or pristine version,
 # and only files whose content differs are rewritten (make rebuilds what
 # changed, not what include/linux/iommu.h reaches each time). A checkout
-# without patches/series restores every pristine file.
+# without patches/series restores every pristine file. SERIES_UPTO=N
+# applies only the first N patches (series-build).
 apply_series()
 {
 	local series=$ROOT/patches/series
@@ -229,8 +238,7 @@ apply_series()
 	mkdir -p "$state/pristine" "$state/absent"
 	[ ! -f "$state/files" ] || mapfile -t old <"$state/files"
 	if [ -f "$series" ]; then
-		mapfile -t new < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
-			"$series" | while read -r p; do
+		mapfile -t new < <(series_patches | while read -r p; do
 				[ -f "$ROOT/patches/$p" ] ||
 					die "patches/series: no patches/$p"
 				patch_files "$ROOT/patches/$p"
@@ -270,7 +278,7 @@ apply_series()
 				rm -rf "$work"
 				die "patches/$p does not apply to $KDIR"
 			}
-		done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series")
+		done < <(series_patches)
 	fi
 
 	for f in "${all[@]}"; do
@@ -505,6 +513,17 @@ cmd_checkpatch()
 		(cd "$ROOT" && perl "$KDIR/scripts/checkpatch.pl" "${opts[@]}" \
 			-f "${group[@]}") || rc=1
 	done
+	# The patch series, each patch as a patch (on stdin: given a file
+	# name inside a git checkout, checkpatch.pl reads the file as
+	# that checkout's and flags every blank context line)
+	for f in "$ROOT"/patches/[0-9]*.patch; do
+		[ -f "$f" ] || continue
+		case "$f" in *-cover-letter.patch) continue ;; esac
+		(cd / && perl "$KDIR/scripts/checkpatch.pl" --strict --no-tree \
+			--show-types --color=never -q - <"$f") ||
+			{ echo "checkpatch: in ${f#"$ROOT"/}"; rc=1; }
+		files+=("${f#"$ROOT"/}")
+	done
 	[ $rc -eq 0 ] || die "checkpatch found problems"
 	echo "checkpatch: ${#files[@]} files clean"
 }
@@ -528,6 +547,79 @@ cmd_kerneldoc()
 	echo "kernel-doc: ${files[*]} clean"
 }
 
+# The build directory of the iommufd guest's kernel, configured from
+# scripts/iommufd/kernel.config only when that changed: an unchanged .config
+# keeps the build incremental.
+iommufd_configure()
+{
+	local frag=$ROOT/scripts/iommufd/kernel.config sum
+
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-iommufd-x86_64}
+	mkdir -p "$BUILD_DIR"
+	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
+	is_within "$BUILD_DIR" "$ROOT" &&
+		die "BUILD_DIR ($BUILD_DIR) must be outside the project"
+	sum=$(cksum <"$frag")
+	if [ "$(cat "$BUILD_DIR/.gpt-config" 2>/dev/null)" != "$sum" ] ||
+	   [ ! -f "$BUILD_DIR/.config" ]; then
+		note "iommufd: configuring $BUILD_DIR"
+		KCONFIG_ALLCONFIG=$frag make -C "$KDIR" -s O="$BUILD_DIR" \
+			ARCH=x86_64 allnoconfig
+		echo "$sum" >"$BUILD_DIR/.gpt-config"
+	fi
+}
+
+# series-build: every patch of patches/series built on top of the ones
+# before it, as a reviewer applying the series one patch at a time would:
+# the tree with patches 1..N (SERIES_UPTO), the objects of drivers/iommu/
+# (the library, the iommu core, iommufd and its mock) and drivers/vfio/ in
+# the iommufd guest's configuration, with any compiler warning fatal, and
+# iommufd's selftests compiled against that tree. The tree ends with the
+# whole series applied again.
+cmd_series_build()
+{
+	local n k rc=0 out p t
+	local patches=()
+
+	lock
+	cmd_prepare
+	mapfile -t patches < <(series_patches)
+	n=${#patches[@]}
+	[ "$n" -gt 0 ] || die "series-build: patches/series is empty"
+	iommufd_configure
+	out=$(mktemp)
+	# shellcheck disable=SC2064 # expand now: out is local
+	trap "rm -f '$out'" RETURN
+	for ((k = 1; k <= n; k++)); do
+		p=${patches[k - 1]}
+		SERIES_UPTO=$k cmd_graft
+		note "series-build: $k/$n $p"
+		if ! make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" \
+			headers_install drivers/iommu/ drivers/vfio/ >"$out" 2>&1 ||
+		   grep -q 'warning:' "$out"; then
+			unmap_paths <"$out"
+			echo "series-build: $p does not build cleanly"
+			rc=1
+			continue
+		fi
+		for t in iommufd iommufd_fail_nth; do
+			gcc -fsyntax-only -Wall -Werror -Wno-unused-function \
+				-D_GNU_SOURCE= \
+				-include "$ROOT/scripts/iommufd/compat.h" \
+				-I"$BUILD_DIR/usr/include" \
+				"$KDIR/tools/testing/selftests/iommu/$t.c" || {
+				echo "series-build: the $t selftest does not" \
+				     "build with $p"
+				rc=1
+			}
+		done
+		echo "series-build: $k/$n builds: $p"
+	done
+	cmd_graft
+	[ $rc -eq 0 ] || die "series-build: a patch does not build on its own"
+	echo "series-build: each of the $n patches builds on the ones before it"
+}
+
 # iommufd [iommufd|iommufd_fail_nth|both|bench]: iommufd's own selftests
 # (tools/testing/selftests/iommu of the tree) in an x86_64 QEMU guest whose
 # mock domain runs on our AMD v1 table (the patch series): a kernel of its
@@ -545,7 +637,7 @@ cmd_kerneldoc()
 cmd_iommufd()
 {
 	local tests=${1:-both} frag=$ROOT/scripts/iommufd/kernel.config
-	local sum st hdr initrd log append rc=0 t t0 t1 bench=0
+	local st hdr initrd log append rc=0 t t0 t1 bench=0
 
 	case "$tests" in
 	both) tests=iommufd,iommufd_fail_nth ;;
@@ -557,22 +649,7 @@ cmd_iommufd()
 	ensure_pkgs qemu-system-x86 busybox-static cpio
 	cmd_prepare
 	cmd_graft
-	BUILD_DIR=${BUILD_DIR:-$CACHE/build-iommufd-x86_64}
-	mkdir -p "$BUILD_DIR"
-	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
-	is_within "$BUILD_DIR" "$ROOT" &&
-		die "BUILD_DIR ($BUILD_DIR) must be outside the project"
-
-	# Configure only when the fragment changed: an unchanged .config
-	# keeps the build incremental.
-	sum=$(cksum <"$frag")
-	if [ "$(cat "$BUILD_DIR/.gpt-config" 2>/dev/null)" != "$sum" ] ||
-	   [ ! -f "$BUILD_DIR/.config" ]; then
-		note "iommufd: configuring $BUILD_DIR"
-		KCONFIG_ALLCONFIG=$frag make -C "$KDIR" -s O="$BUILD_DIR" \
-			ARCH=x86_64 allnoconfig
-		echo "$sum" >"$BUILD_DIR/.gpt-config"
-	fi
+	iommufd_configure
 	t0=$(date +%s)
 	note "iommufd: building the kernel"
 	make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" bzImage \
@@ -628,7 +705,7 @@ cmd_iommufd()
 	t1=$(date +%s)
 	note "iommufd: guest ran $((t1 - t0)) s (qemu exit $rc)"
 	if [ "$bench" = 1 ]; then
-		grep -a 'IOMMUFD-BENCH' "$log" || die "iommufd: no benchmark output"
+		grep -aE 'IOMMUFD-(BENCH|PROFILE)' "$log" || die "iommufd: no benchmark output"
 		return 0
 	fi
 	python3 "$ROOT/scripts/iommufd_tap.py" \
@@ -727,6 +804,7 @@ bench)		cmd_bench "$@" ;;
 qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
 		cmd_qemu "$@" ;;
 iommufd)	cmd_iommufd "$@" ;;
+series-build)	cmd_series_build ;;
 sparse)		cmd_sparse ;;
 checkpatch)	cmd_checkpatch ;;
 kerneldoc)	cmd_kerneldoc ;;
