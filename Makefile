@@ -88,4 +88,4 @@ checkpatch sparse kerneldoc htmldocs:
 
 clean:
 	@bash scripts/kernel.sh clean
-	@if [ -f user/Makefile ]; then $(MAKE) -C user clean; fi
+	@$(MAKE) -C user clean

@@ -3,7 +3,7 @@
 """Turn the "iommu_pt_bench:" lines of a benchmark kernel log into a console
 table, CSV files and a gnuplot chart.
 
-Lines written by kunit/bench.c:
+Lines written by kunit/bench/bench.c:
   iommu_pt_bench: time,FMT,ROW,OP,SIDE,ENTRIES,MEDIAN_NS,P10_NS,P90_NS,REPS
   iommu_pt_bench: mem,FMT,ROW,WHEN,OURS_BYTES,THEIRS_BYTES
   iommu_pt_bench: clock,FMT,NS

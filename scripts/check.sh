@@ -67,10 +67,8 @@ args+=(--ktap "user-tsan:$LOGS/user-tsan.log:$status")
 # The fuzzer's corpus (user/fuzz/corpus), each input replayed through the
 # regular user-space build (ASan, UBSan) in a child process: one KTAP
 # result per input.
-if [ -f user/fuzz/fuzz.mk ]; then
-	step fuzz-corpus "$MAKE" -C user fuzz-replay
-	args+=(--ktap "fuzz-corpus:$LOGS/fuzz-corpus.log:$status")
-fi
+step fuzz-corpus "$MAKE" -C user fuzz-replay
+args+=(--ktap "fuzz-corpus:$LOGS/fuzz-corpus.log:$status")
 
 # The table "Leaf sizes by level" of the documentation against the sizes the
 # format hooks and the KUnit references agree on, as the user-space run

@@ -4,10 +4,10 @@
 
 Usage: check_doc_sizes.py [--log KTAP_LOG] [--doc RST]
 
-The fmt suite of every format (kpt_fmt_test_doc_sizes in kunit/kunit_fmt.h)
-prints, for the configurations the table lists, the leaf sizes the format's
-hooks give at each level and the page size bitmap of a table, after checking
-both against the format's KUnit reference:
+The fmt suite of every format (kpt_fmt_test_doc_sizes in
+kunit/suites/fmt.h) prints, for the configurations the table lists, the leaf
+sizes the format's hooks give at each level and the page size bitmap of a
+table, after checking both against the format's KUnit reference:
 
     generic-pt-sizes: <format> <configuration> <level> 0x<sizes>
     generic-pt-pgsize: <format> <configuration> 0x<pgsize_bitmap>

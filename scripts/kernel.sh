@@ -764,10 +764,10 @@ cmd_clean()
 	rm -rf "$BUILD_DIR" "$CACHE/check"
 }
 
-# bench [kunit.py args]: the benchmark suite (kunit/bench.c) on UML, in its
-# own build directory with kunit/bench.kunitconfig, then its report: a
-# table on the console, CSV and a gnuplot chart in BENCH_OUT (default
-# $CACHE/bench). KUnit asserts inside the benchmark make it fail if the
+# bench [kunit.py args]: the benchmark suite (kunit/bench/bench.c) on UML, in
+# its own build directory with kunit/bench/bench.kunitconfig, then its
+# report: a table on the console, CSV and a gnuplot chart in BENCH_OUT
+# (default $CACHE/bench). KUnit asserts inside the benchmark make it fail if the
 # compared tables disagree. BENCH_REPS sets the repetitions (default 41);
 # BENCH_CHART=0 skips the chart (and gnuplot).
 cmd_bench()
@@ -776,7 +776,7 @@ cmd_bench()
 
 	[ -z "${BENCH_REPS:-}" ] ||
 		args+=(--kernel_args="iommu_pt_bench.reps=$BENCH_REPS")
-	KUNITCONFIG=$ROOT/kunit/bench.kunitconfig
+	KUNITCONFIG=$ROOT/kunit/bench/bench.kunitconfig
 	BUILD_DIR=${BUILD_DIR:-$CACHE/build-bench$CC_SUFFIX}
 	cmd_kunit "${args[@]}" "$@" 'iommu_pt_bench' || rc=$?
 	[ -f "$BUILD_DIR/test.log" ] || die "no kernel log"

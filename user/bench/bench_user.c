@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The benchmark operations of kunit/bench.c in user space, counted in
+ * The benchmark operations of kunit/bench/bench.c in user space, counted in
  * instructions by callgrind instead of timed: deterministic numbers for
  * regression tracking. Only our side runs here (io-pgtable-arm and the AMD
  * io_pgtable are kernel-only code).
@@ -14,7 +14,7 @@
 #include <linux/string.h>
 #include <valgrind/callgrind.h>
 
-#include "bench_ours.h"
+#include "bench/ours.h"
 
 static void bench_user_dump(const char *fmt, const struct bench_row *row,
 			    const char *op, unsigned int calls)

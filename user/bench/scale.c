@@ -26,7 +26,7 @@
 #include <linux/minmax.h>
 #include <time.h>
 
-#include "bench_ours.h"
+#include "bench/ours.h"
 
 /* Pages one thread cycles through: a leaf table, or half of one */
 #define SCALE_PAGES 512

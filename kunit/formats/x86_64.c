@@ -12,7 +12,7 @@
 
 #include "fmt/x86_64.h"
 #include "generic_pt/pt_iter.h"
-#include "kunit_common.h"
+#include "../common.h"
 
 /* Bits of a paging-structure entry, as the SDM numbers them */
 #define X86T_P BIT_ULL(0)	/* Present */
@@ -468,9 +468,9 @@ static const struct kpt_cfg kpt_doc_cfgs[] = {
 	{ .name = "no-1g", .vasz_lg2 = 57, .oasz_lg2 = 52 },
 };
 
-#include "kunit_fmt.h"
-#include "kunit_iommu.h"
-#include "kunit_driver.h"
+#include "../suites/fmt.h"
+#include "../suites/iommu.h"
+#include "../suites/driver.h"
 
 /*
  * Canonical addresses written out: the indices the SDM takes from a VA
@@ -796,11 +796,11 @@ static struct kunit_suite kpt_x86_suite = {
 	.test_cases = kpt_x86_cases,
 };
 
-#include "kunit_cut.h"
-#include "kunit_incoherent.h"
-#include "kunit_dirty.h"
-#include "kunit_gather.h"
-#include "kunit_concurrent.h"
+#include "../suites/cut.h"
+#include "../suites/incoherent.h"
+#include "../suites/dirty.h"
+#include "../suites/gather.h"
+#include "../suites/concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
 		  &kpt_x86_suite, &kpt_cut_suite, &kpt_conc_suite);

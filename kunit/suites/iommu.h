@@ -17,9 +17,9 @@
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 
-#include "../../iommu-pages.h"
+#include "../../../iommu-pages.h"
 
-/* A format without the engine's full-table note (see kunit_common.h) */
+/* A format without the engine's full-table note (see kunit/common.h) */
 #ifndef KPT_REF_TABLE_FULL_BIT
 #define KPT_REF_TABLE_FULL_BIT 0
 #endif

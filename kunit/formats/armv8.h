@@ -18,8 +18,8 @@
  * it follows 6.12's io-pgtable-arm.c, which the format replaces;
  * kpt_arm_test_io_pgtable() checks those choices against the descriptors
  * arm_lpae_prot_to_pte() builds. The one place it departs from it is the
- * stage 2 XN encoding (see ARMT_S2_XN1); kunit_armv8_iopgtable.c compares
- * whole tables with io-pgtable-arm's where the kernel has it.
+ * stage 2 XN encoding (see ARMT_S2_XN1); kunit/crosscheck/armv8_io_pgtable.c
+ * compares whole tables with io-pgtable-arm's where the kernel has it.
  */
 #ifndef __GENERIC_PT_KUNIT_ARMV8_H
 #define __GENERIC_PT_KUNIT_ARMV8_H
@@ -42,7 +42,7 @@
 #define KPT_SUITE_NAME(what) \
 	"generic_pt_" __stringify(PT_FMT) "_s" __stringify(KPT_ARM_STAGE) "_" what
 
-#include "kunit_common.h"
+#include "../common.h"
 
 #define KPT_ARM_S2 (KPT_ARM_STAGE == 2)
 
@@ -963,9 +963,9 @@ static const struct kpt_cfg kpt_doc_cfgs[] = {
 #endif
 };
 
-#include "kunit_fmt.h"
-#include "kunit_iommu.h"
-#include "kunit_driver.h"
+#include "../suites/fmt.h"
+#include "../suites/iommu.h"
+#include "../suites/driver.h"
 
 /* The ARM suite: what the templates do not cover */
 
@@ -1744,11 +1744,11 @@ static struct kunit_suite kpt_arm_suite = {
 	.test_cases = kpt_arm_cases,
 };
 
-#include "kunit_cut.h"
-#include "kunit_incoherent.h"
-#include "kunit_dirty.h"
-#include "kunit_gather.h"
-#include "kunit_concurrent.h"
+#include "../suites/cut.h"
+#include "../suites/incoherent.h"
+#include "../suites/dirty.h"
+#include "../suites/gather.h"
+#include "../suites/concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
 		  &kpt_arm_suite, &kpt_cut_suite, &kpt_conc_suite);

@@ -5,10 +5,10 @@
  *
  *  - armv8_4k (ARM LPAE stage 1, 4K granule) against io-pgtable-arm
  *    ARM_64_LPAE_S1;
- *  - amdv1 against the AMD v1 io_pgtable.c (kunit/bench_amd_v612.c);
+ *  - amdv1 against the AMD v1 io_pgtable.c (kunit/bench/amd_v612.c);
  *  - a memset64() of as many 64-bit entries as the map writes, the floor.
  *
- * Every side is driven as the iommu core drives a domain (kunit/bench.h).
+ * Every side is driven as the iommu core drives a domain (kunit/bench/bench.h).
  * The sides take turns inside every repetition, in a rotating order, so the
  * noise of the machine falls on all of them alike; the medians and the 10th
  * and 90th percentiles are printed as "iommu_pt_bench:" lines that
@@ -30,10 +30,10 @@
 #include <linux/vmalloc.h>
 #include <linux/generic_pt/iommu.h>
 
-#include "../../iommu-pages.h"
+#include "../../../iommu-pages.h"
 #include "bench.h"
-#include "bench_ours.h"
-#include "bench_ref.h"
+#include "ours.h"
+#include "amd_v612.h"
 
 static unsigned int reps = 41;
 module_param(reps, uint, 0444);

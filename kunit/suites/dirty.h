@@ -22,7 +22,7 @@
  * leaves it may clear; after every read the dirty bits in the table must
  * be exactly those of the model.
  *
- * Uses the reference walk helpers of kunit_cut.h.
+ * Uses the reference walk helpers of kunit/suites/cut.h.
  */
 #ifndef __GENERIC_PT_KUNIT_DIRTY_H
 #define __GENERIC_PT_KUNIT_DIRTY_H

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit suites of the ARM VMSAv8-64 page table with the 64K granule, stage
- * 2. The test personality is kunit_armv8.h.
+ * 2. The test personality is kunit/formats/armv8.h.
  */
 #define PT_FMT armv8_64k
 #define ARMV8_GRANULE_LG2SZ 16
 #define KPT_ARM_GRANULE_LG2 16
 #define KPT_ARM_STAGE 2
 
-#include "kunit_armv8.h"
+#include "armv8.h"

@@ -16,7 +16,7 @@
  * install the store hook (CONFIG_IOMMU_PT_STORE_HOOK) and, after every store
  * the engine makes, translate a sample of IOVAs the way the hardware would.
  *
- * Besides what kunit_common.h lists, the personality provides:
+ * Besides what kunit/common.h lists, the personality provides:
  *
  *   kpt_ref_hw_decode(level, word, ent)
  *			one raw word as the hardware reads it while

@@ -22,7 +22,7 @@
  * the iommu core's do, and no flush may span an untouched gap between two
  * of them. The suite reports the ratio of bytes flushed to bytes touched.
  *
- * Uses kpt_cut_xlate() of kunit_cut.h, the reference translation.
+ * Uses kpt_cut_xlate() of kunit/suites/cut.h, the reference translation.
  */
 #ifndef __GENERIC_PT_KUNIT_GATHER_H
 #define __GENERIC_PT_KUNIT_GATHER_H

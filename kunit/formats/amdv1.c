@@ -12,7 +12,7 @@
 
 #include "fmt/amdv1.h"
 #include "generic_pt/pt_iter.h"
-#include "kunit_common.h"
+#include "../common.h"
 
 /* Fields of an I/O page table entry, as the specification numbers them */
 #define AMDT_PR BIT_ULL(0)	/* Present */
@@ -464,14 +464,14 @@ static const struct kpt_cfg kpt_doc_cfgs[] = {
 	{ .name = "oa52", .vasz_lg2 = 64, .oasz_lg2 = 52 },
 };
 
-#include "kunit_fmt.h"
-#include "kunit_iommu.h"
-#include "kunit_driver.h"
-#include "kunit_cut.h"
-#include "kunit_incoherent.h"
-#include "kunit_dirty.h"
-#include "kunit_gather.h"
-#include "kunit_concurrent.h"
+#include "../suites/fmt.h"
+#include "../suites/iommu.h"
+#include "../suites/driver.h"
+#include "../suites/cut.h"
+#include "../suites/incoherent.h"
+#include "../suites/dirty.h"
+#include "../suites/gather.h"
+#include "../suites/concurrent.h"
 
 /* The AMD suite: the hardware rules the templates do not cover */
 

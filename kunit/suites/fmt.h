@@ -4,7 +4,7 @@
  *
  * Drives the format header's inline hooks directly on a private table
  * buffer and checks every raw word they write, and every value they decode,
- * against the reference personality of the format (see kunit_common.h).
+ * against the reference personality of the format (see kunit/common.h).
  */
 #ifndef __GENERIC_PT_KUNIT_FMT_H
 #define __GENERIC_PT_KUNIT_FMT_H

@@ -112,7 +112,7 @@ struct kpt_inc_hit {
 };
 
 struct kpt_inc {
-	/* What the helpers of kunit_iommu.h take; the hooks find the model */
+	/* What the helpers of suites/iommu.h take; the hooks find the model */
 	struct kpt_ctx ctx;
 	struct kpt_cfg cfg;
 	bool incoherent;

@@ -3,7 +3,7 @@
  * How the iommu core splits an iommu_map() / iommu_unmap() range into
  * map_pages / unmap_pages calls, for the tests and the benchmark that call a
  * page table the way the core does (the cross-check against io-pgtable-arm,
- * kunit/bench.h) without going through the core.
+ * kunit/bench/bench.h) without going through the core.
  */
 #ifndef __GENERIC_PT_KUNIT_PGSIZE_H
 #define __GENERIC_PT_KUNIT_PGSIZE_H

@@ -9,9 +9,9 @@
 /* __sme_set(), which amd_iommu.h gets through the x86 headers only */
 #include <linux/mem_encrypt.h>
 
-#include "../../amd/io_pgtable.c"
+#include "../../../amd/io_pgtable.c"
 
-#include "bench_ref.h"
+#include "amd_v612.h"
 
 /*
  * The driver state and hooks io_pgtable.c uses. The benchmark has no IOMMU:

@@ -31,8 +31,8 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "../../iommu-pages.h"
-#include "kunit_pgsize.h"
+#include "../../../iommu-pages.h"
+#include "../pgsize.h"
 
 /* Descriptor fields (Arm ARM D8.3), for the walker and the messages */
 #define XC_VALID BIT_ULL(0)

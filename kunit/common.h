@@ -3,9 +3,9 @@
  * Generic PT KUnit: what every format's test personality and the templated
  * suites share.
  *
- * A format's test file (kunit_<fmt>.c) defines PT_FMT, includes its format
- * header, this file, and then provides its personality before including the
- * suite templates:
+ * A format's test file (kunit/formats/<fmt>.c) defines PT_FMT, includes its
+ * format header, this file, and then provides its personality before
+ * including the suite templates of kunit/suites/:
  *
  *   KPT_REF_MAX_LEVEL                  highest level a table may have
  *   kpt_ref_item_lg2(level)            log2 of the IOVA span of one item
@@ -54,7 +54,7 @@
  *   kpt_ref_select(cfg)                optional: the configuration whose
  *					encoding the reference models from now
  *					on, when features change it (see
- *					kunit_fmt.h)
+ *					kunit/suites/fmt.h)
  *   kpt_doc_cfgs[]                     the configurations the table "Leaf
  *					sizes by level" of the documentation
  *					lists, by &kpt_cfg.name

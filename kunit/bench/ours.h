@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Our side of the benchmark, shared by the kernel (kunit/bench.c) and the
+ * Our side of the benchmark, shared by the kernel (kunit/bench/bench.c) and the
  * user-space (user/bench/bench_user.c) builds: an armv8_4k or amdv1 table
  * set up as a driver would, called through its struct iommu_domain_ops.
  */
@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "../../iommu-pages.h"
+#include "../../../iommu-pages.h"
 #include "bench.h"
 
 /* Our table, as a driver embeds it */

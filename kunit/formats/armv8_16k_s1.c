@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit suites of the ARM VMSAv8-64 page table with the 16K granule, stage
- * 2. The test personality is kunit_armv8.h.
+ * 1. The test personality is kunit/formats/armv8.h.
  */
 #define PT_FMT armv8_16k
 #define ARMV8_GRANULE_LG2SZ 14
 #define KPT_ARM_GRANULE_LG2 14
-#define KPT_ARM_STAGE 2
+#define KPT_ARM_STAGE 1
 
-#include "kunit_armv8.h"
+#include "armv8.h"

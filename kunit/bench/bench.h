@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The operations of the page table benchmark, shared by the in-kernel
- * benchmark (kunit/bench.c, timed on UML) and the user-space one
+ * benchmark (kunit/bench/bench.c, timed on UML) and the user-space one
  * (user/bench/bench_user.c, instruction counts under callgrind).
  *
  * A page table is driven the way the iommu core drives a domain: a map or an
@@ -18,7 +18,7 @@
 #include <linux/sizes.h>
 #include <linux/types.h>
 
-#include "kunit_pgsize.h"
+#include "../pgsize.h"
 
 /**
  * struct bench_side - One page table implementation under test

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The benchmark's other side for AMD v1 (kunit/bench_amd_v612.c): the 6.12
+ * The benchmark's other side for AMD v1 (kunit/bench/amd_v612.c): the 6.12
  * tree's AMD v1 io_pgtable, set up as its driver sets it up and wrapped in
  * a struct bench_side, and a table counter decoding its entries from the
  * specification (also used on ours).
  */
-#ifndef __GENERIC_PT_KUNIT_BENCH_REF_H
-#define __GENERIC_PT_KUNIT_BENCH_REF_H
+#ifndef __GENERIC_PT_KUNIT_BENCH_AMD_V612_H
+#define __GENERIC_PT_KUNIT_BENCH_AMD_V612_H
 
 #include "bench.h"
 
