@@ -186,7 +186,7 @@ cmd_graft()
 	done
 
 	"${sync[@]}" --exclude='.*' --exclude=/include --exclude=/user \
-		--exclude=/scripts --exclude=/Documentation \
+		--exclude=/build --exclude=/scripts --exclude=/Documentation \
 		--include='*/' --include=Kconfig --include=Kbuild \
 		--include='*.[chS]' --exclude='*' "$ROOT/" "$dst/"
 	if [ -d "$ROOT/include/linux/generic_pt" ]; then
