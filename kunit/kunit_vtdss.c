@@ -371,8 +371,13 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	  .features = KPT_VTD_2M },
 	{ .name = "5lvl-2m-1g-sc-oa46", .vasz_lg2 = 57, .oasz_lg2 = 46,
 	  .features = KPT_VTD_2M | KPT_VTD_1G | KPT_VTD_SC },
-	/* A unit with no large pages (SLLPS 0), as QEMU's intel-iommu */
-	{ .name = "4lvl-4k-oa48", .vasz_lg2 = 48, .oasz_lg2 = 48 },
+	/*
+	 * 2M pages only. A unit without large pages (SLLPS 0) is not here:
+	 * the generic suites need a leaf at level 1, which every other format
+	 * has, see kpt_vtd_test_4k_only()
+	 */
+	{ .name = "4lvl-2m-oa48", .vasz_lg2 = 48, .oasz_lg2 = 48,
+	  .features = KPT_VTD_2M },
 	{ .name = "3lvl-2m-sc", .vasz_lg2 = 39, .oasz_lg2 = 52,
 	  .features = KPT_VTD_2M | KPT_VTD_SC },
 };
@@ -549,11 +554,68 @@ static void kpt_vtd_test_aw(struct kunit *test)
 	}
 }
 
+/*
+ * A unit without large pages (CAP_REG.SLLPS 0, or a driver that turns them
+ * off): the generic suites write their ranges in 2M and 1G units and expect
+ * a leaf at level 1, so this configuration is checked here. The page size
+ * bitmap is 4K alone; 4M at 2M aligned IOVA and PA is written as 1024
+ * SS-PTEs under SS-PDEs that reference tables, never an SS-PDE with PS; a
+ * 2M page is refused; cuts at page boundaries change nothing and one
+ * inside a page is refused.
+ */
+static const struct kpt_cfg kpt_vtd_4k_cfg = {
+	.name = "4lvl-4k-oa48", .vasz_lg2 = 48, .oasz_lg2 = 48,
+};
+
+static void kpt_vtd_test_4k_only(struct kunit *test)
+{
+	const u64 va = KPT_SZ_1G - KPT_SZ_2M, pa = 3 * KPT_SZ_1G;
+	const u64 len = 2 * KPT_SZ_2M;
+	struct kpt_ctx *ctx = kpt_ctx_new(test, &kpt_vtd_4k_cfg);
+	struct kpt_walk walk = {};
+	size_t mapped = 0;
+	unsigned int s;
+
+	KUNIT_EXPECT_EQ(test, (u64)kpt_domain(ctx)->pgsize_bitmap, KPT_SZ_4K);
+	KUNIT_EXPECT_EQ(test, kpt_map(ctx, va + len, pa + len, KPT_SZ_2M, 1,
+				      IOMMU_READ, &mapped), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mapped, 0);
+	kpt_map_ok(ctx, va, pa, len, IOMMU_READ | IOMMU_WRITE);
+
+	kpt_walk(ctx, &walk);
+	KUNIT_EXPECT_EQ(test, walk.nbad, 0);
+	KUNIT_EXPECT_EQ(test, walk.by_size[ilog2(KPT_SZ_4K)],
+			len / KPT_SZ_4K);
+	for (s = 0; s != 64; s++)
+		if (s != ilog2(KPT_SZ_4K))
+			KUNIT_EXPECT_EQ_MSG(test, walk.by_size[s], 0,
+					    "leaves of 2^%u", s);
+	KUNIT_EXPECT_EQ(test, walk.leaf_bytes, len);
+	KUNIT_EXPECT_EQ(test, kpt_phys(ctx, va + KPT_SZ_2M + 5),
+			pa + KPT_SZ_2M + 5);
+
+	KUNIT_EXPECT_EQ(test, KPT_OP(cut_mapping)(&ctx->table.iommu,
+						  va + KPT_SZ_2M, GFP_KERNEL),
+			0);
+	KUNIT_EXPECT_EQ(test, KPT_OP(cut_mapping)(&ctx->table.iommu,
+						  va + 3 * KPT_SZ_4K,
+						  GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, KPT_OP(cut_mapping)(&ctx->table.iommu,
+						  va + KPT_SZ_4K / 2,
+						  GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->hooks.tables), walk.ntables);
+
+	KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, va, len), len);
+	kpt_check_empty(ctx, "after the unmap");
+	kpt_ctx_free(ctx);
+}
+
 static struct kunit_case kpt_vtd_cases[] = {
 	KUNIT_CASE(kpt_vtd_test_present),
 	KUNIT_CASE(kpt_vtd_test_foreign_bits),
 	KUNIT_CASE(kpt_vtd_test_snoop),
 	KUNIT_CASE(kpt_vtd_test_aw),
+	KUNIT_CASE(kpt_vtd_test_4k_only),
 	{}
 };
 
