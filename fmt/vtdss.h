@@ -9,7 +9,10 @@
  * CAP_REG.SLLPS, 2M (level 1, PS set) and 1G (level 2, PS set). There is no
  * present bit: an entry is present when it grants read or write (or
  * execute, which the format never sets). Output addresses are bits 51:12,
- * limited to the unit's host address width.
+ * limited to the unit's host address width. Accessed (bit 8) and dirty
+ * (bit 9) exist only on a unit with second-stage A/D support
+ * (PT_FEAT_VTDSS_SSADS); elsewhere the format leaves them zero, as the 6.12
+ * intel-iommu driver writes second-stage entries.
  */
 #ifndef __GENERIC_PT_FMT_VTDSS_H
 #define __GENERIC_PT_FMT_VTDSS_H
@@ -124,12 +127,13 @@ vtdsspt_install_table(struct pt_state *pts, pt_oaddr_t table_pa,
 {
 	/*
 	 * Access rights are the intersection of every level: a table entry
-	 * grants read and write, the leaf decides. A is preset so that a unit
-	 * with access/dirty tracking has nothing to write back here.
+	 * grants read and write, the leaf decides. With A/D tracking A is
+	 * preset so that the unit has nothing to write back here.
 	 */
-	u64 entry = VTDSS_FMT_R | VTDSS_FMT_W | VTDSS_FMT_A |
-		    (table_pa & VTDSS_FMT_OA);
+	u64 entry = VTDSS_FMT_R | VTDSS_FMT_W | (table_pa & VTDSS_FMT_OA);
 
+	if (pts_feature(pts, PT_FEAT_VTDSS_SSADS))
+		entry |= VTDSS_FMT_A;
 	if (!pt_table_cmpxchg(pts->table, pts->index, pts->entry, entry))
 		return false;
 	pts->entry = entry;
@@ -183,11 +187,20 @@ static __always_inline void vtdsspt_entry_make_write_clean(struct pt_state *pts)
 
 #define pt_entry_make_write_clean vtdsspt_entry_make_write_clean
 
+/* Only a unit with second-stage A/D support keeps dirty state */
+static __always_inline bool
+vtdsspt_dirty_supported(const struct pt_common *common)
+{
+	return pt_feature(common, PT_FEAT_VTDSS_SSADS);
+}
+
+#define pt_dirty_supported vtdsspt_dirty_supported
+
 static inline int vtdsspt_iommu_set_prot(struct pt_common *common,
 					 struct pt_write_attrs *attrs,
 					 unsigned int iommu_prot)
 {
-	u64 bits = VTDSS_FMT_A;
+	u64 bits = 0;
 
 	/* R = W = 0 is a non-present entry: nothing to map */
 	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
@@ -205,6 +218,13 @@ static inline int vtdsspt_iommu_set_prot(struct pt_common *common,
 	 */
 	if (pt_feature(common, PT_FEAT_VTDSS_FORCE_COHERENCE))
 		bits |= VTDSS_FMT_SNP;
+	/*
+	 * A is preset where the unit tracks accesses, so it never writes it
+	 * back; D is left clear, the unit sets it on the first write, and a
+	 * fresh mapping reads clean as on AMD v1.
+	 */
+	if (pt_feature(common, PT_FEAT_VTDSS_SSADS))
+		bits |= VTDSS_FMT_A;
 	attrs->descriptor_bits = bits;
 	return 0;
 }
@@ -222,7 +242,16 @@ static inline int vtdsspt_iommu_fmt_init(struct pt_iommu_vtdss *table,
 		return -EINVAL;
 	if (cfg->common.features &
 	    ~(BIT(PT_FEAT_VTDSS_2M_PAGES) | BIT(PT_FEAT_VTDSS_1G_PAGES) |
-	      BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	      BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) | BIT(PT_FEAT_VTDSS_SSADS) |
+	      BIT(PT_FEAT_DMA_INCOHERENT)))
+		return -EOPNOTSUPP;
+	/*
+	 * The unit's A/D updates need coherent page walks (6.12 offers
+	 * dirty tracking only with ECAP_REG.SMPWC too), and the CPU could not
+	 * read them back from an incoherent table anyway
+	 */
+	if ((cfg->common.features & BIT(PT_FEAT_VTDSS_SSADS)) &&
+	    (cfg->common.features & BIT(PT_FEAT_DMA_INCOHERENT)))
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;

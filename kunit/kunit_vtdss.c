@@ -59,7 +59,7 @@ static_assert(!(VTDT_TABLE_SW_SYNC & ~VTDT_TABLE_IGNORED));
 #define KPT_REF_PROT_MASK (IOMMU_READ | IOMMU_WRITE)
 /*
  * A unit with access/dirty tracking sets A and D; both are kept when a leaf
- * is re-written (A is preset anyway).
+ * is re-written (A is preset there anyway).
  */
 #define KPT_REF_HW_LEAF_BITS (VTDT_A | VTDT_D)
 #define KPT_REF_HW_KEPT_BITS (VTDT_A | VTDT_D)
@@ -67,18 +67,26 @@ static_assert(!(VTDT_TABLE_SW_SYNC & ~VTDT_TABLE_IGNORED));
 /*
  * What the configuration under test changes in the encoding: with
  * PT_FEAT_VTDSS_FORCE_COHERENCE every leaf has SNP, without it bit 11 is
- * reserved (a unit without Snoop Control) and never set.
+ * reserved (a unit without Snoop Control) and never set. With
+ * PT_FEAT_VTDSS_SSADS (ECAP_REG.SSADS, SSADE in the PASID entry) bit 8 is
+ * A, preset in every entry, and bit 9 of a leaf is D, which the unit sets
+ * on a write; without it both are ignored and the engine leaves them zero,
+ * as the 6.12 driver does.
  */
 static struct {
 	bool snp;
+	bool ssads;
 } kpt_vtd;
 
 static void kpt_vtd_select(const struct kpt_cfg *cfg)
 {
 	bool snp = cfg->features & BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
+	bool ssads = cfg->features & BIT(PT_FEAT_VTDSS_SSADS);
 
 	if (kpt_vtd.snp != snp)
 		kpt_vtd.snp = snp;
+	if (kpt_vtd.ssads != ssads)
+		kpt_vtd.ssads = ssads;
 }
 
 #define kpt_ref_select kpt_vtd_select
@@ -159,10 +167,13 @@ static u64 kpt_ref_va_of(const struct kpt_cfg *cfg, u64 va)
 	return va;
 }
 
-/* Leaf bits for @prot: R and W as asked, A preset, SNP by the feature */
+/*
+ * Leaf bits for @prot: R and W as asked, SNP and A (preset, D left for the
+ * unit) by the features
+ */
 static u64 kpt_ref_prot_bits(unsigned int prot)
 {
-	u64 bits = VTDT_A;
+	u64 bits = kpt_vtd.ssads ? VTDT_A : 0;
 
 	if (prot & IOMMU_READ)
 		bits |= VTDT_R;
@@ -210,10 +221,13 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		return kpt_ref_bad(ent, "X set: never written");
 
 	if (level && !(word & VTDT_PS)) {
-		/* An entry referencing a table: R, W and A, nothing else */
+		/*
+		 * An entry referencing a table: R, W, and A with A/D
+		 * tracking, nothing else
+		 */
 		addr = word & VTDT_ADDR_4K;
 		if ((word & ~(VTDT_TABLE_SW_FULL | VTDT_TABLE_SW_SYNC)) !=
-		    (VTDT_R | VTDT_W | VTDT_A | addr))
+		    (VTDT_R | VTDT_W | (kpt_vtd.ssads ? VTDT_A : 0) | addr))
 			return kpt_ref_bad(ent, "table entry bits");
 		ent->type = KPT_REF_TABLE;
 		ent->oa = addr;
@@ -235,8 +249,10 @@ static void kpt_ref_decode(const void *table, unsigned int level,
 		allowed |= VTDT_PS;
 	if (word & ~allowed)
 		return kpt_ref_bad(ent, "page bits the engine never writes");
-	if (!(word & VTDT_A))
-		return kpt_ref_bad(ent, "page without A preset");
+	if (!(word & VTDT_A) != !kpt_vtd.ssads)
+		return kpt_ref_bad(ent, "A not preset exactly with A/D tracking");
+	if ((word & VTDT_D) && !kpt_vtd.ssads)
+		return kpt_ref_bad(ent, "D without A/D tracking");
 	if (!(word & VTDT_SNP) != !kpt_vtd.snp)
 		return kpt_ref_bad(ent, "SNP not as the configuration says");
 
@@ -260,14 +276,46 @@ static u64 kpt_ref_leaf_word(unsigned int level, u64 oa,
 	return word;
 }
 
-/* A table entry grants read and write, the page decides; A preset */
+/*
+ * A table entry grants read and write, the page decides; A preset with A/D
+ * tracking
+ */
 static u64 kpt_ref_table_word(unsigned int level, u64 table_pa)
 {
-	return VTDT_R | VTDT_W | VTDT_A | table_pa;
+	return VTDT_R | VTDT_W | (kpt_vtd.ssads ? VTDT_A : 0) | table_pa;
 }
 
-/* The cut and dirty suites: the dirty bit */
+/*
+ * The cut and dirty suites: the dirty bit, which only a table of a unit
+ * with A/D tracking keeps; map writes every leaf clean, writable or not.
+ */
 #define KPT_REF_DIRTY VTDT_D
+
+static inline bool kpt_ref_has_dirty(const struct kpt_cfg *cfg)
+{
+	return cfg->features & BIT(PT_FEAT_VTDSS_SSADS);
+}
+
+static inline bool kpt_ref_dirty(u64 word)
+{
+	return word & VTDT_D;
+}
+
+#define kpt_ref_dirty kpt_ref_dirty
+
+static inline u64 kpt_ref_mark_dirty(u64 word)
+{
+	return word | VTDT_D;
+}
+
+static inline u64 kpt_ref_mark_clean(u64 word)
+{
+	return word & ~VTDT_D;
+}
+
+#define KPT_REF_DIRTY_PROT (IOMMU_READ | IOMMU_WRITE)
+/* A/D tracking needs a coherent walker: the format refuses it otherwise */
+#define KPT_REF_COHERENT_FEATURES BIT(PT_FEAT_VTDSS_SSADS)
 
 /*
  * What the unit makes of the one entry it reads at a level while
@@ -363,14 +411,18 @@ static const unsigned int kpt_prots[] = {
 #define KPT_VTD_2M BIT(PT_FEAT_VTDSS_2M_PAGES)
 #define KPT_VTD_1G BIT(PT_FEAT_VTDSS_1G_PAGES)
 #define KPT_VTD_SC BIT(PT_FEAT_VTDSS_FORCE_COHERENCE)
+#define KPT_VTD_AD BIT(PT_FEAT_VTDSS_SSADS)
 
 static const struct kpt_cfg kpt_cfgs[] = {
-	{ .name = "4lvl-2m-1g", .vasz_lg2 = 48, .oasz_lg2 = 52,
-	  .features = KPT_VTD_2M | KPT_VTD_1G },
+	/* The first: the cut and dirty suites run on it */
+	{ .name = "4lvl-2m-1g-ad", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = KPT_VTD_2M | KPT_VTD_1G | KPT_VTD_AD },
 	{ .name = "3lvl-2m-oa39", .vasz_lg2 = 39, .oasz_lg2 = 39,
 	  .features = KPT_VTD_2M },
 	{ .name = "5lvl-2m-1g-sc-oa46", .vasz_lg2 = 57, .oasz_lg2 = 46,
 	  .features = KPT_VTD_2M | KPT_VTD_1G | KPT_VTD_SC },
+	{ .name = "5lvl-2m-1g-sc-ad", .vasz_lg2 = 57, .oasz_lg2 = 52,
+	  .features = KPT_VTD_2M | KPT_VTD_1G | KPT_VTD_SC | KPT_VTD_AD },
 	/*
 	 * 2M pages only. A unit without large pages (SLLPS 0) is not here:
 	 * the generic suites need a leaf at level 1, which every other format
@@ -396,6 +448,10 @@ static const struct kpt_cfg kpt_bad_cfgs[] = {
 	  .features = BIT(PT_FEAT_SIGN_EXTEND), .err = -EOPNOTSUPP },
 	{ .name = "oa-size-change", .vasz_lg2 = 48, .oasz_lg2 = 52,
 	  .features = BIT(PT_FEAT_OA_SIZE_CHANGE), .err = -EOPNOTSUPP },
+	/* A/D updates need a coherent walker (ECAP_REG.SMPWC) */
+	{ .name = "ssads-incoherent", .vasz_lg2 = 48, .oasz_lg2 = 52,
+	  .features = KPT_VTD_2M | KPT_VTD_AD | BIT(PT_FEAT_DMA_INCOHERENT),
+	  .err = -EOPNOTSUPP },
 };
 
 /* The configurations of "Leaf sizes by level" in the documentation */
@@ -555,6 +611,38 @@ static void kpt_vtd_test_aw(struct kunit *test)
 }
 
 /*
+ * Dirty state only with A/D tracking (PT_FEAT_VTDSS_SSADS): without it
+ * read_and_clear_dirty is refused and changes nothing; with it a fresh
+ * writable mapping reads clean (D is the unit's to set, as on AMD v1).
+ */
+static void kpt_vtd_test_dirty_feature(struct kunit *test)
+{
+	unsigned int c;
+
+	for (c = 0; c != ARRAY_SIZE(kpt_cfgs); c++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[c];
+		bool ad = cfg->features & KPT_VTD_AD;
+		struct kpt_ctx *ctx = kpt_ctx_new(test, cfg);
+		struct iommu_iotlb_gather gather;
+		struct iommu_dirty_bitmap bitmap;
+		int ret;
+
+		kpt_map_ok(ctx, KPT_SZ_2M, KPT_SZ_2M, 2 * KPT_SZ_2M,
+			   IOMMU_READ | IOMMU_WRITE);
+		iommu_dirty_bitmap_init(&bitmap, NULL, &gather);
+		ret = KPT_OP(read_and_clear_dirty)(kpt_domain(ctx), KPT_SZ_2M,
+						   2 * KPT_SZ_2M, 0, &bitmap);
+		KUNIT_EXPECT_EQ_MSG(test, ret, ad ? 0 : -EOPNOTSUPP, "%s",
+				    cfg->name);
+		KUNIT_EXPECT_GT_MSG(test, (u64)gather.start, (u64)gather.end,
+				    "%s: reported dirty", cfg->name);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(ctx, KPT_SZ_2M, 2 * KPT_SZ_2M),
+				2 * KPT_SZ_2M);
+		kpt_ctx_free(ctx);
+	}
+}
+
+/*
  * A unit without large pages (CAP_REG.SLLPS 0, or a driver that turns them
  * off): the generic suites write their ranges in 2M and 1G units and expect
  * a leaf at level 1, so this configuration is checked here. The page size
@@ -616,6 +704,7 @@ static struct kunit_case kpt_vtd_cases[] = {
 	KUNIT_CASE(kpt_vtd_test_snoop),
 	KUNIT_CASE(kpt_vtd_test_aw),
 	KUNIT_CASE(kpt_vtd_test_4k_only),
+	KUNIT_CASE(kpt_vtd_test_dirty_feature),
 	{}
 };
 

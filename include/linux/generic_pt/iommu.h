@@ -470,11 +470,20 @@ void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
  *	Control (ECAP_REG.SC), where bit 11 is not reserved. Chosen at init,
  *	like AMD v1's: a driver's &iommu_domain_ops.enforce_cache_coherency
  *	returns whether the table has it.
+ * @PT_FEAT_VTDSS_SSADS: The unit has second-stage accessed/dirty support
+ *	(ECAP_REG.SSADS, "SLADS" in the 6.12 tree; the driver sets SSADE in
+ *	the scalable-mode PASID entry to turn it on): A is preset in every
+ *	entry, the unit sets D in the leaves it writes through, and the table
+ *	has read_and_clear_dirty. Without it bits 8 and 9 are left zero and
+ *	read_and_clear_dirty returns -EOPNOTSUPP. Not with
+ *	PT_FEAT_DMA_INCOHERENT (-EOPNOTSUPP at init): the unit's A/D updates
+ *	need page-walk coherency (ECAP_REG.SMPWC).
  */
 enum pt_vtdss_features {
 	PT_FEAT_VTDSS_2M_PAGES = PT_FEAT_FMT_START,
 	PT_FEAT_VTDSS_1G_PAGES,
 	PT_FEAT_VTDSS_FORCE_COHERENCE,
+	PT_FEAT_VTDSS_SSADS,
 };
 
 /**
