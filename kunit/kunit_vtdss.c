@@ -717,6 +717,7 @@ static struct kunit_suite kpt_vtd_suite = {
 #include "kunit_cut.h"
 #include "kunit_incoherent.h"
 #include "kunit_dirty.h"
+#include "kunit_gather.h"
 #include "kunit_concurrent.h"
 
 kunit_test_suites(&kpt_fmt_suite, &kpt_iommu_suite, &kpt_driver_suite,
