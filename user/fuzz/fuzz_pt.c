@@ -1593,9 +1593,19 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	if (got != want)
 		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
 			len, got, want);
-	if (got && (g.start > va || g.end < va + got - 1))
-		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx]", va, got,
-			g.start, g.end);
+	/*
+	 * The gather is the hull of the leaves removed and the spans of the
+	 * tables unhooked, which lie inside the range: it covers the removed
+	 * leaves and nothing outside the range (holes at its ends are left
+	 * out, see "Flushing: the IOTLB gather")
+	 */
+	if (got && (g.start > m->l[first].va ||
+		    g.end < m->l[i - 1].va + fz_mask(m->l[i - 1].lg2)))
+		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx], not all it removed",
+			va, got, g.start, g.end);
+	if (g.start <= g.end && (g.start < va || g.end > last))
+		fz_fail(ctx, "unmap %llx len %llx gathers [%lx, %lx], outside the range",
+			va, len, g.start, g.end);
 	fz_free_gather(ctx, &g);
 	fz_outcome_add(got ? FZ_UNMAP_BYTES : FZ_UNMAP_NONE);
 	fz_remove(m, first, i - first);
