@@ -1655,6 +1655,8 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 				.max_oasz_lg2 = cfg->oasz_lg2,
 			},
 		};
+		/* What the reference decodes: the table's own features */
+		struct kpt_cfg icfg = *cfg;
 		struct kpt_ctx *ctx;
 		u64 bitmap, min;
 		int ret;
@@ -1662,7 +1664,8 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 		/* Growing a top needs the format's own configuration */
 		if (cfg->dyn_start_levels)
 			continue;
-		ctx = kpt_ctx_alloc(test, cfg);
+		icfg.features = features;
+		ctx = kpt_ctx_alloc(test, &icfg);
 		ctx->table.iommu.iommu_device = dev;
 		ctx->table.iommu.nid = NUMA_NO_NODE;
 		ret = KPT_OP(init)(&ctx->table, &fcfg, GFP_KERNEL);

@@ -39,7 +39,15 @@
 
 #include "fuzz_pt.h"
 
-enum fz_fmt { FZ_AMDV1, FZ_X86_64, FZ_ARM4K, FZ_ARM16K, FZ_ARM64K };
+/* The ARM formats last: fz_entries_lg2() and fz_cut_refused() test it */
+enum fz_fmt {
+	FZ_AMDV1,
+	FZ_X86_64,
+	FZ_VTDSS,
+	FZ_ARM4K,
+	FZ_ARM16K,
+	FZ_ARM64K
+};
 
 /* What the operations did, for the statistics */
 enum {
@@ -71,7 +79,10 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  * @bbml: ARM: the break-before-make level declared (0, 1 or 2)
  * @incoherent: PT_FEAT_DMA_INCOHERENT, with the walker model reading only
  *	what was pushed
- * @g1: x86-64: PT_FEAT_X86_64_1G_PAGES
+ * @g1: x86-64: PT_FEAT_X86_64_1G_PAGES; VT-d second stage:
+ *	PT_FEAT_VTDSS_1G_PAGES
+ * @m2: VT-d second stage: PT_FEAT_VTDSS_2M_PAGES
+ * @ad: VT-d second stage: PT_FEAT_VTDSS_SSADS (A/D, dirty tracking)
  */
 struct fz_cfg {
 	const char *name;
@@ -83,6 +94,8 @@ struct fz_cfg {
 	u8 bbml;
 	bool incoherent;
 	bool g1;
+	bool m2;
+	bool ad;
 };
 
 static const struct fz_cfg fz_cfgs[] = {
@@ -105,6 +118,12 @@ static const struct fz_cfg fz_cfgs[] = {
 	  .incoherent = true },
 	{ "x86-4lvl-no1g", FZ_X86_64, 48, 40 },
 	{ "arm16k-s1-32-40", FZ_ARM16K, 32, 40 },
+	/* Added last, so the configurations above keep their numbers */
+	{ "vtdss-4lvl-2m-1g-ad", FZ_VTDSS, 48, 52, .m2 = true, .g1 = true,
+	  .ad = true },
+	{ "vtdss-3lvl-2m-oa39-inc", FZ_VTDSS, 39, 39, .m2 = true,
+	  .incoherent = true },
+	{ "vtdss-5lvl-4k-oa46", FZ_VTDSS, 57, 46 },
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
@@ -152,6 +171,7 @@ struct fz_ctx {
 		struct pt_iommu iommu;
 		struct pt_iommu_amdv1 amd;
 		struct pt_iommu_x86_64 x86;
+		struct pt_iommu_vtdss vtd;
 		struct pt_iommu_armv8 arm;
 	} t;
 	struct pt_iommu_test_hooks hooks;
@@ -169,6 +189,7 @@ struct fz_ctx {
 	unsigned int nsizes;
 	u64 minpg;
 	bool dirty_ok;
+	u64 dirty_bit;		/* the bit the walker sets in a leaf */
 	pthread_mutex_t shadow_lock;
 	struct fz_shadow *shadow[FZ_SHADOW_BUCKETS];
 	/* Hitless check of a cut: the leaf being cut */
@@ -312,6 +333,9 @@ static u64 fz_doc_sizes(const struct fz_cfg *cfg)
 		return sizes & fz_mask(cfg->vasz);
 	case FZ_X86_64:
 		return BIT_ULL(12) | BIT_ULL(21) | (cfg->g1 ? BIT_ULL(30) : 0);
+	case FZ_VTDSS:
+		return BIT_ULL(12) | (cfg->m2 ? BIT_ULL(21) : 0) |
+		       (cfg->g1 ? BIT_ULL(30) : 0);
 	case FZ_ARM4K:
 		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(25) |
 			BIT_ULL(30) | BIT_ULL(34);
@@ -512,7 +536,8 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 	u64 addr;
 
 	*e = (struct fz_ent){ .nitems = 1, .lg2 = item };
-	if (!(w & 1)) {
+	/* VT-d second stage has no present bit: R or W */
+	if (!(w & (ctx->cfg->fmt == FZ_VTDSS ? 3 : 1))) {
 		e->type = w ? FZ_E_BAD : FZ_E_EMPTY;
 		e->why = "non-present entry not zero";
 		return;
@@ -549,6 +574,28 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		if (level == 0 || (level <= 2 && (w & BIT_ULL(7)))) {
 			e->type = FZ_E_LEAF;
 			e->addr = addr & ~fz_mask(item);
+		} else {
+			e->type = FZ_E_TABLE;
+			e->addr = addr;
+		}
+		return;
+	case FZ_VTDSS:
+		/* SS-PTE, SS-PDE or SS-PDPE with PS (bit 7); X never set */
+		addr = w & GENMASK_ULL(51, 12);
+		if (w & BIT_ULL(2)) {
+			e->type = FZ_E_BAD;
+			e->why = "X set";
+		} else if (level == 0 || (level <= 2 && (w & BIT_ULL(7)))) {
+			e->type = FZ_E_LEAF;
+			e->addr = addr & ~fz_mask(item);
+			e->dirty = w & BIT_ULL(9);
+			if (addr & fz_mask(item)) {
+				e->type = FZ_E_BAD;
+				e->why = "reserved bits below a large page";
+			}
+		} else if (w & BIT_ULL(7)) {
+			e->type = FZ_E_BAD;
+			e->why = "PS above an SS-PDPE";
 		} else {
 			e->type = FZ_E_TABLE;
 			e->addr = addr;
@@ -639,7 +686,7 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 		hw->nitems = e.nitems;
 		hw->entry = table + (index & ~(e.nitems - 1));
 		hw->dirty = false;
-		if (ctx->cfg->fmt == FZ_AMDV1) {
+		if (ctx->dirty_bit) {
 			unsigned int first = index & ~(e.nitems - 1);
 			unsigned int i;
 
@@ -647,7 +694,7 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 				u64 iw;
 
 				if (fz_read(ctx, table, first + i, &iw) &&
-				    (iw & BIT_ULL(6)))
+				    (iw & ctx->dirty_bit))
 					hw->dirty = true;
 			}
 		}
@@ -990,6 +1037,9 @@ static int fz_map(struct fz_ctx *ctx, u64 va, u64 pa, u64 pgsize,
 	case FZ_X86_64:
 		return pt_iommu_x86_64_map_pages(d, va, pa, pgsize, pgcount,
 						 prot, GFP_KERNEL, mapped);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_map_pages(d, va, pa, pgsize, pgcount,
+						prot, GFP_KERNEL, mapped);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_map_pages(d, va, pa, pgsize, pgcount,
 						   prot, GFP_KERNEL, mapped);
@@ -1015,6 +1065,8 @@ static size_t fz_unmap(struct fz_ctx *ctx, u64 va, u64 pgsize, u64 pgcount,
 		return pt_iommu_amdv1_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_X86_64:
 		return pt_iommu_x86_64_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_unmap_pages(d, va, pgsize, pgcount,
 						     g);
@@ -1037,6 +1089,8 @@ static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va)
 		return pt_iommu_amdv1_iova_to_phys(d, va);
 	case FZ_X86_64:
 		return pt_iommu_x86_64_iova_to_phys(d, va);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_iova_to_phys(d, va);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_iova_to_phys(d, va);
 	case FZ_ARM16K:
@@ -1056,6 +1110,9 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 	case FZ_X86_64:
 		return pt_iommu_x86_64_cut_mapping(&ctx->t.iommu, va,
 						   GFP_KERNEL);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_cut_mapping(&ctx->t.iommu, va,
+						  GFP_KERNEL);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_cut_mapping(&ctx->t.iommu, va,
 						     GFP_KERNEL);
@@ -1075,6 +1132,8 @@ static void fz_deinit(struct fz_ctx *ctx)
 		return pt_iommu_amdv1_deinit(&ctx->t.iommu);
 	case FZ_X86_64:
 		return pt_iommu_x86_64_deinit(&ctx->t.iommu);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_deinit(&ctx->t.iommu);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM16K:
@@ -1103,6 +1162,13 @@ static u64 fz_hw_top(struct fz_ctx *ctx)
 
 		pt_iommu_x86_64_hw_info(&ctx->t.x86, &info);
 		return info.root_pa | (info.levels - 1);
+	}
+	case FZ_VTDSS: {
+		struct pt_iommu_vtdss_hw_info info = {};
+
+		/* AW 1, 2, 3: 3, 4, 5 levels */
+		pt_iommu_vtdss_hw_info(&ctx->t.vtd, &info);
+		return info.ssptptr | (info.aw + 1);
 	}
 	case FZ_ARM4K:
 		pt_iommu_armv8_4k_hw_info(&ctx->t.arm, &arm);
@@ -1218,6 +1284,20 @@ static int fz_init(struct fz_ctx *ctx)
 		ret = pt_iommu_x86_64_init(&ctx->t.x86, &c, GFP_KERNEL);
 		break;
 	}
+	case FZ_VTDSS: {
+		struct pt_iommu_vtdss_cfg c = { .common = common };
+
+		if (cfg->m2)
+			c.common.features |= BIT(PT_FEAT_VTDSS_2M_PAGES);
+		if (cfg->g1)
+			c.common.features |= BIT(PT_FEAT_VTDSS_1G_PAGES);
+		if (cfg->ad)
+			c.common.features |= BIT(PT_FEAT_VTDSS_SSADS);
+		ctx->g = 12;
+		ctx->b = 9;
+		ret = pt_iommu_vtdss_init(&ctx->t.vtd, &c, GFP_KERNEL);
+		break;
+	}
 	default: {
 		struct pt_iommu_armv8_cfg c = { .common = common };
 
@@ -1253,7 +1333,12 @@ static int fz_init(struct fz_ctx *ctx)
 	for (i = 0; i != 64; i++)
 		if (ctx->sizes & BIT_ULL(i))
 			ctx->size_lg2[ctx->nsizes++] = i;
-	ctx->dirty_ok = cfg->fmt == FZ_AMDV1;
+	/* D of AMD v1 (bit 6), of VT-d second stage with SSADS (bit 9) */
+	if (cfg->fmt == FZ_AMDV1)
+		ctx->dirty_bit = BIT_ULL(6);
+	else if (cfg->fmt == FZ_VTDSS && cfg->ad)
+		ctx->dirty_bit = BIT_ULL(9);
+	ctx->dirty_ok = ctx->dirty_bit;
 	return 0;
 }
 
@@ -1593,9 +1678,19 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	if (got != want)
 		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
 			len, got, want);
-	if (got && (g.start > va || g.end < va + got - 1))
-		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx]", va, got,
-			g.start, g.end);
+	/*
+	 * The gather is the hull of the leaves removed and the spans of the
+	 * tables unhooked, which lie inside the range: it covers the removed
+	 * leaves and nothing outside the range (holes at its ends are left
+	 * out, see "Flushing: the IOTLB gather")
+	 */
+	if (got && (g.start > m->l[first].va ||
+		    g.end < m->l[i - 1].va + fz_mask(m->l[i - 1].lg2)))
+		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx], not all it removed",
+			va, got, g.start, g.end);
+	if (g.start <= g.end && (g.start < va || g.end > last))
+		fz_fail(ctx, "unmap %llx len %llx gathers [%lx, %lx], outside the range",
+			va, len, g.start, g.end);
 	fz_free_gather(ctx, &g);
 	fz_outcome_add(got ? FZ_UNMAP_BYTES : FZ_UNMAP_NONE);
 	fz_remove(m, first, i - first);
@@ -1781,7 +1876,7 @@ static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
 	for (i = 0; i != hw.nitems; i++)
 		if ((op->va.off & 1) || i == op->va.sel % hw.nitems)
 			__atomic_fetch_or(hw.entry + i,
-					  (__force u64)cpu_to_le64(BIT_ULL(6)),
+					  (__force u64)cpu_to_le64(ctx->dirty_bit),
 					  __ATOMIC_RELAXED);
 	l->dirty = 1;
 }
@@ -1820,8 +1915,12 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 		fz_snap(ctx, &snap);
 	iommu_dirty_bitmap_init(&bm, NULL, &g);
 	fz_count_op();
-	ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain, a, len,
-						  flags, &bm);
+	if (ctx->cfg->fmt == FZ_VTDSS)
+		ret = pt_iommu_vtdss_read_and_clear_dirty(&ctx->t.iommu.domain,
+							  a, len, flags, &bm);
+	else
+		ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain,
+							  a, len, flags, &bm);
 	if (ctx->cfg->incoherent) {
 		if (ret != -EOPNOTSUPP)
 			fz_fail(ctx, "dirty read of an incoherent table: %d",

@@ -293,7 +293,7 @@ struct pt_iommu_info {
 
 /**
  * IOMMU_PT_DIRTY_OPS() - Fill struct iommu_dirty_ops for a format
- * @fmt: Format name; one with dirty tracking (amdv1, x86_64, armv8_*)
+ * @fmt: Format name; one with dirty tracking (amdv1, x86_64, armv8_*, vtdss)
  *
  * The driver adds .set_dirty_tracking, which turns the hardware's dirty bit
  * updates on and off in its device table.
@@ -460,6 +460,71 @@ int pt_iommu_x86_64_init(struct pt_iommu_x86_64 *table,
 			 const struct pt_iommu_x86_64_cfg *cfg, gfp_t gfp);
 void pt_iommu_x86_64_hw_info(struct pt_iommu_x86_64 *table,
 			     struct pt_iommu_x86_64_hw_info *info);
+
+/**
+ * enum pt_vtdss_features - Features of the VT-d second-stage format
+ * @PT_FEAT_VTDSS_2M_PAGES: The unit has 2M pages (CAP_REG.SLLPS bit 0).
+ * @PT_FEAT_VTDSS_1G_PAGES: The unit has 1G pages (CAP_REG.SLLPS bit 1).
+ * @PT_FEAT_VTDSS_FORCE_COHERENCE: Set SNP on every leaf, so that every DMA
+ *	through the table snoops the CPU caches; only for a unit with Snoop
+ *	Control (ECAP_REG.SC), where bit 11 is not reserved. Chosen at init,
+ *	like AMD v1's: a driver's &iommu_domain_ops.enforce_cache_coherency
+ *	returns whether the table has it.
+ * @PT_FEAT_VTDSS_SSADS: The unit has second-stage accessed/dirty support
+ *	(ECAP_REG.SSADS, "SLADS" in the 6.12 tree; the driver sets SSADE in
+ *	the scalable-mode PASID entry to turn it on): A is preset in every
+ *	entry, the unit sets D in the leaves it writes through, and the table
+ *	has read_and_clear_dirty. Without it bits 8 and 9 are left zero and
+ *	read_and_clear_dirty returns -EOPNOTSUPP. Not with
+ *	PT_FEAT_DMA_INCOHERENT (-EOPNOTSUPP at init): the unit's A/D updates
+ *	need page-walk coherency (ECAP_REG.SMPWC).
+ */
+enum pt_vtdss_features {
+	PT_FEAT_VTDSS_2M_PAGES = PT_FEAT_FMT_START,
+	PT_FEAT_VTDSS_1G_PAGES,
+	PT_FEAT_VTDSS_FORCE_COHERENCE,
+	PT_FEAT_VTDSS_SSADS,
+};
+
+/**
+ * struct pt_iommu_vtdss - Intel VT-d second-stage page table
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_vtdss {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_vtdss_cfg - VT-d second-stage configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 is
+ *	39, 48 or 57 (3, 4 or 5 levels, as SAGAW allows); @common.max_oasz_lg2
+ *	is the host address width, 32 to 52; @common.features may hold
+ *	PT_FEAT_DMA_INCOHERENT (a unit without ECAP_REG.C) and the VT-d
+ *	features (enum pt_vtdss_features).
+ */
+struct pt_iommu_vtdss_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_vtdss_hw_info - What the driver programs
+ * @ssptptr: Physical address of the top table: the context entry's
+ *	second-stage page-table pointer (legacy mode) or the PASID entry's
+ *	SSPTPTR (scalable mode).
+ * @aw: The address width field of the context entry (AW) or PASID entry
+ *	(AW): 1, 2 or 3 for 3, 4 or 5 levels.
+ */
+struct pt_iommu_vtdss_hw_info {
+	u64 ssptptr;
+	u8 aw;
+};
+
+IOMMU_PT_DECLARE_OPS(vtdss);
+IOMMU_PT_DECLARE_DIRTY_OPS(vtdss);
+int pt_iommu_vtdss_init(struct pt_iommu_vtdss *table,
+			const struct pt_iommu_vtdss_cfg *cfg, gfp_t gfp);
+void pt_iommu_vtdss_hw_info(struct pt_iommu_vtdss *table,
+			    struct pt_iommu_vtdss_hw_info *info);
 
 /**
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
