@@ -271,7 +271,7 @@ static u64 bench_arm_theirs_dirty(struct bench_side *side, bool set)
 
 /* Bytes of table memory of one side, counted from its root */
 typedef size_t (*bench_bytes_fn)(struct bench_side *side);
-/* Dirty bytes of one side's table, every writable leaf made dirty first if @set */
+/* Dirty bytes of a side's table, writable leaves made dirty first if @set */
 typedef u64 (*bench_dirty_fn)(struct bench_side *side, bool set);
 
 struct bench_fmt {
@@ -817,12 +817,12 @@ static void bench_use_row(struct bench_ctx *ctx, unsigned int u)
  * writable leaf writable-dirty (DBM with AP[2] clear), ours clean. The dirt
  * is the walker's: before each repetition, untimed, every writable leaf of
  * both tables is made dirty in table memory with the same decoder
- * (bench_arm_dirty(), bench_amd_dirty() in bench.h). Checked, so that the timed reads
- * did the work: the dirty bytes in both tables before (1 GiB or none) and
- * after (none) each read; the range the read gathered (all of it, or
- * nothing); and, once per row, the bytes each side reports, read leaf by
- * leaf with IOMMU_DIRTY_NO_CLEAR (each read's gather holds what it reported),
- * which must be the same on both sides.
+ * (bench_arm_dirty(), bench_amd_dirty() in bench.h). Checked, so that the
+ * timed reads did the work: the dirty bytes in both tables before (1 GiB or
+ * none) and after (none) each read; the range the read gathered (all of
+ * it, or nothing); and, once per row, the bytes each side reports, read
+ * leaf by leaf with IOMMU_DIRTY_NO_CLEAR (each read's gather holds what it
+ * reported), which must be the same on both sides.
  */
 static u64 bench_time_dirty(struct bench_ctx *ctx,
 			    const struct bench_dirty_row *d,
