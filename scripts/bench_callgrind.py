@@ -63,16 +63,16 @@ def main():
         print('bench_callgrind: no benchmark dumps', file=sys.stderr)
         return 1
 
-    ops = ('map', 'unmap', 'iova_to_phys', 'floor')
+    ops = ('map', 'unmap', 'iova_to_phys', 'floor', 'read_and_clear_dirty')
     head = ('format', 'row', 'map', 'unmap', 'iova_to_phys', 'floor',
-            'map/floor')
+            'map/floor', 'read_and_clear_dirty')
     rows = []
     for key in order:
         c = counts[key]
         cells = ['%.0f' % c[op] if op in c else '-' for op in ops]
         ratio = ('%.1f' % (c['map'] / c['floor'])
                  if c.get('floor') and 'map' in c else '-')
-        rows.append(key + tuple(cells) + (ratio,))
+        rows.append(key + tuple(cells[:4]) + (ratio, cells[4]))
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     print('Instructions per call (callgrind Ir), ours, user space -O2')
     print('  '.join(h.ljust(widths[i]) for i, h in enumerate(head)).rstrip())

@@ -5,6 +5,8 @@ table, CSV files and a gnuplot chart.
 
 Lines written by kunit/bench/bench.c:
   iommu_pt_bench: time,FMT,ROW,OP,SIDE,ENTRIES,MEDIAN_NS,P10_NS,P90_NS,REPS
+    (OP read_and_clear_dirty: ROW "1G in 4K all dirty" and the like,
+    ENTRIES the leaves read; only ours and theirs)
   iommu_pt_bench: mem,FMT,ROW,WHEN,OURS_BYTES,THEIRS_BYTES
   iommu_pt_bench: clock,FMT,NS
 
@@ -23,6 +25,13 @@ import sys
 
 LINE_RE = re.compile(r'iommu_pt_bench: (.*?)\s*$')
 SIDES = ('ours', 'theirs', 'floor')
+# The op of the rows kunit/bench/bench.c times on dirty-tracking tables
+DIRTY_OP = 'read_and_clear_dirty'
+DIRTY_SETUP = {
+    'armv8_4k': 'ours with PT_FEAT_ARMV8_DBM, io-pgtable-arm with '
+                'IO_PGTABLE_QUIRK_ARM_HD',
+    'amdv1': 'AMD v1 always has them',
+}
 FMT_TITLE = {
     'armv8_4k': 'ARM LPAE S1 4K: armv8_4k vs io-pgtable-arm (6.12)',
     'amdv1': 'AMD v1: amdv1 vs drivers/iommu/amd/io_pgtable.c (6.12)',
@@ -124,6 +133,13 @@ def table(times, order, mem, clock):
                        'read-only walk first; walk: that walk alone, the '
                        'same map refused with -EADDRINUSE at its last page)'
                        % clock[fmt])
+        if any(k[0] == fmt and k[2] == DIRTY_OP for k in order):
+            out.append('(%s: one call over 1 GiB of 4K or 2M leaves, '
+                       'every leaf or none made dirty first, untimed, with '
+                       'a NULL iova_bitmap and a gather, then iotlb_sync, as '
+                       'iommufd clears dirty state; on tables with dirty '
+                       'tracking: %s; entries: leaves read)'
+                       % (DIRTY_OP, DIRTY_SETUP.get(fmt, fmt)))
     if mem:
         out.append('')
         out.append('== Table memory (bytes) a row adds: after its first map, '
@@ -172,7 +188,9 @@ def write_csv(outdir, times, order, mem):
 
 
 def chart(outdir, times, order):
-    """Clustered bars, log scale: ns per call of map and unmap by row."""
+    """Clustered bars, log scale: ns per call of map and unmap by row
+    (rows without either, such as the read_and_clear_dirty ones, are left
+    out)."""
     if not shutil.which('gnuplot'):
         print('bench_report: gnuplot not found, no chart', file=sys.stderr)
         return False
@@ -185,7 +203,8 @@ def chart(outdir, times, order):
                     'floor_map\n')
             rows = []
             for key in order:
-                if key[0] == fmt and key[1] not in rows:
+                if (key[0] == fmt and key[1] not in rows and
+                        key[2] in ('map', 'unmap')):
                     rows.append(key[1])
             for row in rows:
                 def med(op, side):

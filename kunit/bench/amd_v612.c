@@ -74,6 +74,31 @@ static phys_addr_t bench_amd_iova_to_phys(struct bench_side *side,
 }
 
 /*
+ * amd_iommu_read_and_clear_dirty(): a record into an iova_bitmap needs
+ * dirty tracking turned on in the domain (under its lock), then the page
+ * table's own walk
+ */
+static int bench_amd_read_and_clear_dirty(struct bench_side *side,
+					  unsigned long iova, size_t size,
+					  unsigned long flags,
+					  struct iommu_dirty_bitmap *dirty)
+{
+	struct protection_domain *pdom = bench_amd_pdom(side);
+	struct io_pgtable_ops *ops = &pdom->iop.pgtbl.ops;
+	unsigned long lflags;
+	bool off;
+
+	if (!ops->read_and_clear_dirty)
+		return -EOPNOTSUPP;
+	spin_lock_irqsave(&pdom->lock, lflags);
+	off = !pdom->dirty_tracking && dirty->bitmap;
+	spin_unlock_irqrestore(&pdom->lock, lflags);
+	if (off)
+		return -EINVAL;
+	return ops->read_and_clear_dirty(ops, iova, size, flags, dirty);
+}
+
+/*
  * protection_domain_alloc() for an IOMMU_DOMAIN_UNMANAGED domain: a v1 table
  * through the io-pgtable allocation (alloc_io_pgtable_ops() finds no AMD
  * entry in its table without AMD_IOMMU, so its steps are done here), then
@@ -92,6 +117,8 @@ int bench_amd_v612_init(struct bench_side *side)
 	INIT_LIST_HEAD(&pdom->dev_data_list);
 	pdom->iop.pgtbl.cfg.amd.nid = NUMA_NO_NODE;
 	pdom->pd_mode = PD_MODE_V1;
+	/* As amd_iommu_set_dirty_tracking() leaves it once iommufd turned it on */
+	pdom->dirty_tracking = true;
 
 	iop = io_pgtable_amd_iommu_v1_init_fns.alloc(&pdom->iop.pgtbl.cfg,
 						      pdom);
@@ -110,6 +137,7 @@ int bench_amd_v612_init(struct bench_side *side)
 	side->unmap_pages = bench_amd_unmap_pages;
 	side->iova_to_phys = bench_amd_iova_to_phys;
 	side->iotlb_sync = bench_iotlb_sync;
+	side->read_and_clear_dirty = bench_amd_read_and_clear_dirty;
 	return 0;
 }
 
@@ -152,4 +180,15 @@ size_t bench_amd_v612_table_bytes(struct bench_side *side)
 	struct amd_io_pgtable *pgtable = &bench_amd_pdom(side)->iop;
 
 	return bench_amd_count_tables(pgtable->root, pgtable->mode) * SZ_4K;
+}
+
+/*
+ * Dirty bytes of the table, every writable leaf made dirty first if @set
+ * (bench_amd_dirty())
+ */
+u64 bench_amd_v612_dirty(struct bench_side *side, bool set)
+{
+	struct amd_io_pgtable *pgtable = &bench_amd_pdom(side)->iop;
+
+	return bench_amd_dirty(pgtable->root, pgtable->mode, set);
 }

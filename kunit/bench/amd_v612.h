@@ -14,5 +14,6 @@ int bench_amd_v612_init(struct bench_side *side);
 void bench_amd_v612_deinit(struct bench_side *side);
 size_t bench_amd_v612_table_bytes(struct bench_side *side);
 size_t bench_amd_count_tables(const u64 *table, unsigned int hw_level);
+u64 bench_amd_v612_dirty(struct bench_side *side, bool set);
 
 #endif

@@ -6,7 +6,10 @@
  *  - armv8_4k (ARM LPAE stage 1, 4K granule) against io-pgtable-arm
  *    ARM_64_LPAE_S1;
  *  - amdv1 against the AMD v1 io_pgtable.c (kunit/bench/amd_v612.c);
- *  - a memset64() of as many 64-bit entries as the map writes, the floor.
+ *  - a memset64() of as many 64-bit entries as the map writes, the floor;
+ *  - read_and_clear_dirty of 1 GiB, on a second pair of tables set up for
+ *    dirty tracking (io-pgtable-arm with IO_PGTABLE_QUIRK_ARM_HD and ours
+ *    with PT_FEAT_ARMV8_DBM; AMD v1 always tracks it).
  *
  * Every side is driven as the iommu core drives a domain (kunit/bench/bench.h).
  * The sides take turns inside every repetition, in a rotating order, so the
@@ -152,7 +155,24 @@ static phys_addr_t bench_arm_iova_to_phys(struct bench_side *side,
 	return ops->iova_to_phys(ops, iova);
 }
 
-static int bench_arm_init(struct bench_side *side)
+/* arm_smmu_read_and_clear_dirty(): the page table's walk */
+static int bench_arm_read_and_clear_dirty(struct bench_side *side,
+					  unsigned long iova, size_t size,
+					  unsigned long flags,
+					  struct iommu_dirty_bitmap *dirty)
+{
+	struct io_pgtable_ops *ops = bench_arm(side)->ops;
+
+	if (!ops->read_and_clear_dirty)
+		return -EOPNOTSUPP;
+	return ops->read_and_clear_dirty(ops, iova, size, flags, dirty);
+}
+
+/*
+ * With @hd, as arm-smmu-v3 sets up a domain allocated with dirty tracking
+ * on an SMMU with HTTU: IO_PGTABLE_QUIRK_ARM_HD (CD.HD set)
+ */
+static int bench_arm_init(struct bench_side *side, bool hd)
 {
 	struct bench_arm *arm;
 
@@ -165,6 +185,7 @@ static int bench_arm_init(struct bench_side *side)
 		.oas = 48,
 		.coherent_walk = true,
 		.tlb = &bench_arm_flush_ops,
+		.quirks = hd ? IO_PGTABLE_QUIRK_ARM_HD : 0,
 	};
 	arm->ops = alloc_io_pgtable_ops(ARM_64_LPAE_S1, &arm->cfg, arm);
 	if (!arm->ops) {
@@ -178,6 +199,7 @@ static int bench_arm_init(struct bench_side *side)
 	side->unmap_pages = bench_arm_unmap_pages;
 	side->iova_to_phys = bench_arm_iova_to_phys;
 	side->iotlb_sync = bench_iotlb_sync;
+	side->read_and_clear_dirty = bench_arm_read_and_clear_dirty;
 	return 0;
 }
 
@@ -239,8 +261,18 @@ static size_t bench_ours_amd_bytes(struct bench_side *side)
 				      info.mode) * SZ_4K;
 }
 
+/* Dirty bytes of io-pgtable-arm's table from TTBR0 (bench_arm_dirty()) */
+static u64 bench_arm_theirs_dirty(struct bench_side *side, bool set)
+{
+	u64 ttbr = bench_arm(side)->cfg.arm_lpae_s1_cfg.ttbr;
+
+	return bench_arm_dirty(phys_to_virt(ttbr & GENMASK_ULL(47, 12)), 0, set);
+}
+
 /* Bytes of table memory of one side, counted from its root */
 typedef size_t (*bench_bytes_fn)(struct bench_side *side);
+/* Dirty bytes of a side's table, writable leaves made dirty first if @set */
+typedef u64 (*bench_dirty_fn)(struct bench_side *side, bool set);
 
 struct bench_fmt {
 	const char *name;
@@ -254,7 +286,7 @@ struct bench_ctx {
 	struct bench_fmt *fmt;
 	u64 *floor;
 	/* per repetition, picoseconds per operation */
-	u64 *samples[BENCH_NSIDES][7];
+	u64 *samples[BENCH_NSIDES][8];
 	unsigned long *lookups;
 	phys_addr_t lookups_want;
 };
@@ -263,17 +295,19 @@ struct bench_ctx {
  * Sample slots of a row: map, unmap, iova_to_phys, map's read-only walk
  * alone and a map that needs it (see bench_time_walk()); and of the rows of
  * bench_use_rows[]: a map, unmap and sync of one page (see bench_time_dma())
- * and a cut against an unmap and remap (see bench_time_cut())
+ * and a cut against an unmap and remap (see bench_time_cut()); and of the
+ * rows of bench_dirty_rows[]: read_and_clear_dirty (see bench_time_dirty())
  */
 enum {
 	BENCH_MAP, BENCH_UNMAP, BENCH_LOOKUP, BENCH_PRECHECK, BENCH_MAP_WALK,
-	BENCH_DMA, BENCH_CUT
+	BENCH_DMA, BENCH_CUT, BENCH_DIRTY
 };
 
 static const char *const bench_op_names[] = { "map", "unmap", "iova_to_phys",
 					      "walk", "map+walk",
 					      "map+unmap+sync",
-					      "cut (theirs: unmap+remap)" };
+					      "cut (theirs: unmap+remap)",
+					      "read_and_clear_dirty" };
 
 static int bench_cmp_u64(const void *a, const void *b)
 {
@@ -760,6 +794,200 @@ static void bench_use_row(struct bench_ctx *ctx, unsigned int u)
 			    bench_row_entries(&use->row));
 }
 
+/*
+ * read_and_clear_dirty, on a pair of tables of their own set up as for a
+ * domain allocated with dirty tracking (ours with PT_FEAT_ARMV8_DBM and the
+ * dirty_ops, io-pgtable-arm with IO_PGTABLE_QUIRK_ARM_HD; AMD v1 as for the
+ * other rows): 1 GiB mapped as 4K or as 2M leaves, each an odd multiple of
+ * its page size as in bench_rows[], with every leaf dirty or none.
+ *
+ * A call is what iommufd's iopt_clear_dirty_data() does for one area: an
+ * iommu_dirty_bitmap with a NULL iova_bitmap over a gather, the domain's
+ * read_and_clear_dirty over the whole range, then iommu_iotlb_sync() (the
+ * driver's flush, nothing here). iommu_dirty_bitmap_record() skips a NULL
+ * bitmap and adds each dirty range to the gather. Reading a bitmap for user
+ * space (IOMMU_HWPT_GET_DIRTY_BITMAP) makes the same call per iova_bitmap
+ * chunk with a bitmap, whose iova_bitmap_set() is left out here: it pins
+ * the pages of a user buffer (iova_bitmap_alloc()), which a KUnit thread
+ * has not, and costs every side the same, one call per dirty leaf (6.12's
+ * AMD v1 records a page at a time, which here is a leaf).
+ *
+ * After the map, untimed, both tables are read and cleared once, as iommufd
+ * does when dirty tracking is turned on: io-pgtable-arm with HD maps a
+ * writable leaf writable-dirty (DBM with AP[2] clear), ours clean. The dirt
+ * is the walker's: before each repetition, untimed, every writable leaf of
+ * both tables is made dirty in table memory with the same decoder
+ * (bench_arm_dirty(), bench_amd_dirty() in bench.h). Checked, so that the
+ * timed reads did the work: the dirty bytes in both tables before (1 GiB or
+ * none) and after (none) each read; the range the read gathered (all of
+ * it, or nothing); and, once per row, the bytes each side reports, read
+ * leaf by leaf with IOMMU_DIRTY_NO_CLEAR (each read's gather holds what it
+ * reported), which must be the same on both sides.
+ */
+static u64 bench_time_dirty(struct bench_ctx *ctx,
+			    const struct bench_dirty_row *d,
+			    unsigned int side, bool *bad)
+{
+	struct bench_side *s = &ctx->fmt->sides[side];
+	u64 len = bench_row_len(&d->row), t0, t1;
+	struct iommu_iotlb_gather gather;
+	struct iommu_dirty_bitmap dirty;
+	unsigned long start, end;
+	bool wrong;
+	int ret;
+
+	t0 = bench_clock();
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	ret = s->read_and_clear_dirty(s, BENCH_DIRTY_IOVA, len, 0, &dirty);
+	start = gather.start;
+	end = gather.end;
+	s->iotlb_sync(s, &gather);
+	t1 = bench_clock();
+	/* All of the range gathered, or nothing (start > end) */
+	if (d->all)
+		wrong = start != BENCH_DIRTY_IOVA ||
+			end != BENCH_DIRTY_IOVA + len - 1;
+	else
+		wrong = end >= start;
+	if (ret || wrong) {
+		KUNIT_FAIL(ctx->test,
+			   "%s %s: %s read returned %d, gathered %#lx-%#lx",
+			   ctx->fmt->name, d->row.name, s->name, ret, start,
+			   end);
+		*bad = true;
+	}
+	return bench_clock_ps(t1 - t0);
+}
+
+/*
+ * Dirty bytes in both tables, every writable leaf made dirty first if @set:
+ * false with a failure unless both hold @want
+ */
+static bool bench_dirty_state(struct bench_ctx *ctx,
+			      const struct bench_dirty_row *d,
+			      const bench_dirty_fn *fn, bool set, u64 want,
+			      const char *when)
+{
+	unsigned int side;
+	bool ok = true;
+
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++) {
+		u64 got = fn[side](&ctx->fmt->sides[side], set);
+
+		if (got == want)
+			continue;
+		KUNIT_FAIL(ctx->test, "%s %s: %s has %llu dirty bytes %s, not %llu",
+			   ctx->fmt->name, d->row.name, bench_side_names[side],
+			   got, when, want);
+		ok = false;
+	}
+	return ok;
+}
+
+/* What both sides report, leaf by leaf: the same, and @want */
+static bool bench_dirty_check_reported(struct bench_ctx *ctx,
+				       const struct bench_dirty_row *d, u64 want)
+{
+	u64 len = bench_row_len(&d->row), pgsz = 1ULL << d->row.pgsz_lg2;
+	u64 ours, theirs;
+
+	ours = bench_dirty_reported(&ctx->fmt->sides[BENCH_OURS],
+				    BENCH_DIRTY_IOVA, len, pgsz);
+	theirs = bench_dirty_reported(&ctx->fmt->sides[BENCH_THEIRS],
+				      BENCH_DIRTY_IOVA, len, pgsz);
+	if (ours == theirs && ours == want)
+		return true;
+	KUNIT_FAIL(ctx->test,
+		   "%s %s: ours reports %llu dirty bytes, theirs %llu, not %llu",
+		   ctx->fmt->name, d->row.name, ours, theirs, want);
+	return false;
+}
+
+static void bench_dirty_row(struct bench_ctx *ctx, const bench_dirty_fn *fn,
+			    unsigned int dr)
+{
+	const struct bench_dirty_row *d = &bench_dirty_rows[dr];
+	u64 len = bench_row_len(&d->row), pgsz = 1ULL << d->row.pgsz_lg2;
+	u64 want = d->all ? len : 0;
+	unsigned int rep, k, side;
+	bool bad = false;
+
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++) {
+		struct bench_side *s = &ctx->fmt->sides[side];
+
+		bad |= bench_map(s, BENCH_DIRTY_IOVA,
+				 bench_pa(BENCH_DIRTY_IOVA, pgsz), len,
+				 BENCH_PROT) != 0;
+		bad |= bench_dirty_clear(s, BENCH_DIRTY_IOVA, len) != 0;
+	}
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, bad, "%s %s: map or first clear failed",
+			       ctx->fmt->name, d->row.name);
+	if (!bad)
+		bad = !bench_dirty_state(ctx, d, fn, false, 0,
+					 "once tracking is on");
+	for (rep = 0; !bad && rep <= reps; rep++) {
+		unsigned int slot = rep ? rep - 1 : 0;
+
+		if (!bench_dirty_state(ctx, d, fn, d->all, want,
+				       "before the read"))
+			break;
+		if (!rep && !bench_dirty_check_reported(ctx, d, want)) {
+			bad = true;
+			break;
+		}
+		for (k = 0; k != 2; k++) {
+			side = (k + rep) % 2;
+			ctx->samples[side][BENCH_DIRTY][slot] =
+				bench_time_dirty(ctx, d, side, &bad);
+		}
+		if (!bench_dirty_state(ctx, d, fn, false, 0, "after the read"))
+			bad = true;
+	}
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		KUNIT_EXPECT_EQ(ctx->test,
+				bench_unmap(&ctx->fmt->sides[side],
+					    BENCH_DIRTY_IOVA, len),
+				len);
+	if (bad || rep <= reps)
+		return;
+	for (side = BENCH_OURS; side <= BENCH_THEIRS; side++)
+		bench_print(ctx, &d->row, BENCH_DIRTY, side,
+			    bench_row_entries(&d->row));
+}
+
+/* Set up the dirty-tracking pair of tables of the format and run its rows */
+static void bench_dirty(struct bench_ctx *ctx)
+{
+	static const bench_dirty_fn arm_fn[] = { bench_ours_arm_dirty,
+						 bench_arm_theirs_dirty };
+	static const bench_dirty_fn amd_fn[] = { bench_ours_amd_dirty,
+						 bench_amd_v612_dirty };
+	struct bench_fmt *fmt = ctx->fmt;
+	struct bench_fmt dfmt = { .name = fmt->name, .amd = fmt->amd };
+	unsigned int r;
+	int ret;
+
+	ret = bench_ours_init_cfg(&dfmt.sides[BENCH_OURS], fmt->amd, true);
+	KUNIT_ASSERT_EQ(ctx->test, ret, 0);
+	ret = fmt->amd ? bench_amd_v612_init(&dfmt.sides[BENCH_THEIRS]) :
+			 bench_arm_init(&dfmt.sides[BENCH_THEIRS], true);
+	if (ret) {
+		bench_ours_deinit(&dfmt.sides[BENCH_OURS], fmt->amd);
+		KUNIT_FAIL(ctx->test, "%s: dirty-tracking table allocation failed",
+			   fmt->name);
+		return;
+	}
+	ctx->fmt = &dfmt;
+	for (r = 0; r != ARRAY_SIZE(bench_dirty_rows); r++)
+		bench_dirty_row(ctx, fmt->amd ? amd_fn : arm_fn, r);
+	ctx->fmt = fmt;
+	if (fmt->amd)
+		bench_amd_v612_deinit(&dfmt.sides[BENCH_THEIRS]);
+	else
+		bench_arm_deinit(&dfmt.sides[BENCH_THEIRS]);
+	bench_ours_deinit(&dfmt.sides[BENCH_OURS], fmt->amd);
+}
+
 static void bench_run(struct kunit *test, struct bench_fmt *fmt)
 {
 	struct bench_ctx ctx = { .test = test, .fmt = fmt };
@@ -801,6 +1029,7 @@ static void bench_run(struct kunit *test, struct bench_fmt *fmt)
 	}
 	for (r = 0; r != ARRAY_SIZE(bench_use_rows); r++)
 		bench_use_row(&ctx, r);
+	bench_dirty(&ctx);
 }
 
 static void bench_armv8_4k(struct kunit *test)
@@ -812,7 +1041,7 @@ static void bench_armv8_4k(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, bench_ours_init(&fmt.sides[BENCH_OURS], false),
 			0);
-	if (bench_arm_init(&fmt.sides[BENCH_THEIRS])) {
+	if (bench_arm_init(&fmt.sides[BENCH_THEIRS], false)) {
 		bench_ours_deinit(&fmt.sides[BENCH_OURS], false);
 		KUNIT_FAIL(test, "io-pgtable-arm allocation failed");
 		return;

@@ -12,6 +12,7 @@
 #ifndef __GENERIC_PT_KUNIT_BENCH_H
 #define __GENERIC_PT_KUNIT_BENCH_H
 
+#include <asm/io.h>
 #include <linux/bitops.h>
 #include <linux/iommu.h>
 #include <linux/prandom.h>
@@ -30,6 +31,9 @@
  * @iova_to_phys: &iommu_domain_ops.iova_to_phys.
  * @iotlb_sync: What the driver does after an unmap: flush (nothing here)
  *	and free the tables on the gather's free list.
+ * @read_and_clear_dirty: &iommu_dirty_ops.read_and_clear_dirty, as
+ *	iommufd calls it; -EOPNOTSUPP on a table set up without dirty
+ *	tracking.
  */
 struct bench_side {
 	const char *name;
@@ -45,6 +49,10 @@ struct bench_side {
 				    unsigned long iova);
 	void (*iotlb_sync)(struct bench_side *side,
 			   struct iommu_iotlb_gather *gather);
+	int (*read_and_clear_dirty)(struct bench_side *side,
+				    unsigned long iova, size_t size,
+				    unsigned long flags,
+				    struct iommu_dirty_bitmap *dirty);
 };
 
 /*
@@ -222,6 +230,141 @@ static inline phys_addr_t bench_lookups_want(const unsigned long *lookups)
 static inline size_t bench_row_entries(const struct bench_row *row)
 {
 	return (size_t)row->count << (row->pgsz_lg2 - row->leaf_lg2);
+}
+
+/*
+ * read_and_clear_dirty rows (see kunit/bench/bench.c): 1 GiB mapped as 4K
+ * or as 2M leaves at an odd multiple of the page size, on tables of their
+ * own, with every leaf dirty or none; one read of the whole range.
+ */
+struct bench_dirty_row {
+	struct bench_row row;
+	bool all;
+};
+
+static const struct bench_dirty_row bench_dirty_rows[] = {
+	{ { "1G in 4K all dirty", 12, 262144, 1, 12 }, true },
+	{ { "1G in 4K none dirty", 12, 262144, 1, 12 }, false },
+	{ { "1G in 2M all dirty", 21, 512, 1, 21 }, true },
+	{ { "1G in 2M none dirty", 21, 512, 1, 21 }, false },
+};
+
+/* Where a dirty row is mapped, one row at a time: 1G-aligned */
+#define BENCH_DIRTY_IOVA SZ_4G
+
+/* iopt_clear_dirty_data(): read and clear [iova, iova + len), untimed */
+static inline int bench_dirty_clear(struct bench_side *s, unsigned long iova,
+				    u64 len)
+{
+	struct iommu_iotlb_gather gather;
+	struct iommu_dirty_bitmap dirty;
+	int ret;
+
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	ret = s->read_and_clear_dirty(s, iova, len, 0, &dirty);
+	s->iotlb_sync(s, &gather);
+	return ret;
+}
+
+/* Bytes a side reports for [iova, iova + len), one leaf of @pgsz a read */
+static inline u64 bench_dirty_reported(struct bench_side *s,
+				       unsigned long iova, u64 len, u64 pgsz)
+{
+	struct iommu_iotlb_gather gather;
+	struct iommu_dirty_bitmap dirty;
+	u64 off, bytes = 0;
+
+	for (off = 0; off < len; off += pgsz) {
+		iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+		if (s->read_and_clear_dirty(s, iova + off, pgsz,
+					    IOMMU_DIRTY_NO_CLEAR, &dirty))
+			return U64_MAX;
+		if (gather.end >= gather.start)
+			bytes += gather.end - gather.start + 1;
+	}
+	return bytes;
+}
+
+/*
+ * The walker's dirty state, set and counted in table memory with decoders
+ * written from the specifications (not either side's code), for both sides.
+ *
+ * ARM stage 1, 4K granule, hardware management of the dirty state (SMMUv3
+ * HTTU with CD.HD): a leaf with DBM (bit 51) is writable, and clean while
+ * AP[2] (bit 7) is set; the first DMA write through it clears AP[2]. Below
+ * a table of lookup level @lvl, with @set, every DBM leaf (a page, bits 1:0
+ * 0b11 at level 3, or a block, 0b01 at levels 1 and 2) is made dirty.
+ *
+ * Return: bytes mapped by dirty leaves (DBM set, AP[2] clear).
+ */
+#define BENCH_ARM_AP_RDONLY BIT_ULL(7)
+#define BENCH_ARM_DBM BIT_ULL(51)
+
+static inline u64 bench_arm_dirty(u64 *table, unsigned int lvl, bool set)
+{
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i != 512; i++) {
+		u64 d = READ_ONCE(table[i]);
+		bool leaf = lvl == 3 ? (d & 3) == 3 : lvl && (d & 3) == 1;
+
+		if (lvl != 3 && (d & 3) == 3) {
+			bytes += bench_arm_dirty(phys_to_virt(d & GENMASK_ULL(47, 12)),
+						 lvl + 1, set);
+			continue;
+		}
+		if (!leaf || !(d & BENCH_ARM_DBM))
+			continue;
+		if (set && (d & BENCH_ARM_AP_RDONLY)) {
+			d &= ~BENCH_ARM_AP_RDONLY;
+			WRITE_ONCE(table[i], d);
+		}
+		if (!(d & BENCH_ARM_AP_RDONLY))
+			bytes += SZ_4K * (1ULL << (9 * (3 - lvl)));
+	}
+	return bytes;
+}
+
+/*
+ * AMD IOMMU v1 with host dirty tracking (DTE.HAD): a DMA write through a
+ * PTE sets its D bit (bit 6). Below a table of level @hw_level (1 to 6),
+ * with @set, every writable leaf (present, bit 0; Next Level, bits 11:9, 0
+ * or 7; IW, bit 62) gets D, each PTE of a large page's replicated run too.
+ * Tables are entries with Next Level 1 to 6, at bits 51:12.
+ *
+ * Return: bytes mapped by the leaf PTEs with D set, each counting the span
+ * of its own slot (so a replicated run counts whole when all of it is D).
+ */
+#define BENCH_AMD_PTE_D BIT_ULL(6)
+#define BENCH_AMD_PTE_IW BIT_ULL(62)
+
+static inline u64 bench_amd_dirty(u64 *table, unsigned int hw_level, bool set)
+{
+	u64 slot = SZ_4K * (1ULL << (9 * (hw_level - 1)));
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i != 512; i++) {
+		u64 e = READ_ONCE(table[i]);
+		unsigned int nl = (e >> 9) & 7;
+
+		if (!(e & 1))
+			continue;
+		if (nl != 0 && nl != 7) {
+			if (nl < hw_level)
+				bytes += bench_amd_dirty(phys_to_virt(e & GENMASK_ULL(51, 12)),
+							 nl, set);
+			continue;
+		}
+		if (set && (e & BENCH_AMD_PTE_IW) && !(e & BENCH_AMD_PTE_D)) {
+			e |= BENCH_AMD_PTE_D;
+			WRITE_ONCE(table[i], e);
+		}
+		if (e & BENCH_AMD_PTE_D)
+			bytes += slot;
+	}
+	return bytes;
 }
 
 #endif

@@ -60,6 +60,21 @@ static inline phys_addr_t bench_ours_iova_to_phys(struct bench_side *side,
 	return ours->ops->iova_to_phys(&ours->iommu.domain, iova);
 }
 
+/* What the core calls through the dirty_ops of a domain that tracks dirt */
+static inline int bench_ours_read_and_clear_dirty(struct bench_side *side,
+						  unsigned long iova,
+						  size_t size,
+						  unsigned long flags,
+						  struct iommu_dirty_bitmap *dirty)
+{
+	struct iommu_domain *domain = &bench_ours(side)->iommu.domain;
+
+	if (!domain->dirty_ops)
+		return -EOPNOTSUPP;
+	return domain->dirty_ops->read_and_clear_dirty(domain, iova, size,
+						       flags, dirty);
+}
+
 static inline void bench_ours_change_top(struct pt_iommu *iommu_table,
 					 phys_addr_t top_paddr, unsigned int top_level)
 {
@@ -83,8 +98,23 @@ static const struct iommu_domain_ops bench_amdv1_ops = {
 	IOMMU_PT_DOMAIN_OPS(amdv1),
 };
 
-/* Our table as a driver would set it up: coherent walker, 48 or 64 bits */
-static inline int bench_ours_init(struct bench_side *side, bool amd)
+/* A driver's dirty_ops, on domains allocated with dirty tracking */
+static const struct iommu_dirty_ops bench_armv8_4k_dirty_ops = {
+	IOMMU_PT_DIRTY_OPS(armv8_4k),
+};
+
+static const struct iommu_dirty_ops bench_amdv1_dirty_ops = {
+	IOMMU_PT_DIRTY_OPS(amdv1),
+};
+
+/*
+ * Our table as a driver would set it up: coherent walker, 48 or 64 bits.
+ * With @dirty, as for a domain allocated with dirty tracking
+ * (IOMMU_HWPT_ALLOC_DIRTY_TRACKING): ARM gets PT_FEAT_ARMV8_DBM (the SMMU's
+ * HTTU with CD.HD), and both get the dirty_ops.
+ */
+static inline int bench_ours_init_cfg(struct bench_side *side, bool amd,
+				      bool dirty)
 {
 	struct bench_ours *ours;
 	int ret;
@@ -114,7 +144,8 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 		struct pt_iommu_armv8_cfg cfg = {
 			.common.max_vasz_lg2 = 48,
 			.common.max_oasz_lg2 = 48,
-			.common.features = BIT(PT_FEAT_ARMV8_BBML2),
+			.common.features = BIT(PT_FEAT_ARMV8_BBML2) |
+					   (dirty ? BIT(PT_FEAT_ARMV8_DBM) : 0),
 		};
 
 		ours->ops = &bench_armv8_4k_ops;
@@ -132,7 +163,34 @@ static inline int bench_ours_init(struct bench_side *side, bool amd)
 	side->unmap_pages = bench_ours_unmap_pages;
 	side->iova_to_phys = bench_ours_iova_to_phys;
 	side->iotlb_sync = bench_iotlb_sync;
+	side->read_and_clear_dirty = bench_ours_read_and_clear_dirty;
+	if (dirty)
+		ours->iommu.domain.dirty_ops = amd ? &bench_amdv1_dirty_ops :
+						     &bench_armv8_4k_dirty_ops;
 	return 0;
+}
+
+static inline int bench_ours_init(struct bench_side *side, bool amd)
+{
+	return bench_ours_init_cfg(side, amd, false);
+}
+
+/* Dirty bytes of our table from its root (bench_arm_dirty()) */
+static inline u64 bench_ours_arm_dirty(struct bench_side *side, bool set)
+{
+	struct pt_iommu_armv8_hw_info info;
+
+	pt_iommu_armv8_4k_hw_info(&bench_ours(side)->armv8, &info);
+	return bench_arm_dirty(phys_to_virt(info.ttbr & GENMASK_ULL(47, 12)), 0,
+			       set);
+}
+
+static inline u64 bench_ours_amd_dirty(struct bench_side *side, bool set)
+{
+	struct pt_iommu_amdv1_hw_info info;
+
+	pt_iommu_amdv1_hw_info(&bench_ours(side)->amdv1, &info);
+	return bench_amd_dirty(phys_to_virt(info.host_pt_root), info.mode, set);
 }
 
 static inline void bench_ours_deinit(struct bench_side *side, bool amd)

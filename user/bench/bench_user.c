@@ -102,6 +102,70 @@ static void bench_user_fmt(struct kunit *test, bool amd)
 	bench_ours_deinit(&ours, amd);
 }
 
+/*
+ * read_and_clear_dirty of bench_dirty_rows[], as kunit/bench/bench.c times
+ * it, on a table with dirty tracking: made dirty (or not) with the same
+ * decoder, read whole with a NULL iova_bitmap, checked before and after.
+ */
+static void bench_user_dirty(struct kunit *test, const char *fmt, bool amd)
+{
+	struct iommu_iotlb_gather gather;
+	struct iommu_dirty_bitmap dirty;
+	struct bench_side ours;
+	unsigned int r;
+
+	KUNIT_ASSERT_EQ(test, bench_ours_init_cfg(&ours, amd, true), 0);
+	for (r = 0; r != ARRAY_SIZE(bench_dirty_rows); r++) {
+		const struct bench_dirty_row *d = &bench_dirty_rows[r];
+		u64 len = bench_row_len(&d->row);
+		u64 pgsz = 1ULL << d->row.pgsz_lg2;
+		u64 want = d->all ? len : 0;
+		unsigned long start, end;
+		int ret;
+
+		KUNIT_ASSERT_EQ(test,
+				bench_map(&ours, BENCH_DIRTY_IOVA,
+					  bench_pa(BENCH_DIRTY_IOVA, pgsz), len,
+					  BENCH_PROT), 0);
+		KUNIT_ASSERT_EQ(test,
+				bench_dirty_clear(&ours, BENCH_DIRTY_IOVA, len),
+				0);
+		KUNIT_ASSERT_EQ(test, amd ? bench_ours_amd_dirty(&ours, false) :
+					    bench_ours_arm_dirty(&ours, false),
+				0);
+		KUNIT_ASSERT_EQ(test, amd ? bench_ours_amd_dirty(&ours, d->all) :
+					    bench_ours_arm_dirty(&ours, d->all),
+				want);
+		KUNIT_ASSERT_EQ(test,
+				bench_dirty_reported(&ours, BENCH_DIRTY_IOVA,
+						     len, pgsz),
+				want);
+
+		CALLGRIND_ZERO_STATS;
+		iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+		ret = ours.read_and_clear_dirty(&ours, BENCH_DIRTY_IOVA, len, 0,
+						&dirty);
+		start = gather.start;
+		end = gather.end;
+		ours.iotlb_sync(&ours, &gather);
+		bench_user_dump(fmt, &d->row, "read_and_clear_dirty", 1);
+
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		if (d->all) {
+			KUNIT_EXPECT_EQ(test, start, BENCH_DIRTY_IOVA);
+			KUNIT_EXPECT_EQ(test, end, BENCH_DIRTY_IOVA + len - 1);
+		} else {
+			KUNIT_EXPECT_LT(test, end, start);
+		}
+		KUNIT_EXPECT_EQ(test, amd ? bench_ours_amd_dirty(&ours, false) :
+					    bench_ours_arm_dirty(&ours, false),
+				0);
+		KUNIT_ASSERT_EQ(test,
+				bench_unmap(&ours, BENCH_DIRTY_IOVA, len), len);
+	}
+	bench_ours_deinit(&ours, amd);
+}
+
 static void bench_user_armv8_4k(struct kunit *test)
 {
 	bench_user_fmt(test, false);
@@ -112,9 +176,21 @@ static void bench_user_amdv1(struct kunit *test)
 	bench_user_fmt(test, true);
 }
 
+static void bench_user_armv8_4k_dirty(struct kunit *test)
+{
+	bench_user_dirty(test, "armv8_4k", false);
+}
+
+static void bench_user_amdv1_dirty(struct kunit *test)
+{
+	bench_user_dirty(test, "amdv1", true);
+}
+
 static struct kunit_case bench_user_cases[] = {
 	KUNIT_CASE(bench_user_armv8_4k),
 	KUNIT_CASE(bench_user_amdv1),
+	KUNIT_CASE(bench_user_armv8_4k_dirty),
+	KUNIT_CASE(bench_user_amdv1_dirty),
 	{}
 };
 
