@@ -605,6 +605,7 @@ cmd_series_build()
 		for t in iommufd iommufd_fail_nth; do
 			gcc -fsyntax-only -Wall -Werror -Wno-unused-function \
 				-D_GNU_SOURCE= \
+				-I"$KDIR/tools/testing/selftests" \
 				-include "$ROOT/scripts/iommufd/compat.h" \
 				-I"$BUILD_DIR/usr/include" \
 				"$KDIR/tools/testing/selftests/iommu/$t.c" || {
@@ -630,7 +631,9 @@ cmd_series_build()
 # parsed into KTAP by scripts/iommufd_tap.py with the known failures of
 # scripts/iommufd/known-failures. IOMMUFD_ARGS: harness options for the
 # guest (commas for spaces, e.g. -f,vfio_compat_mock_domain); IOMMUFD_KTAP:
-# where to write the KTAP (default $BUILD_DIR/iommufd.ktap); IOMMUFD_MEM,
+# where to write the KTAP (default $BUILD_DIR/iommufd.ktap); IOMMUFD_APPEND:
+# more kernel command line (iommufd_pages_each=1: scripts/iommufd/init
+# counts the table pages each fixture leaves); IOMMUFD_MEM,
 # IOMMUFD_TIMEOUT (seconds, default 3000). "bench" runs no selftest but
 # scripts/iommufd/bench_v1.c: VFIO type1 v1.0 map and unmap of 1 GiB with
 # large pages off (6.12) and on, in one boot.
@@ -669,13 +672,15 @@ cmd_iommufd()
 		"$BUILD_DIR/iommufd-initramfs/bin"
 	for t in iommufd iommufd_fail_nth; do
 		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE= \
+			-I"$KDIR/tools/testing/selftests" \
 			-include "$ROOT/scripts/iommufd/compat.h" -I"$hdr" \
 			-o "$BUILD_DIR/iommufd-initramfs/tests/$t" \
 			"$KDIR/tools/testing/selftests/iommu/$t.c" -lpthread ||
 			die "iommufd: building the $t selftest failed"
 	done
 	gcc -static -O2 -Wall -Wno-unused-function -Wno-unused-variable \
-		-D_GNU_SOURCE= -include "$ROOT/scripts/iommufd/compat.h" \
+		-D_GNU_SOURCE= -I"$KDIR/tools/testing/selftests" \
+		-include "$ROOT/scripts/iommufd/compat.h" \
 		-I"$hdr" -I"$KDIR/tools/testing/selftests/iommu" \
 		-o "$BUILD_DIR/iommufd-initramfs/tests/bench_v1" \
 		"$ROOT/scripts/iommufd/bench_v1.c" ||
@@ -694,6 +699,7 @@ cmd_iommufd()
 	append+=" hugepagesz=2M hugepages=600 iommufd_tests=$tests"
 	[ -z "${IOMMUFD_ARGS:-}" ] || append+=" iommufd_args=$IOMMUFD_ARGS"
 	[ "$bench" = 0 ] || append+=" iommufd_bench=1"
+	[ -z "${IOMMUFD_APPEND:-}" ] || append+=" $IOMMUFD_APPEND"
 	log=$BUILD_DIR/iommufd-console.log
 	note "iommufd: booting (console in $log)"
 	t0=$(date +%s)

@@ -21,4 +21,14 @@
 #define MOCK_FLAGS_DEVICE_PASID (1 << 2)
 #define MOCK_PASID_WIDTH 20
 
+/*
+ * Each test may take 300 s instead of the harness's 30: the guest is
+ * emulated (TCG) and its kernel runs KASAN, lockdep and kmemleak, under
+ * which basic_fail_nth.map_two_domains needs more than 30 s. The harness
+ * reads TEST_TIMEOUT_DEFAULT where a test is defined, after this.
+ */
+#include <kselftest_harness.h>
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 300
+
 #endif
