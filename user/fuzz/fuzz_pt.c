@@ -52,12 +52,15 @@ enum {
 	FZ_CUT_NOP,
 	FZ_CUT_ERR,
 	FZ_DIRTY_READ,
+	FZ_UNMAP_JOINED,
+	FZ_MAP_SYNCED,
 	FZ_NOUTCOMES
 };
 
 static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
 	"map ok", "map refused", "map -ENOMEM", "unmap some", "unmap none",
 	"cut split", "cut at boundary", "cut refused", "dirty read",
+	"unmap into the gather before", "map synced a gather",
 };
 
 /**
@@ -72,6 +75,8 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  * @incoherent: PT_FEAT_DMA_INCOHERENT, with the walker model reading only
  *	what was pushed
  * @g1: x86-64: PT_FEAT_X86_64_1G_PAGES
+ * @dbm: ARM stage 1: PT_FEAT_ARMV8_DBM (hardware dirty state)
+ * @nogaps: PT_FEAT_FLUSH_RANGE_NO_GAPS rather than PT_FEAT_FLUSH_RANGE
  */
 struct fz_cfg {
 	const char *name;
@@ -83,28 +88,32 @@ struct fz_cfg {
 	u8 bbml;
 	bool incoherent;
 	bool g1;
+	bool dbm;
+	bool nogaps;
 };
 
 static const struct fz_cfg fz_cfgs[] = {
 	{ "amdv1-va64", FZ_AMDV1, 64, 52 },
 	{ "amdv1-va64-dyn3", FZ_AMDV1, 64, 52, .dyn = 3 },
 	{ "amdv1-va48-oa44-inc", FZ_AMDV1, 48, 44, .incoherent = true },
-	{ "amdv1-va40-oa40-dyn1", FZ_AMDV1, 40, 40, .dyn = 1 },
+	{ "amdv1-va40-oa40-dyn1-nogaps", FZ_AMDV1, 40, 40, .dyn = 1,
+	  .nogaps = true },
 	{ "x86-4lvl-1g", FZ_X86_64, 48, 52, .g1 = true },
 	{ "x86-5lvl-oa46-inc", FZ_X86_64, 57, 46, .incoherent = true },
-	{ "arm4k-s1-48-48-bbml2", FZ_ARM4K, 48, 48, .bbml = 2 },
+	{ "arm4k-s1-48-48-bbml2-dbm", FZ_ARM4K, 48, 48, .bbml = 2,
+	  .dbm = true },
 	{ "arm4k-s2-40-40-bbml1", FZ_ARM4K, 40, 40, .s2 = true, .bbml = 1 },
 	{ "arm4k-s1-39-40-inc", FZ_ARM4K, 39, 40, .incoherent = true },
 	{ "arm16k-s1-48-48-bbml2", FZ_ARM16K, 48, 48, .bbml = 2 },
-	{ "arm16k-s2-36-40-bbml1", FZ_ARM16K, 36, 40, .s2 = true,
-	  .bbml = 1 },
+	{ "arm16k-s2-36-40-bbml1-nogaps", FZ_ARM16K, 36, 40, .s2 = true,
+	  .bbml = 1, .nogaps = true },
 	{ "arm64k-s1-52-52-bbml2-inc", FZ_ARM64K, 52, 52, .bbml = 2,
 	  .incoherent = true },
 	{ "arm64k-s2-42-48", FZ_ARM64K, 42, 48, .s2 = true },
 	{ "arm4k-s1-48-48-bbml2-inc", FZ_ARM4K, 48, 48, .bbml = 2,
 	  .incoherent = true },
-	{ "x86-4lvl-no1g", FZ_X86_64, 48, 40 },
-	{ "arm16k-s1-32-40", FZ_ARM16K, 32, 40 },
+	{ "x86-4lvl-no1g-nogaps", FZ_X86_64, 48, 40, .nogaps = true },
+	{ "arm16k-s1-32-40-dbm", FZ_ARM16K, 32, 40, .dbm = true },
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
@@ -546,6 +555,7 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 	}
 	case FZ_X86_64:
 		addr = w & GENMASK_ULL(51, 12);
+		e->dirty = w & BIT_ULL(6);
 		if (level == 0 || (level <= 2 && (w & BIT_ULL(7)))) {
 			e->type = FZ_E_LEAF;
 			e->addr = addr & ~fz_mask(item);
@@ -569,6 +579,9 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 			return;
 		}
 		e->type = FZ_E_LEAF;
+		/* DBM (bit 51) with AP[2] (bit 7) cleared by the walker */
+		e->dirty = ctx->cfg->dbm &&
+			   (w & (BIT_ULL(51) | BIT_ULL(7))) == BIT_ULL(51);
 		if ((w & BIT_ULL(52)) && fz_arm_contig(ctx, level)) {
 			unsigned int c = fz_arm_contig(ctx, level);
 
@@ -638,17 +651,20 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 		hw->pa = e.addr;
 		hw->nitems = e.nitems;
 		hw->entry = table + (index & ~(e.nitems - 1));
-		hw->dirty = false;
-		if (ctx->cfg->fmt == FZ_AMDV1) {
+		hw->dirty = e.dirty;
+		if (e.nitems > 1) {
+			/* Dirty in any item */
 			unsigned int first = index & ~(e.nitems - 1);
 			unsigned int i;
 
-			for (i = 0; i != e.nitems; i++) {
+			for (i = 0; i != e.nitems && !hw->dirty; i++) {
+				struct fz_ent ie;
 				u64 iw;
 
-				if (fz_read(ctx, table, first + i, &iw) &&
-				    (iw & BIT_ULL(6)))
-					hw->dirty = true;
+				if (!fz_read(ctx, table, first + i, &iw))
+					continue;
+				fz_decode(ctx, level, first + i, iw, &ie);
+				hw->dirty = ie.type == FZ_E_LEAF && ie.dirty;
 			}
 		}
 		return true;
@@ -1068,6 +1084,31 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 	}
 }
 
+static int fz_read_dirty(struct fz_ctx *ctx, u64 va, u64 len,
+			 unsigned long flags, struct iommu_dirty_bitmap *bm)
+{
+	struct iommu_domain *d = &ctx->t.iommu.domain;
+
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_read_and_clear_dirty(d, va, len, flags,
+							   bm);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_read_and_clear_dirty(d, va, len, flags,
+							    bm);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_read_and_clear_dirty(d, va, len,
+							      flags, bm);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_read_and_clear_dirty(d, va, len,
+							       flags, bm);
+	default:
+		return pt_iommu_armv8_64k_read_and_clear_dirty(d, va, len,
+							       flags, bm);
+	}
+}
+
 static void fz_deinit(struct fz_ctx *ctx)
 {
 	switch (ctx->cfg->fmt) {
@@ -1148,6 +1189,19 @@ static spinlock_t *fz_get_top_lock(struct pt_iommu *iommu_table)
 }
 
 /* The driver's flush: free the tables that left the walk */
+/*
+ * What the driver's iotlb_sync saw from the calls of this thread: the
+ * unmap's own gather (synced before a disjoint range joins it with
+ * PT_FEAT_FLUSH_RANGE_NO_GAPS), and others (map replacing empty tables)
+ */
+struct fz_syncs {
+	struct iommu_iotlb_gather *unmap_g;
+	unsigned int unmap_n;
+	unsigned long unmap_start, unmap_end;
+	unsigned int other_n;
+	unsigned long other_start, other_end;
+};
+
 static void fz_free_gather(struct fz_ctx *ctx, struct iommu_iotlb_gather *g)
 {
 	struct list_head *pos;
@@ -1159,9 +1213,23 @@ static void fz_free_gather(struct fz_ctx *ctx, struct iommu_iotlb_gather *g)
 	iommu_put_pages_list(&g->freelist);
 }
 
+static __thread struct fz_syncs fz_syncs;
+
 static void fz_iotlb_sync(struct iommu_domain *domain,
 			  struct iommu_iotlb_gather *g)
 {
+	struct fz_syncs *r = &fz_syncs;
+
+	if (g == r->unmap_g) {
+		r->unmap_n++;
+		r->unmap_start = g->start;
+		r->unmap_end = g->end;
+	} else {
+		r->other_start = r->other_n ? min(r->other_start, g->start) :
+					      g->start;
+		r->other_end = r->other_n ? max(r->other_end, g->end) : g->end;
+		r->other_n++;
+	}
 	fz_free_gather(container_of(domain, struct fz_ctx, t.iommu.domain), g);
 }
 
@@ -1194,6 +1262,8 @@ static int fz_init(struct fz_ctx *ctx)
 		ctx->hooks.dma_sync = fz_dma_sync;
 		ctx->hooks.dma_unmap = fz_dma_unmap;
 	}
+	common.features |= BIT(cfg->nogaps ? PT_FEAT_FLUSH_RANGE_NO_GAPS :
+			       PT_FEAT_FLUSH_RANGE);
 	switch (cfg->fmt) {
 	case FZ_AMDV1: {
 		struct pt_iommu_amdv1_cfg c = { .common = common };
@@ -1227,6 +1297,8 @@ static int fz_init(struct fz_ctx *ctx)
 			c.common.features |= BIT(PT_FEAT_ARMV8_BBML1);
 		if (cfg->bbml == 2)
 			c.common.features |= BIT(PT_FEAT_ARMV8_BBML2);
+		if (cfg->dbm)
+			c.common.features |= BIT(PT_FEAT_ARMV8_DBM);
 		ctx->g = cfg->fmt == FZ_ARM4K ? 12 :
 			 cfg->fmt == FZ_ARM16K ? 14 : 16;
 		ctx->b = ctx->g - 3;
@@ -1253,7 +1325,8 @@ static int fz_init(struct fz_ctx *ctx)
 	for (i = 0; i != 64; i++)
 		if (ctx->sizes & BIT_ULL(i))
 			ctx->size_lg2[ctx->nsizes++] = i;
-	ctx->dirty_ok = cfg->fmt == FZ_AMDV1;
+	/* Dirty state: AMD v1 and x86-64 (D), ARM stage 1 with DBM */
+	ctx->dirty_ok = cfg->fmt < FZ_ARM4K || cfg->dbm;
 	return 0;
 }
 
@@ -1301,6 +1374,7 @@ struct fz_addr {
 
 struct fz_op {
 	u8 code;
+	u8 code_hi;	/* the bits of the code byte above the code */
 	struct fz_addr va;
 	struct fz_addr pa;
 	u8 count;
@@ -1318,7 +1392,9 @@ static void fz_get_addr(struct fz_in *in, struct fz_addr *a)
 
 static void fz_get_op(struct fz_in *in, struct fz_op *op)
 {
-	*op = (struct fz_op){ .code = fz_u8(in) % FZ_NOPS };
+	u8 c = fz_u8(in);
+
+	*op = (struct fz_op){ .code = c % FZ_NOPS, .code_hi = c / FZ_NOPS };
 	fz_get_addr(in, &op->va);
 	switch (op->code) {
 	case FZ_OP_MAP:
@@ -1401,7 +1477,16 @@ struct fz_thread {
 	struct fz_op *ops;
 	unsigned int nops;
 	int fail_next;
+	/* The gather of the unmaps before, not flushed yet */
+	struct iommu_iotlb_gather g;
+	bool gather_pending;
 };
+
+/* x86-64 maps writable leaves with D preset; the others clean */
+static u8 fz_map_dirty(struct fz_ctx *ctx, unsigned int prot)
+{
+	return ctx->cfg->fmt == FZ_X86_64 && (prot & IOMMU_WRITE);
+}
 
 static bool fz_overlaps(struct fz_model *m, u64 a, u64 last)
 {
@@ -1498,7 +1583,18 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
+	fz_syncs = (struct fz_syncs){};
 	ret = fz_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
+	if (fz_syncs.other_n) {
+		/* Replaced empty tables: flushes inside the range only */
+		fz_outcome_add(FZ_MAP_SYNCED);
+		if (fz_syncs.other_start < va ||
+		    fz_syncs.other_end > va + len - 1 ||
+		    fz_syncs.other_start > fz_syncs.other_end)
+			fz_fail(ctx, "map %llx len %llx flushed [%lx, %lx]",
+				va, len, fz_syncs.other_start,
+				fz_syncs.other_end);
+	}
 	fz_trace("map %llx pa %llx pgsize %llx x %llx prot %x: %d mapped %zx\n",
 		 va, pa, pgsize, pgcount, prot, ret, mapped);
 	if (!ctx->threaded)
@@ -1548,12 +1644,60 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
 		if (!leaves)
 			abort();
-		n = fz_split(ctx, va, pa, mapped, prot, 0, leaves, FZ_LEAF_CAP);
+		n = fz_split(ctx, va, pa, mapped, prot,
+			     fz_map_dirty(ctx, prot), leaves, FZ_LEAF_CAP);
 		fz_find(m, va, &pos);
 		fz_insert(m, pos, leaves, n);
 		free(leaves);
 	}
 	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
+}
+
+/*
+ * The spans of the tables an unmap of [a, e] unhooks, as the walker finds
+ * them before the call: every table entry whose whole span lies inside,
+ * grown into the hull [*hs, *he].
+ */
+static void fz_table_hull(struct fz_ctx *ctx, u64 *table, unsigned int level,
+			  u64 base, u64 a, u64 e, u64 *hs, u64 *he)
+{
+	unsigned int item = fz_item_lg2(ctx, level);
+	u64 n = 1ULL << fz_entries_lg2(ctx, level);
+	u64 i, i0, i1;
+
+	if (e < base)
+		return;
+	i0 = a > base ? (a - base) >> item : 0;
+	i1 = min(n - 1, (e - base) >> item);
+	for (i = i0; i <= i1; i++) {
+		u64 s = base + (i << item), last = s + fz_mask(item);
+		struct fz_ent ent;
+
+		fz_decode(ctx, level, i, fz_load(table, i), &ent);
+		if (ent.type != FZ_E_TABLE || !level)
+			continue;
+		if (s >= a && last <= e) {
+			*hs = min(*hs, s);
+			*he = max(*he, last);
+		} else {
+			fz_table_hull(ctx, (u64 *)(uintptr_t)ent.addr,
+				      level - 1, s, a, e, hs, he);
+		}
+	}
+}
+
+/* Flush what a thread still gathers, from unmaps before */
+static void fz_gather_flush(struct fz_thread *th)
+{
+	if (!th->gather_pending)
+		return;
+	fz_free_gather(th->ctx, &th->g);
+	th->gather_pending = false;
+}
+
+static bool fz_gather_empty(const struct iommu_iotlb_gather *g)
+{
+	return g->start > g->end;
 }
 
 static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
@@ -1564,9 +1708,10 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	u64 va = fz_va_at(ctx, m, &th->win, &op->va, false);
 	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
-	struct iommu_iotlb_gather g;
-	u64 want = 0, last;
+	struct iommu_iotlb_gather *g = &th->g, old;
+	u64 want = 0, last, stop, hs = U64_MAX, he = 0;
 	unsigned int pos, first, i;
+	bool join, merged, none = false;
 	size_t got;
 
 	if (va + len - 1 > th->win.last || va + len < va)
@@ -1581,23 +1726,91 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	/* Whole leaves from va on, up to the first that is not inside */
 	fz_find(m, va, &pos);
 	first = pos;
+	stop = last;
 	for (i = pos; i < m->n && m->l[i].va <= last; i++) {
-		if (m->l[i].va < va || m->l[i].va + fz_mask(m->l[i].lg2) > last)
+		if (m->l[i].va < va || m->l[i].va + fz_mask(m->l[i].lg2) > last) {
+			/* Stops there: nothing at all when it starts at va */
+			none = m->l[i].va <= va;
+			stop = m->l[i].va - 1;
 			break;
+		}
 		want += BIT_ULL(m->l[i].lg2);
+		hs = min(hs, m->l[i].va);
+		he = max(he, m->l[i].va + fz_mask(m->l[i].lg2));
+	}
+	/* ... and the tables it covers before the stop */
+	if (!none) {
+		u64 base = 0;
+		unsigned int span_lg2;
+
+		fz_span(ctx, va >> 63, &base, &span_lg2);
+		if (ctx->cfg->fmt == FZ_X86_64 && base)
+			base = ~fz_mask(ctx->cfg->vasz);
+		fz_table_hull(ctx, fz_top_table(ctx), fz_top_level(ctx), base,
+			      va, stop, &hs, &he);
 	}
 
-	iommu_iotlb_gather_init(&g);
-	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, &g);
-	fz_trace("unmap %llx len %llx: %zx\n", va, len, got);
+	/* Joins what the unmap before it gathered, or starts afresh */
+	join = !ctx->threaded && (op->code_hi & 1) && th->gather_pending;
+	if (!join) {
+		fz_gather_flush(th);
+		iommu_iotlb_gather_init(g);
+	}
+	old = *g;
+	fz_syncs = (struct fz_syncs){ .unmap_g = g };
+	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, g);
+	fz_syncs.unmap_g = NULL;
+	th->gather_pending = true;
+	fz_trace("unmap %llx len %llx%s: %zx\n", va, len,
+		 join ? " (same gather)" : "", got);
 	if (got != want)
 		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
 			len, got, want);
-	if (got && (g.start > va || g.end < va + got - 1))
-		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx]", va, got,
-			g.start, g.end);
-	fz_free_gather(ctx, &g);
+
+	/* The gather grows by exactly the hull of what left the walk */
+	if (hs > he) {
+		if (fz_syncs.unmap_n || g->start != old.start ||
+		    g->end != old.end)
+			fz_fail(ctx,
+				"unmap %llx len %llx removed nothing, gather [%lx, %lx] was [%lx, %lx], %u syncs",
+				va, len, g->start, g->end, old.start, old.end,
+				fz_syncs.unmap_n);
+	} else if (fz_gather_empty(&old)) {
+		if (fz_syncs.unmap_n || g->start != hs || g->end != he)
+			fz_fail(ctx,
+				"unmap %llx len %llx gathers [%lx, %lx], want [%llx, %llx] (%u syncs)",
+				va, len, g->start, g->end, hs, he,
+				fz_syncs.unmap_n);
+	} else {
+		/*
+		 * A second unmap into one gather: the hull of both, or with
+		 * NO_GAPS, when a gap lies between them, the first synced
+		 * and the second alone. Adjacent ones may go either way.
+		 */
+		bool gap = he + 1 < old.start || hs > old.end + 1;
+		bool touch = he + 1 == old.start || hs == old.end + 1;
+
+		merged = !(ctx->cfg->nogaps && (gap || touch) &&
+			   fz_syncs.unmap_n);
+		if (merged ? (fz_syncs.unmap_n ||
+			      (ctx->cfg->nogaps && gap) ||
+			      g->start != min(old.start, (unsigned long)hs) ||
+			      g->end != max(old.end, (unsigned long)he)) :
+			     (fz_syncs.unmap_n != 1 ||
+			      fz_syncs.unmap_start != old.start ||
+			      fz_syncs.unmap_end != old.end ||
+			      g->start != hs || g->end != he))
+			fz_fail(ctx,
+				"unmap %llx len %llx into gather [%lx, %lx]: gathers [%lx, %lx] after %u syncs (last [%lx, %lx]), want the hull of [%llx, %llx]%s",
+				va, len, old.start, old.end, g->start, g->end,
+				fz_syncs.unmap_n, fz_syncs.unmap_start,
+				fz_syncs.unmap_end, hs, he,
+				ctx->cfg->nogaps ? ", synced first if apart" :
+						   "");
+	}
 	fz_outcome_add(got ? FZ_UNMAP_BYTES : FZ_UNMAP_NONE);
+	if (join)
+		fz_outcome_add(FZ_UNMAP_JOINED);
 	fz_remove(m, first, i - first);
 	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
 }
@@ -1706,7 +1919,11 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
+	fz_syncs = (struct fz_syncs){};
 	ret = fz_cut(ctx, c);
+	if (fz_syncs.other_n)
+		fz_fail(ctx, "cut at %llx flushed [%lx, %lx]", c,
+			fz_syncs.other_start, fz_syncs.other_end);
 	fz_trace("cut %llx: %d\n", c, ret);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = 0;
@@ -1776,13 +1993,28 @@ static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
 	if (!ctx->dirty_ok || ctx->cfg->incoherent || !th->m.n)
 		return;
 	l = &th->m.l[op->va.mult % th->m.n];
+	/* x86-64 and ARM: a DMA write through a read-only leaf faults */
+	if (ctx->cfg->fmt != FZ_AMDV1 && !(l->prot & IOMMU_WRITE))
+		return;
 	if (!fz_walk(ctx, l->va, &hw, &why) || !hw.type)
 		fz_fail(ctx, "no leaf at %llx to set dirty", l->va);
-	for (i = 0; i != hw.nitems; i++)
-		if ((op->va.off & 1) || i == op->va.sel % hw.nitems)
+	for (i = 0; i != hw.nitems; i++) {
+		if (!(op->va.off & 1) && i != op->va.sel % hw.nitems)
+			continue;
+		if (ctx->cfg->fmt < FZ_ARM4K) {
+			/* D, bit 6 */
 			__atomic_fetch_or(hw.entry + i,
 					  (__force u64)cpu_to_le64(BIT_ULL(6)),
 					  __ATOMIC_RELAXED);
+			continue;
+		}
+		/* The SMMU clears AP[2] (bit 7) of a DBM (bit 51) entry */
+		if (!(fz_load(hw.entry, i) & BIT_ULL(51)))
+			fz_fail(ctx, "writable leaf %llx without DBM", l->va);
+		__atomic_fetch_and(hw.entry + i,
+				   ~(__force u64)cpu_to_le64(BIT_ULL(7)),
+				   __ATOMIC_RELAXED);
+	}
 	l->dirty = 1;
 }
 
@@ -1801,8 +2033,6 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 	unsigned int pos, i;
 	int ret;
 
-	if (!ctx->dirty_ok)
-		return;
 	if (a + len - 1 > th->win.last || a + len < a)
 		len = th->win.last - a + 1;
 	if (!len)
@@ -1816,16 +2046,15 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 		want_end = max(want_end, min(m->l[i].va +
 					     fz_mask(m->l[i].lg2), b));
 	}
-	if (ctx->cfg->incoherent)
+	if (ctx->cfg->incoherent || !ctx->dirty_ok)
 		fz_snap(ctx, &snap);
 	iommu_dirty_bitmap_init(&bm, NULL, &g);
-	fz_count_op();
-	ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain, a, len,
-						  flags, &bm);
-	if (ctx->cfg->incoherent) {
+	ret = fz_read_dirty(ctx, a, len, flags, &bm);
+	if (ctx->cfg->incoherent || !ctx->dirty_ok) {
 		if (ret != -EOPNOTSUPP)
-			fz_fail(ctx, "dirty read of an incoherent table: %d",
-				ret);
+			fz_fail(ctx, "dirty read of a table %s: %d",
+				ctx->dirty_ok ? "incoherent" :
+						"without dirty state", ret);
 		fz_snap_same(ctx, &snap, "refused dirty read");
 		free(snap.w);
 		return;
@@ -1856,6 +2085,8 @@ static void fz_run_ops(struct fz_thread *th)
 		u64 a, len;
 
 		__atomic_fetch_add(&fz_ops_done, 1, __ATOMIC_RELAXED);
+		if (op->code != FZ_OP_UNMAP)
+			fz_gather_flush(th);
 		switch (op->code) {
 		case FZ_OP_MAP:
 		case FZ_OP_MAP2:
@@ -1894,6 +2125,7 @@ static void fz_run_ops(struct fz_thread *th)
 		if (user_warn_count() != warns)
 			fz_fail(ctx, "WARN in the engine");
 	}
+	fz_gather_flush(th);
 }
 
 static void *fz_thread_fn(void *arg)
