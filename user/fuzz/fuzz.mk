@@ -113,3 +113,24 @@ fuzz-cov: fuzz-deps
 		-instr-profile=$(FUZZ_COV_O)/fuzz.profdata \
 		$(ROOT)/iommu_pt.h $(wildcard $(ROOT)/generic_pt/*.h) \
 		$(wildcard $(ROOT)/fmt/*.h)
+
+# The long-run build: no AddressSanitizer, UBSan and -O2, the same checks;
+# the replay driver's pseudo-random mode is what long runs use.
+#
+#   make -C user fuzz-fast    build it and run FUZZ_FAST_INPUTS random
+#                             inputs from FUZZ_FAST_SEED (both modes)
+FUZZ_FAST_O ?= $(ROOT)/build/user-fuzz-fast
+FUZZ_FAST_INPUTS ?= 20000
+FUZZ_FAST_SEED ?= 1
+
+.PHONY: fuzz-fast fuzz-fast-build
+fuzz-fast-build:
+	+@$(FUZZ_SUB) O=$(FUZZ_FAST_O) OPT=-O2 \
+		SANITIZE='-fsanitize=undefined -fno-sanitize-recover=all' \
+		fuzz-replay-build
+
+fuzz-fast: fuzz-fast-build
+	FUZZ_PT_STATS=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:$(UBSAN_OPTIONS) \
+		$(FUZZ_FAST_O)/fuzz_replay --random $(FUZZ_FAST_INPUTS) \
+		--seed $(FUZZ_FAST_SEED)

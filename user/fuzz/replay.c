@@ -112,19 +112,24 @@ static unsigned long long splitmix(unsigned long long *s)
 	return z ^ (z >> 31);
 }
 
-static double now(void)
+static double now_clock(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return now_clock(CLOCK_MONOTONIC);
 }
 
 static int run_random(unsigned long n, unsigned long long seed, size_t len,
 		      int threads)
 {
 	unsigned char *data = malloc(len);
-	double t0 = now(), t;
+	double t0 = now(), c0 = now_clock(CLOCK_PROCESS_CPUTIME_ID), t, c;
 	unsigned long i;
 	size_t k, sz;
 
@@ -139,8 +144,11 @@ static int run_random(unsigned long n, unsigned long long seed, size_t len,
 		LLVMFuzzerTestOneInput(data, sz);
 	}
 	t = now() - t0;
-	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s, %.0f operations/s\n",
-	       n, fuzz_pt_ops(), t, fuzz_pt_ops() / (t > 0 ? t : 1));
+	c = now_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	/* CPU time: the machine may be shared, the process niced */
+	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s (%.1f s of CPU), %.0f operations/s, %.0f per CPU second\n",
+	       n, fuzz_pt_ops(), t, c, fuzz_pt_ops() / (t > 0 ? t : 1),
+	       fuzz_pt_ops() / (c > 0 ? c : 1));
 	free(data);
 	return 0;
 }
