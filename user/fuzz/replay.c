@@ -6,13 +6,17 @@
  *   fuzz_replay FILE|DIR...        each input in a child process, one KTAP
  *                                  result per table configuration (the
  *                                  corpus replay of make check)
- *   fuzz_replay --random N [--seed S] [--len L] [--threads]
+ *   fuzz_replay --random N [--seed S] [--len L] [--threads] [--save F]
  *                                  N pseudo-random inputs of up to L bytes
  *                                  (--threads: all in the two-thread mode);
- *                                  prints the operations and their rate
+ *                                  prints the operations and their rate;
+ *                                  an input that aborts is written to F
+ *                                  (UBSan: UBSAN_OPTIONS=abort_on_error=1)
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +107,24 @@ static int run_child(const char *p)
 	return status;
 }
 
+/* The input running, written to save_path when it aborts */
+static const unsigned char *cur_data;
+static size_t cur_len;
+static const char *save_path;
+
+static void save_on_abort(int sig)
+{
+	int fd = open(save_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd >= 0) {
+		if (write(fd, cur_data, cur_len) < 0)
+			cur_len = 0;
+		close(fd);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static unsigned long long splitmix(unsigned long long *s)
 {
 	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -135,12 +157,16 @@ static int run_random(unsigned long n, unsigned long long seed, size_t len,
 
 	if (!data)
 		return 2;
+	if (save_path)
+		signal(SIGABRT, save_on_abort);
+	cur_data = data;
 	for (i = 0; i != n; i++) {
 		sz = 2 + splitmix(&seed) % (len - 1);
 		for (k = 0; k != sz; k++)
 			data[k] = splitmix(&seed);
 		if (threads)
 			data[1] |= 1;
+		cur_len = sz;
 		LLVMFuzzerTestOneInput(data, sz);
 	}
 	t = now() - t0;
@@ -171,6 +197,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--len") &&
 			   i + 1 < (unsigned int)argc) {
 			len = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--save") &&
+			   i + 1 < (unsigned int)argc) {
+			save_path = argv[++i];
 		} else if (!strcmp(argv[i], "--threads")) {
 			threads = 1;
 		} else {
