@@ -878,7 +878,8 @@ static void fz_unchanged(struct fz_ctx *ctx, const struct fz_frozen *f,
 		return;
 	if (fz_top(ctx) != f->top || atomic_read(&ctx->hooks.tables) !=
 					     f->tables)
-		fz_fail(ctx, "%s changed the top (%llx, was %llx) or the tables allocated (%d, were %d)",
+		fz_fail(ctx,
+			"%s changed the top (%llx, was %llx) or the tables allocated (%d, were %d)",
 			what, fz_top(ctx), f->top,
 			atomic_read(&ctx->hooks.tables), f->tables);
 	if (a > e)

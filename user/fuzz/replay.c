@@ -172,8 +172,10 @@ static int run_random(unsigned long n, unsigned long long seed, size_t len,
 	t = now() - t0;
 	c = now_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	/* CPU time: the machine may be shared, the process niced */
-	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s (%.1f s of CPU), %.0f operations/s, %.0f per CPU second\n",
-	       n, fuzz_pt_ops(), t, c, fuzz_pt_ops() / (t > 0 ? t : 1),
+	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s (%.1f s of CPU), ",
+	       n, fuzz_pt_ops(), t, c);
+	printf("%.0f operations/s, %.0f per CPU second\n",
+	       fuzz_pt_ops() / (t > 0 ? t : 1),
 	       fuzz_pt_ops() / (c > 0 ? c : 1));
 	free(data);
 	return 0;
