@@ -205,6 +205,7 @@ const char *fuzz_pt_config_name(unsigned int i)
 static unsigned long fz_ops_done;
 static unsigned long fz_calls;
 static unsigned long fz_ops_skipped;
+static unsigned long fz_ops_threaded;
 static unsigned long fz_outcome[FZ_NOUTCOMES];
 
 unsigned long fuzz_pt_ops(void)
@@ -2249,6 +2250,9 @@ static void fz_run_ops(struct fz_thread *th)
 		u64 a, len;
 
 		__atomic_fetch_add(&fz_ops_done, 1, __ATOMIC_RELAXED);
+		if (ctx->threaded)
+			__atomic_fetch_add(&fz_ops_threaded, 1,
+					   __ATOMIC_RELAXED);
 		if (op->code != FZ_OP_UNMAP)
 			fz_gather_flush(th);
 		switch (op->code) {
@@ -2434,8 +2438,9 @@ static void __attribute__((destructor)) fz_stats(void)
 
 	if (!getenv("FUZZ_PT_STATS"))
 		return;
-	fprintf(stderr, "fuzz_pt: %lu operations, %lu calls, %lu skipped\n",
-		fuzz_pt_ops(), fz_calls, fz_ops_skipped);
+	fprintf(stderr,
+		"fuzz_pt: %lu operations, %lu calls, %lu skipped, %lu in the two-thread mode\n",
+		fuzz_pt_ops(), fz_calls, fz_ops_skipped, fz_ops_threaded);
 	for (i = 0; i != FZ_NOUTCOMES; i++)
 		fprintf(stderr, "fuzz_pt:   %s: %lu\n", fz_outcome_names[i],
 			fz_outcome[i]);
