@@ -789,8 +789,9 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 		mode = FZ_MIRROR_SAME;
 	}
 	for (i = i0; i <= i1; i++) {
-		u64 w = fz_load(table, i);
-		u64 sw = sh ? le64_to_cpu((__force __le64)sh->copy[i]) : 0;
+		/* The mirror holds the words as memory does (little-endian) */
+		u64 w = __atomic_load_n(table + i, __ATOMIC_ACQUIRE);
+		u64 sw = sh ? sh->copy[i] : 0;
 		u64 s = base + (i << item), ca = a, ce = e;
 		struct fz_ent ent;
 
@@ -815,7 +816,7 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 		}
 		if (!level || !w)
 			continue;
-		fz_decode(ctx, level, i, w, &ent);
+		fz_decode(ctx, level, i, le64_to_cpu((__force __le64)w), &ent);
 		if (ent.type == FZ_E_TABLE)
 			fz_mirror_walk(ctx, (u64 *)(uintptr_t)ent.addr,
 				       level - 1, s, ca, ce,
