@@ -17,14 +17,25 @@
 #   make -C user fuzz-cov     lines of iommu_pt.h, generic_pt/ and fmt/ the
 #                             corpus reaches (clang source coverage)
 #
-# FUZZ_ARGS adds libFuzzer options (-jobs=N, -runs=N, ...).
+# FUZZ_ARGS adds libFuzzer options (-jobs=N, -runs=N, ...). FUZZ_FAST=1 makes
+# make fuzz build without ASan, with -O2 (UBSan stays), in
+# build/user-fuzz-fast-lf: several times the inputs per second, for long
+# runs (use-after-free and overflows in the engine go unseen there).
 
 FUZZ_DIR := $(USER_DIR)/fuzz
 FUZZ_CORPUS ?= $(FUZZ_DIR)/corpus
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
 FUZZ_TSAN_RUNS ?= 300
+ifeq ($(FUZZ_FAST),1)
+FUZZ_O ?= $(ROOT)/build/user-fuzz-fast-lf
+FUZZ_LF_SANITIZE := -fsanitize=fuzzer-no-link,undefined -fno-sanitize-recover=all
+FUZZ_LF_OPT := -O2
+else
 FUZZ_O ?= $(ROOT)/build/user-fuzz
+FUZZ_LF_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LF_OPT := -O1
+endif
 FUZZ_TSAN_O ?= $(ROOT)/build/user-fuzz-tsan
 FUZZ_COV_O ?= $(ROOT)/build/user-fuzz-cov
 FUZZ_CLANG ?= clang
@@ -74,9 +85,8 @@ fuzz-deps:
 FUZZ_SUB = $(MAKE) --no-print-directory -f $(USER_DIR)/Makefile
 
 fuzz-build: fuzz-deps
-	+@$(FUZZ_SUB) O=$(FUZZ_O) CC=$(FUZZ_CLANG) \
-		SANITIZE='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
-		fuzz-prog
+	+@$(FUZZ_SUB) O=$(FUZZ_O) CC=$(FUZZ_CLANG) OPT=$(FUZZ_LF_OPT) \
+		SANITIZE='$(FUZZ_LF_SANITIZE)' fuzz-prog
 
 # libFuzzer's leak check would run LeakSanitizer after most inputs (the
 # compat page allocator keeps its bookkeeping between them), five times
@@ -113,3 +123,24 @@ fuzz-cov: fuzz-deps
 		-instr-profile=$(FUZZ_COV_O)/fuzz.profdata \
 		$(ROOT)/iommu_pt.h $(wildcard $(ROOT)/generic_pt/*.h) \
 		$(wildcard $(ROOT)/fmt/*.h)
+
+# The long-run build: no AddressSanitizer, UBSan and -O2, the same checks;
+# the replay driver's pseudo-random mode is what long runs use.
+#
+#   make -C user fuzz-fast    build it and run FUZZ_FAST_INPUTS random
+#                             inputs from FUZZ_FAST_SEED (both modes)
+FUZZ_FAST_O ?= $(ROOT)/build/user-fuzz-fast
+FUZZ_FAST_INPUTS ?= 20000
+FUZZ_FAST_SEED ?= 1
+
+.PHONY: fuzz-fast fuzz-fast-build
+fuzz-fast-build:
+	+@$(FUZZ_SUB) O=$(FUZZ_FAST_O) OPT=-O2 \
+		SANITIZE='-fsanitize=undefined -fno-sanitize-recover=all' \
+		fuzz-replay-build
+
+fuzz-fast: fuzz-fast-build
+	FUZZ_PT_STATS=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:$(UBSAN_OPTIONS) \
+		$(FUZZ_FAST_O)/fuzz_replay --random $(FUZZ_FAST_INPUTS) \
+		--seed $(FUZZ_FAST_SEED)

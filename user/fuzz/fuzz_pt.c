@@ -60,12 +60,15 @@ enum {
 	FZ_CUT_NOP,
 	FZ_CUT_ERR,
 	FZ_DIRTY_READ,
+	FZ_UNMAP_JOINED,
+	FZ_MAP_SYNCED,
 	FZ_NOUTCOMES
 };
 
 static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
 	"map ok", "map refused", "map -ENOMEM", "unmap some", "unmap none",
 	"cut split", "cut at boundary", "cut refused", "dirty read",
+	"unmap into the gather before", "map synced a gather",
 };
 
 /**
@@ -83,6 +86,8 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  *	PT_FEAT_VTDSS_1G_PAGES
  * @m2: VT-d second stage: PT_FEAT_VTDSS_2M_PAGES
  * @ad: VT-d second stage: PT_FEAT_VTDSS_SSADS (A/D, dirty tracking)
+ * @dbm: ARM stage 1: PT_FEAT_ARMV8_DBM (hardware dirty state)
+ * @nogaps: PT_FEAT_FLUSH_RANGE_NO_GAPS rather than PT_FEAT_FLUSH_RANGE
  */
 struct fz_cfg {
 	const char *name;
@@ -96,28 +101,32 @@ struct fz_cfg {
 	bool g1;
 	bool m2;
 	bool ad;
+	bool dbm;
+	bool nogaps;
 };
 
 static const struct fz_cfg fz_cfgs[] = {
 	{ "amdv1-va64", FZ_AMDV1, 64, 52 },
 	{ "amdv1-va64-dyn3", FZ_AMDV1, 64, 52, .dyn = 3 },
 	{ "amdv1-va48-oa44-inc", FZ_AMDV1, 48, 44, .incoherent = true },
-	{ "amdv1-va40-oa40-dyn1", FZ_AMDV1, 40, 40, .dyn = 1 },
+	{ "amdv1-va40-oa40-dyn1-nogaps", FZ_AMDV1, 40, 40, .dyn = 1,
+	  .nogaps = true },
 	{ "x86-4lvl-1g", FZ_X86_64, 48, 52, .g1 = true },
 	{ "x86-5lvl-oa46-inc", FZ_X86_64, 57, 46, .incoherent = true },
-	{ "arm4k-s1-48-48-bbml2", FZ_ARM4K, 48, 48, .bbml = 2 },
+	{ "arm4k-s1-48-48-bbml2-dbm", FZ_ARM4K, 48, 48, .bbml = 2,
+	  .dbm = true },
 	{ "arm4k-s2-40-40-bbml1", FZ_ARM4K, 40, 40, .s2 = true, .bbml = 1 },
 	{ "arm4k-s1-39-40-inc", FZ_ARM4K, 39, 40, .incoherent = true },
 	{ "arm16k-s1-48-48-bbml2", FZ_ARM16K, 48, 48, .bbml = 2 },
-	{ "arm16k-s2-36-40-bbml1", FZ_ARM16K, 36, 40, .s2 = true,
-	  .bbml = 1 },
+	{ "arm16k-s2-36-40-bbml1-nogaps", FZ_ARM16K, 36, 40, .s2 = true,
+	  .bbml = 1, .nogaps = true },
 	{ "arm64k-s1-52-52-bbml2-inc", FZ_ARM64K, 52, 52, .bbml = 2,
 	  .incoherent = true },
 	{ "arm64k-s2-42-48", FZ_ARM64K, 42, 48, .s2 = true },
 	{ "arm4k-s1-48-48-bbml2-inc", FZ_ARM4K, 48, 48, .bbml = 2,
 	  .incoherent = true },
-	{ "x86-4lvl-no1g", FZ_X86_64, 48, 40 },
-	{ "arm16k-s1-32-40", FZ_ARM16K, 32, 40 },
+	{ "x86-4lvl-no1g-nogaps", FZ_X86_64, 48, 40, .nogaps = true },
+	{ "arm16k-s1-32-40-dbm", FZ_ARM16K, 32, 40, .dbm = true },
 	/* Added last, so the configurations above keep their numbers */
 	{ "vtdss-4lvl-2m-1g-ad", FZ_VTDSS, 48, 52, .m2 = true, .g1 = true,
 	  .ad = true },
@@ -192,6 +201,10 @@ struct fz_ctx {
 	u64 dirty_bit;		/* the bit the walker sets in a leaf */
 	pthread_mutex_t shadow_lock;
 	struct fz_shadow *shadow[FZ_SHADOW_BUCKETS];
+	/* The mirror of table memory (one thread) */
+	struct fz_mirror *mirror[FZ_SHADOW_BUCKETS];
+	u64 mirror_top;
+	unsigned int ops_since_full;
 	/* Hitless check of a cut: the leaf being cut */
 	bool cut_armed;
 	struct fz_leaf cut_leaf;
@@ -213,6 +226,7 @@ const char *fuzz_pt_config_name(unsigned int i)
 static unsigned long fz_ops_done;
 static unsigned long fz_calls;
 static unsigned long fz_ops_skipped;
+static unsigned long fz_ops_threaded;
 static unsigned long fz_outcome[FZ_NOUTCOMES];
 
 unsigned long fuzz_pt_ops(void)
@@ -503,11 +517,14 @@ static bool fz_read(struct fz_ctx *ctx, u64 *table, unsigned int index,
 		*word = fz_load(table, index);
 		return true;
 	}
-	pthread_mutex_lock(&ctx->shadow_lock);
+	/* One thread: nothing maps or unmaps a table meanwhile */
+	if (ctx->threaded)
+		pthread_mutex_lock(&ctx->shadow_lock);
 	s = fz_shadow_find(ctx, table);
 	if (s && (index + 1) * 8 <= s->len)
 		*word = le64_to_cpu((__force __le64)s->copy[index]);
-	pthread_mutex_unlock(&ctx->shadow_lock);
+	if (ctx->threaded)
+		pthread_mutex_unlock(&ctx->shadow_lock);
 	return s;
 }
 
@@ -571,6 +588,7 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 	}
 	case FZ_X86_64:
 		addr = w & GENMASK_ULL(51, 12);
+		e->dirty = w & BIT_ULL(6);
 		if (level == 0 || (level <= 2 && (w & BIT_ULL(7)))) {
 			e->type = FZ_E_LEAF;
 			e->addr = addr & ~fz_mask(item);
@@ -616,6 +634,9 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 			return;
 		}
 		e->type = FZ_E_LEAF;
+		/* DBM (bit 51) with AP[2] (bit 7) cleared by the walker */
+		e->dirty = ctx->cfg->dbm &&
+			   (w & (BIT_ULL(51) | BIT_ULL(7))) == BIT_ULL(51);
 		if ((w & BIT_ULL(52)) && fz_arm_contig(ctx, level)) {
 			unsigned int c = fz_arm_contig(ctx, level);
 
@@ -685,17 +706,20 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 		hw->pa = e.addr;
 		hw->nitems = e.nitems;
 		hw->entry = table + (index & ~(e.nitems - 1));
-		hw->dirty = false;
-		if (ctx->dirty_bit) {
+		hw->dirty = e.dirty;
+		if (e.nitems > 1) {
+			/* Dirty in any item */
 			unsigned int first = index & ~(e.nitems - 1);
 			unsigned int i;
 
-			for (i = 0; i != e.nitems; i++) {
+			for (i = 0; i != e.nitems && !hw->dirty; i++) {
+				struct fz_ent ie;
 				u64 iw;
 
-				if (fz_read(ctx, table, first + i, &iw) &&
-				    (iw & ctx->dirty_bit))
-					hw->dirty = true;
+				if (!fz_read(ctx, table, first + i, &iw))
+					continue;
+				fz_decode(ctx, level, first + i, iw, &ie);
+				hw->dirty = ie.type == FZ_E_LEAF && ie.dirty;
 			}
 		}
 		return true;
@@ -703,83 +727,214 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 }
 
 /*
- * A copy of every table reachable from the top, and of what the walker
- * sees of it: for each item the table's address, level and index, the word
- * and its pushed copy (0 on a coherent table).
+ * A mirror of table memory: for every table the walker reached, a copy of
+ * each item and of what was pushed of it (incoherent walker), as they were
+ * after the last call that could change them. After a call that returned
+ * success the items its range reaches are copied again; after a call that
+ * must change nothing they are compared, as the walker reaches them, so a
+ * failed call that changed an item of its range is named at once. A change
+ * anywhere else shows in the compare of every table every FZ_FULL_EVERY
+ * operations and at the end. (This replaces a copy of the whole table
+ * before every call that could fail, which took 3/4 of the time.)
  */
-struct fz_snap {
-	u64 *w;
-	size_t n;
-	size_t cap;
+#define FZ_FULL_EVERY 64
+
+struct fz_mirror {
+	struct fz_mirror *next;
+	u64 *table;
+	unsigned int n;
+	u64 w[];	/* n items, then n pushed copies when incoherent */
 };
 
-static void fz_snap_put(struct fz_snap *sn, u64 v)
+static struct fz_mirror *fz_mirror_get(struct fz_ctx *ctx, u64 *table,
+				       unsigned int n)
 {
-	if (sn->n == sn->cap) {
-		sn->cap = sn->cap ? sn->cap * 2 : 4096;
-		sn->w = realloc(sn->w, sn->cap * sizeof(*sn->w));
-		if (!sn->w)
-			abort();
+	struct fz_mirror **head = &ctx->mirror[fz_bucket(table)], *m;
+	unsigned int words = ctx->cfg->incoherent ? 2 * n : n;
+
+	for (m = *head; m; m = m->next)
+		if (m->table == table)
+			break;
+	if (m && m->n >= n)
+		return m;
+	if (m) {
+		/* A freed table's address, now a larger one (a top) */
+		struct fz_mirror **p;
+
+		for (p = head; *p != m; p = &(*p)->next)
+			;
+		*p = m->next;
+		free(m);
 	}
-	sn->w[sn->n++] = v;
+	m = calloc(1, sizeof(*m) + words * sizeof(u64));
+	if (!m)
+		abort();
+	m->table = table;
+	m->n = n;
+	m->next = *head;
+	*head = m;
+	return m;
 }
 
-static void fz_snap_table(struct fz_ctx *ctx, struct fz_snap *sn, u64 *table,
-			  unsigned int level)
+static void fz_mirror_free_all(struct fz_ctx *ctx)
 {
-	unsigned int n = 1U << fz_entries_lg2(ctx, level);
 	unsigned int i;
 
-	for (i = 0; i != n; i++) {
-		u64 w = fz_load(table, i);
-		struct fz_ent e;
-		u64 sw = 0;
+	for (i = 0; i != FZ_SHADOW_BUCKETS; i++) {
+		while (ctx->mirror[i]) {
+			struct fz_mirror *m = ctx->mirror[i];
 
-		fz_snap_put(sn, (uintptr_t)table);
-		fz_snap_put(sn, (u64)level << 32 | i);
-		fz_snap_put(sn, w);
-		if (ctx->cfg->incoherent)
-			fz_read(ctx, table, i, &sw);
-		fz_snap_put(sn, sw);
-		fz_decode(ctx, level, i, w, &e);
-		if (e.type == FZ_E_TABLE && level)
-			fz_snap_table(ctx, sn, (u64 *)(uintptr_t)e.addr,
-				      level - 1);
+			ctx->mirror[i] = m->next;
+			free(m);
+		}
 	}
 }
 
-static void fz_snap(struct fz_ctx *ctx, struct fz_snap *sn)
-{
-	sn->n = 0;
-	fz_snap_put(sn, fz_top(ctx));
-	fz_snap_put(sn, atomic_read(&ctx->hooks.tables));
-	fz_snap_table(ctx, sn, fz_top_table(ctx), fz_top_level(ctx));
-}
+/* FZ_MIRROR_SAME: compared equal already, descending */
+enum { FZ_MIRROR_COPY, FZ_MIRROR_COMPARE, FZ_MIRROR_SAME };
 
-/* Fail, naming the first difference, if the table changed since @old */
-static void fz_snap_same(struct fz_ctx *ctx, struct fz_snap *old,
-			 const char *what)
+/*
+ * Copy or compare the items of the tables the walker reaches for IOVAs in
+ * [a, e], from @table at @level whose first IOVA is @base; a compare fails
+ * naming the first item that differs, in the name of @what.
+ */
+static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
+			   u64 base, u64 a, u64 e, int mode, const char *what)
 {
-	struct fz_snap now = {};
-	size_t i, t;
+	unsigned int item = fz_item_lg2(ctx, level);
+	u64 n = 1ULL << fz_entries_lg2(ctx, level);
+	struct fz_shadow *sh = NULL;
+	struct fz_mirror *m;
+	u64 i, i0, i1;
+	size_t bytes;
 
-	fz_snap(ctx, &now);
-	for (i = 0; i != min(now.n, old->n); i++)
-		if (now.w[i] != old->w[i])
-			break;
-	if (i == now.n && i == old->n) {
-		free(now.w);
+	if (e < base)
+		return;
+	i0 = a > base ? (a - base) >> item : 0;
+	if (i0 >= n)
+		return;
+	i1 = min(n - 1, (e - base) >> item);
+	m = fz_mirror_get(ctx, table, n);
+	if (ctx->cfg->incoherent) {
+		sh = fz_shadow_find(ctx, table);
+		if (!sh || sh->len < n * 8)
+			fz_fail(ctx, "table %p at level %u reached, not mapped for DMA",
+				table, level);
+	}
+	/* Leaf tables, and items unchanged, in one go (one thread) */
+	bytes = (i1 - i0 + 1) * 8;
+	if (mode == FZ_MIRROR_COPY && !level) {
+		memcpy(m->w + i0, table + i0, bytes);
+		if (sh)
+			memcpy(m->w + n + i0, sh->copy + i0, bytes);
 		return;
 	}
-	if (i < 2 || i >= min(now.n, old->n))
-		fz_fail(ctx, "%s changed the top, the tables allocated or the tables reached",
-			what);
-	t = i - (i - 2) % 4;
-	fz_fail(ctx,
-		"%s changed the table: level %llu table %llx item %llu%s: %llx, was %llx",
-		what, old->w[t + 1] >> 32, old->w[t], old->w[t + 1] & U32_MAX,
-		i == t + 3 ? " as pushed to the walker" : "", now.w[i],
-		old->w[i]);
+	if (mode == FZ_MIRROR_COMPARE && !memcmp(m->w + i0, table + i0, bytes) &&
+	    (!sh || !memcmp(m->w + n + i0, sh->copy + i0, bytes))) {
+		if (!level)
+			return;
+		mode = FZ_MIRROR_SAME;
+	}
+	for (i = i0; i <= i1; i++) {
+		/* The mirror holds the words as memory does (little-endian) */
+		u64 w = __atomic_load_n(table + i, __ATOMIC_ACQUIRE);
+		u64 sw = sh ? sh->copy[i] : 0;
+		u64 s = base + (i << item), ca = a, ce = e;
+		struct fz_ent ent;
+
+		if (mode == FZ_MIRROR_COPY) {
+			/* A table newly hooked here is copied whole */
+			if (m->w[i] != w) {
+				ca = s;
+				ce = s + fz_mask(item);
+			}
+			m->w[i] = w;
+			if (sh)
+				m->w[n + i] = sw;
+		} else if (mode == FZ_MIRROR_COMPARE &&
+			   (m->w[i] != w || (sh && m->w[n + i] != sw))) {
+			bool pushed = m->w[i] == w;
+
+			fz_fail(ctx,
+				"%s changed the table: level %u table %p item %llu%s: %llx, was %llx",
+				what, level, table, i,
+				pushed ? " as pushed to the walker" : "",
+				pushed ? sw : w, pushed ? m->w[n + i] : m->w[i]);
+		}
+		if (!level || !w)
+			continue;
+		fz_decode(ctx, level, i, le64_to_cpu((__force __le64)w), &ent);
+		if (ent.type == FZ_E_TABLE)
+			fz_mirror_walk(ctx, (u64 *)(uintptr_t)ent.addr,
+				       level - 1, s, ca, ce,
+				       mode == FZ_MIRROR_COPY ? mode :
+				       FZ_MIRROR_COMPARE, what);
+	}
+}
+
+/* The first IOVA of the top table's first item, for the half holding @va */
+static u64 fz_top_base(struct fz_ctx *ctx, u64 va)
+{
+	if (ctx->cfg->fmt == FZ_X86_64 && (va >> 63))
+		return ~fz_mask(ctx->cfg->vasz);
+	return 0;
+}
+
+/* Copy or compare what the walker reaches for [a, e] (one half) */
+static void fz_mirror_range(struct fz_ctx *ctx, u64 a, u64 e, int mode,
+			    const char *what)
+{
+	if (e < a || ctx->threaded)
+		return;
+	fz_mirror_walk(ctx, fz_top_table(ctx), fz_top_level(ctx),
+		       fz_top_base(ctx, a), a, e, mode, what);
+}
+
+/* ... for every IOVA */
+static void fz_mirror_all(struct fz_ctx *ctx, int mode, const char *what)
+{
+	u64 base;
+	unsigned int lg2;
+
+	fz_span(ctx, false, &base, &lg2);
+	fz_mirror_range(ctx, base, base + fz_mask(lg2), mode, what);
+	if (ctx->cfg->fmt == FZ_X86_64) {
+		fz_span(ctx, true, &base, &lg2);
+		fz_mirror_range(ctx, base, base + fz_mask(lg2), mode, what);
+	}
+	ctx->mirror_top = fz_top(ctx);
+}
+
+/*
+ * Around a call that must change nothing: the top and the count of tables
+ * too. @a > @e compares every table.
+ */
+struct fz_frozen {
+	u64 top;
+	int tables;
+};
+
+static void fz_freeze(struct fz_ctx *ctx, struct fz_frozen *f)
+{
+	f->top = fz_top(ctx);
+	f->tables = atomic_read(&ctx->hooks.tables);
+}
+
+static void fz_unchanged(struct fz_ctx *ctx, const struct fz_frozen *f,
+			 u64 a, u64 e, const char *what)
+{
+	if (ctx->threaded)
+		return;
+	if (fz_top(ctx) != f->top || atomic_read(&ctx->hooks.tables) !=
+					     f->tables)
+		fz_fail(ctx,
+			"%s changed the top (%llx, was %llx) or the tables allocated (%d, were %d)",
+			what, fz_top(ctx), f->top,
+			atomic_read(&ctx->hooks.tables), f->tables);
+	if (a > e)
+		fz_mirror_all(ctx, FZ_MIRROR_COMPARE, what);
+	else
+		fz_mirror_range(ctx, a, e, FZ_MIRROR_COMPARE, what);
 }
 
 /* The model */
@@ -957,17 +1112,26 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 {
 	unsigned int n = 1U << fz_entries_lg2(ctx, level);
 	unsigned int item = fz_item_lg2(ctx, level);
+	struct fz_shadow *sh = NULL;
 	unsigned int i;
 
+	if (ctx->cfg->incoherent) {
+		/* The walker reads what was pushed (one thread now) */
+		sh = fz_shadow_find(ctx, table);
+		if (!sh || sh->len < n * 8)
+			fz_fail(ctx, "table %p at level %u never pushed",
+				table, level);
+	}
 	for (i = 0; i < n; i++) {
 		u64 va = base + ((u64)i << item);
 		struct fz_ent e;
 		struct fz_leaf *l;
 		u64 w;
 
-		if (!fz_read(ctx, table, i, &w))
-			fz_fail(ctx, "table %p at level %u never pushed",
-				table, level);
+		w = sh ? le64_to_cpu((__force __le64)sh->copy[i]) :
+			 fz_load(table, i);
+		if (!w)
+			continue;
 		fz_decode(ctx, level, i, w, &e);
 		if (e.type == FZ_E_EMPTY)
 			continue;
@@ -1125,6 +1289,34 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 	}
 }
 
+static int fz_read_dirty(struct fz_ctx *ctx, u64 va, u64 len,
+			 unsigned long flags, struct iommu_dirty_bitmap *bm)
+{
+	struct iommu_domain *d = &ctx->t.iommu.domain;
+
+	fz_count_op();
+	switch (ctx->cfg->fmt) {
+	case FZ_AMDV1:
+		return pt_iommu_amdv1_read_and_clear_dirty(d, va, len, flags,
+							   bm);
+	case FZ_X86_64:
+		return pt_iommu_x86_64_read_and_clear_dirty(d, va, len, flags,
+							    bm);
+	case FZ_VTDSS:
+		return pt_iommu_vtdss_read_and_clear_dirty(d, va, len, flags,
+							   bm);
+	case FZ_ARM4K:
+		return pt_iommu_armv8_4k_read_and_clear_dirty(d, va, len,
+							      flags, bm);
+	case FZ_ARM16K:
+		return pt_iommu_armv8_16k_read_and_clear_dirty(d, va, len,
+							       flags, bm);
+	default:
+		return pt_iommu_armv8_64k_read_and_clear_dirty(d, va, len,
+							       flags, bm);
+	}
+}
+
 static void fz_deinit(struct fz_ctx *ctx)
 {
 	switch (ctx->cfg->fmt) {
@@ -1214,6 +1406,19 @@ static spinlock_t *fz_get_top_lock(struct pt_iommu *iommu_table)
 }
 
 /* The driver's flush: free the tables that left the walk */
+/*
+ * What the driver's iotlb_sync saw from the calls of this thread: the
+ * unmap's own gather (synced before a disjoint range joins it with
+ * PT_FEAT_FLUSH_RANGE_NO_GAPS), and others (map replacing empty tables)
+ */
+struct fz_syncs {
+	struct iommu_iotlb_gather *unmap_g;
+	unsigned int unmap_n;
+	unsigned long unmap_start, unmap_end;
+	unsigned int other_n;
+	unsigned long other_start, other_end;
+};
+
 static void fz_free_gather(struct fz_ctx *ctx, struct iommu_iotlb_gather *g)
 {
 	struct list_head *pos;
@@ -1225,9 +1430,23 @@ static void fz_free_gather(struct fz_ctx *ctx, struct iommu_iotlb_gather *g)
 	iommu_put_pages_list(&g->freelist);
 }
 
+static __thread struct fz_syncs fz_syncs;
+
 static void fz_iotlb_sync(struct iommu_domain *domain,
 			  struct iommu_iotlb_gather *g)
 {
+	struct fz_syncs *r = &fz_syncs;
+
+	if (g == r->unmap_g) {
+		r->unmap_n++;
+		r->unmap_start = g->start;
+		r->unmap_end = g->end;
+	} else {
+		r->other_start = r->other_n ? min(r->other_start, g->start) :
+					      g->start;
+		r->other_end = r->other_n ? max(r->other_end, g->end) : g->end;
+		r->other_n++;
+	}
 	fz_free_gather(container_of(domain, struct fz_ctx, t.iommu.domain), g);
 }
 
@@ -1260,6 +1479,8 @@ static int fz_init(struct fz_ctx *ctx)
 		ctx->hooks.dma_sync = fz_dma_sync;
 		ctx->hooks.dma_unmap = fz_dma_unmap;
 	}
+	common.features |= BIT(cfg->nogaps ? PT_FEAT_FLUSH_RANGE_NO_GAPS :
+			       PT_FEAT_FLUSH_RANGE);
 	switch (cfg->fmt) {
 	case FZ_AMDV1: {
 		struct pt_iommu_amdv1_cfg c = { .common = common };
@@ -1307,6 +1528,8 @@ static int fz_init(struct fz_ctx *ctx)
 			c.common.features |= BIT(PT_FEAT_ARMV8_BBML1);
 		if (cfg->bbml == 2)
 			c.common.features |= BIT(PT_FEAT_ARMV8_BBML2);
+		if (cfg->dbm)
+			c.common.features |= BIT(PT_FEAT_ARMV8_DBM);
 		ctx->g = cfg->fmt == FZ_ARM4K ? 12 :
 			 cfg->fmt == FZ_ARM16K ? 14 : 16;
 		ctx->b = ctx->g - 3;
@@ -1333,12 +1556,16 @@ static int fz_init(struct fz_ctx *ctx)
 	for (i = 0; i != 64; i++)
 		if (ctx->sizes & BIT_ULL(i))
 			ctx->size_lg2[ctx->nsizes++] = i;
-	/* D of AMD v1 (bit 6), of VT-d second stage with SSADS (bit 9) */
-	if (cfg->fmt == FZ_AMDV1)
+	/* Dirty state: AMD v1 and x86-64 (D), ARM stage 1 with DBM */
+	/*
+	 * Dirty state: AMD v1 and x86-64 (D, bit 6), VT-d second stage with
+	 * SSADS (D, bit 9), ARM stage 1 with DBM (AP[2] cleared)
+	 */
+	if (cfg->fmt == FZ_AMDV1 || cfg->fmt == FZ_X86_64)
 		ctx->dirty_bit = BIT_ULL(6);
 	else if (cfg->fmt == FZ_VTDSS && cfg->ad)
 		ctx->dirty_bit = BIT_ULL(9);
-	ctx->dirty_ok = ctx->dirty_bit;
+	ctx->dirty_ok = ctx->dirty_bit || cfg->dbm;
 	return 0;
 }
 
@@ -1386,6 +1613,7 @@ struct fz_addr {
 
 struct fz_op {
 	u8 code;
+	u8 code_hi;	/* the bits of the code byte above the code */
 	struct fz_addr va;
 	struct fz_addr pa;
 	u8 count;
@@ -1403,7 +1631,9 @@ static void fz_get_addr(struct fz_in *in, struct fz_addr *a)
 
 static void fz_get_op(struct fz_in *in, struct fz_op *op)
 {
-	*op = (struct fz_op){ .code = fz_u8(in) % FZ_NOPS };
+	u8 c = fz_u8(in);
+
+	*op = (struct fz_op){ .code = c % FZ_NOPS, .code_hi = c / FZ_NOPS };
 	fz_get_addr(in, &op->va);
 	switch (op->code) {
 	case FZ_OP_MAP:
@@ -1479,14 +1709,28 @@ static const unsigned int fz_prots[] = {
 	IOMMU_READ | IOMMU_PRIV,
 };
 
+/* Room for the leaves of a map or of the two sides of a cut, per thread */
+#define FZ_SCRATCH (2 * 64 * 256)
+static struct fz_leaf fz_scratch[2][FZ_SCRATCH];
+
 struct fz_thread {
 	struct fz_ctx *ctx;
+	unsigned int id;
 	struct fz_model m;
 	struct fz_win win;
 	struct fz_op *ops;
 	unsigned int nops;
 	int fail_next;
+	/* The gather of the unmaps before, not flushed yet */
+	struct iommu_iotlb_gather g;
+	bool gather_pending;
 };
+
+/* x86-64 maps writable leaves with D preset; the others clean */
+static u8 fz_map_dirty(struct fz_ctx *ctx, unsigned int prot)
+{
+	return ctx->cfg->fmt == FZ_X86_64 && (prot & IOMMU_WRITE);
+}
 
 static bool fz_overlaps(struct fz_model *m, u64 a, u64 last)
 {
@@ -1507,7 +1751,7 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 	u64 pa = ((u64)op->pa.mult << plg2) + (u64)op->pa.off * ctx->minpg;
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
 	u64 pgsize = ctx->minpg, pgcount, last = 0;
-	struct fz_snap snap = {};
+	struct fz_frozen frozen;
 	struct fz_leaf *leaves;
 	unsigned int prot = fz_prots[op->prot % ARRAY_SIZE(fz_prots)];
 	bool einval = false, eoverflow = false, erange = false;
@@ -1566,24 +1810,36 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
 			return;
 		}
-		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
-		if (!leaves)
-			abort();
-		n = fz_split(ctx, va, pa, len, prot, 0, leaves,
-			     FZ_LEAF_CAP - m->n);
-		free(leaves);
+		leaves = fz_scratch[th->id];
+		/* At least len over the largest size the alignment allows */
+		if ((va | pa) && (len >> min(63, __builtin_ctzll(va | pa))) >
+				 FZ_LEAF_CAP - m->n)
+			n = -1;
+		else
+			n = fz_split(ctx, va, pa, len, prot, 0, leaves,
+				     FZ_LEAF_CAP - m->n);
 		if (n < 0) {
 			__atomic_fetch_add(&fz_ops_skipped, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
-	/* A copy to compare with, when the call must fail */
-	if (!ctx->threaded && (einval || eoverflow || erange || einuse))
-		fz_snap(ctx, &snap);
+	/* What to compare with, when the call must fail */
+	fz_freeze(ctx, &frozen);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
+	fz_syncs = (struct fz_syncs){};
 	ret = fz_map(ctx, va, pa, pgsize, pgcount, prot, &mapped);
+	if (fz_syncs.other_n) {
+		/* Replaced empty tables: flushes inside the range only */
+		fz_outcome_add(FZ_MAP_SYNCED);
+		if (fz_syncs.other_start < va ||
+		    fz_syncs.other_end > va + len - 1 ||
+		    fz_syncs.other_start > fz_syncs.other_end)
+			fz_fail(ctx, "map %llx len %llx flushed [%lx, %lx]",
+				va, len, fz_syncs.other_start,
+				fz_syncs.other_end);
+	}
 	fz_trace("map %llx pa %llx pgsize %llx x %llx prot %x: %d mapped %zx\n",
 		 va, pa, pgsize, pgcount, prot, ret, mapped);
 	if (!ctx->threaded)
@@ -1611,12 +1867,22 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 
 			snprintf(what, sizeof(what), "map %llx failing with %d",
 				 va, ret);
-			fz_snap_same(ctx, &snap, what);
+			/*
+			 * What the walker reaches for its range, where that
+			 * lies in the window; the rest at the next compare
+			 * of every table
+			 */
+			fz_unchanged(ctx, &frozen, max(va, th->win.first),
+				     len && !eoverflow ?
+				     min(va + len - 1, th->win.last) :
+				     min(va, th->win.last), what);
+		} else if (!ctx->threaded) {
+			/* Refused for want of memory: what did it change? */
+			fz_mirror_all(ctx, FZ_MIRROR_COPY, NULL);
 		}
-		free(snap.w);
 		return;
 	}
-	free(snap.w);
+	fz_mirror_range(ctx, va, va + len - 1, FZ_MIRROR_COPY, NULL);
 	if (ret && !(ret == -ENOMEM && armed))
 		fz_fail(ctx, "map %llx pa %llx len %llx prot %x: %d", va, pa,
 			len, prot, ret);
@@ -1630,15 +1896,60 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 	if (mapped) {
 		unsigned int pos;
 
-		leaves = malloc(sizeof(*leaves) * FZ_LEAF_CAP);
-		if (!leaves)
-			abort();
-		n = fz_split(ctx, va, pa, mapped, prot, 0, leaves, FZ_LEAF_CAP);
+		leaves = fz_scratch[th->id];
+		n = fz_split(ctx, va, pa, mapped, prot,
+			     fz_map_dirty(ctx, prot), leaves, FZ_LEAF_CAP);
 		fz_find(m, va, &pos);
 		fz_insert(m, pos, leaves, n);
-		free(leaves);
 	}
 	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
+}
+
+/*
+ * The spans of the tables an unmap of [a, e] unhooks, as the walker finds
+ * them before the call: every table entry whose whole span lies inside,
+ * grown into the hull [*hs, *he].
+ */
+static void fz_table_hull(struct fz_ctx *ctx, u64 *table, unsigned int level,
+			  u64 base, u64 a, u64 e, u64 *hs, u64 *he)
+{
+	unsigned int item = fz_item_lg2(ctx, level);
+	u64 n = 1ULL << fz_entries_lg2(ctx, level);
+	u64 i, i0, i1;
+
+	if (e < base)
+		return;
+	i0 = a > base ? (a - base) >> item : 0;
+	i1 = min(n - 1, (e - base) >> item);
+	for (i = i0; i <= i1; i++) {
+		u64 s = base + (i << item), last = s + fz_mask(item);
+		struct fz_ent ent;
+
+		fz_decode(ctx, level, i, fz_load(table, i), &ent);
+		if (ent.type != FZ_E_TABLE || !level)
+			continue;
+		if (s >= a && last <= e) {
+			*hs = min(*hs, s);
+			*he = max(*he, last);
+		} else {
+			fz_table_hull(ctx, (u64 *)(uintptr_t)ent.addr,
+				      level - 1, s, a, e, hs, he);
+		}
+	}
+}
+
+/* Flush what a thread still gathers, from unmaps before */
+static void fz_gather_flush(struct fz_thread *th)
+{
+	if (!th->gather_pending)
+		return;
+	fz_free_gather(th->ctx, &th->g);
+	th->gather_pending = false;
+}
+
+static bool fz_gather_empty(const struct iommu_iotlb_gather *g)
+{
+	return g->start > g->end;
 }
 
 static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
@@ -1649,9 +1960,10 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	u64 va = fz_va_at(ctx, m, &th->win, &op->va, false);
 	unsigned int llg2 = ctx->size_lg2[(op->lsel & 15) % ctx->nsizes];
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
-	struct iommu_iotlb_gather g;
-	u64 want = 0, last;
+	struct iommu_iotlb_gather *g = &th->g, old;
+	u64 want = 0, last, stop, hs = U64_MAX, he = 0;
 	unsigned int pos, first, i;
+	bool join, merged, none = false;
 	size_t got;
 
 	if (va + len - 1 > th->win.last || va + len < va)
@@ -1666,33 +1978,92 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	/* Whole leaves from va on, up to the first that is not inside */
 	fz_find(m, va, &pos);
 	first = pos;
+	stop = last;
 	for (i = pos; i < m->n && m->l[i].va <= last; i++) {
-		if (m->l[i].va < va || m->l[i].va + fz_mask(m->l[i].lg2) > last)
+		if (m->l[i].va < va || m->l[i].va + fz_mask(m->l[i].lg2) > last) {
+			/* Stops there: nothing at all when it starts at va */
+			none = m->l[i].va <= va;
+			stop = m->l[i].va - 1;
 			break;
+		}
 		want += BIT_ULL(m->l[i].lg2);
+		hs = min(hs, m->l[i].va);
+		he = max(he, m->l[i].va + fz_mask(m->l[i].lg2));
+	}
+	/* ... and the tables it covers before the stop */
+	if (!none) {
+		u64 base = 0;
+		unsigned int span_lg2;
+
+		fz_span(ctx, va >> 63, &base, &span_lg2);
+		if (ctx->cfg->fmt == FZ_X86_64 && base)
+			base = ~fz_mask(ctx->cfg->vasz);
+		fz_table_hull(ctx, fz_top_table(ctx), fz_top_level(ctx), base,
+			      va, stop, &hs, &he);
 	}
 
-	iommu_iotlb_gather_init(&g);
-	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, &g);
-	fz_trace("unmap %llx len %llx: %zx\n", va, len, got);
+	/* Joins what the unmap before it gathered, or starts afresh */
+	join = !ctx->threaded && (op->code_hi & 1) && th->gather_pending;
+	if (!join) {
+		fz_gather_flush(th);
+		iommu_iotlb_gather_init(g);
+	}
+	old = *g;
+	fz_syncs = (struct fz_syncs){ .unmap_g = g };
+	got = fz_unmap(ctx, va, ctx->minpg, len / ctx->minpg, g);
+	fz_syncs.unmap_g = NULL;
+	th->gather_pending = true;
+	fz_trace("unmap %llx len %llx%s: %zx\n", va, len,
+		 join ? " (same gather)" : "", got);
 	if (got != want)
 		fz_fail(ctx, "unmap %llx len %llx: %zx bytes, want %llx", va,
 			len, got, want);
-	/*
-	 * The gather is the hull of the leaves removed and the spans of the
-	 * tables unhooked, which lie inside the range: it covers the removed
-	 * leaves and nothing outside the range (holes at its ends are left
-	 * out, see "Flushing: the IOTLB gather")
-	 */
-	if (got && (g.start > m->l[first].va ||
-		    g.end < m->l[i - 1].va + fz_mask(m->l[i - 1].lg2)))
-		fz_fail(ctx, "unmap %llx len %zx gathers [%lx, %lx], not all it removed",
-			va, got, g.start, g.end);
-	if (g.start <= g.end && (g.start < va || g.end > last))
-		fz_fail(ctx, "unmap %llx len %llx gathers [%lx, %lx], outside the range",
-			va, len, g.start, g.end);
-	fz_free_gather(ctx, &g);
+
+	/* The gather grows by exactly the hull of what left the walk */
+	if (hs > he) {
+		if (fz_syncs.unmap_n || g->start != old.start ||
+		    g->end != old.end)
+			fz_fail(ctx,
+				"unmap %llx len %llx removed nothing, gather [%lx, %lx] was [%lx, %lx], %u syncs",
+				va, len, g->start, g->end, old.start, old.end,
+				fz_syncs.unmap_n);
+	} else if (fz_gather_empty(&old)) {
+		if (fz_syncs.unmap_n || g->start != hs || g->end != he)
+			fz_fail(ctx,
+				"unmap %llx len %llx gathers [%lx, %lx], want [%llx, %llx] (%u syncs)",
+				va, len, g->start, g->end, hs, he,
+				fz_syncs.unmap_n);
+	} else {
+		/*
+		 * A second unmap into one gather: the hull of both, or with
+		 * NO_GAPS, when a gap lies between them, the first synced
+		 * and the second alone. Adjacent ones may go either way.
+		 */
+		bool gap = he + 1 < old.start || hs > old.end + 1;
+		bool touch = he + 1 == old.start || hs == old.end + 1;
+
+		merged = !(ctx->cfg->nogaps && (gap || touch) &&
+			   fz_syncs.unmap_n);
+		if (merged ? (fz_syncs.unmap_n ||
+			      (ctx->cfg->nogaps && gap) ||
+			      g->start != min(old.start, (unsigned long)hs) ||
+			      g->end != max(old.end, (unsigned long)he)) :
+			     (fz_syncs.unmap_n != 1 ||
+			      fz_syncs.unmap_start != old.start ||
+			      fz_syncs.unmap_end != old.end ||
+			      g->start != hs || g->end != he))
+			fz_fail(ctx,
+				"unmap %llx len %llx into gather [%lx, %lx]: gathers [%lx, %lx] after %u syncs (last [%lx, %lx]), want the hull of [%llx, %llx]%s",
+				va, len, old.start, old.end, g->start, g->end,
+				fz_syncs.unmap_n, fz_syncs.unmap_start,
+				fz_syncs.unmap_end, hs, he,
+				ctx->cfg->nogaps ? ", synced first if apart" :
+						   "");
+	}
+	fz_mirror_range(ctx, va, last, FZ_MIRROR_COPY, NULL);
 	fz_outcome_add(got ? FZ_UNMAP_BYTES : FZ_UNMAP_NONE);
+	if (join)
+		fz_outcome_add(FZ_UNMAP_JOINED);
 	fz_remove(m, first, i - first);
 	fz_check_range(ctx, m, va, last, th->win.first, th->win.last);
 }
@@ -1764,8 +2135,9 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	int want = 0, ret;
 	struct fz_leaf *l, leaf = {}, *parts;
 	unsigned int pos;
-	struct fz_snap snap = {};
+	struct fz_frozen frozen;
 	char what[96];
+	u64 ca, ce;
 	int n1, n2;
 
 	if (wild)
@@ -1786,10 +2158,8 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	if (l)
 		leaf = *l;
 
+	fz_freeze(ctx, &frozen);
 	if (!ctx->threaded) {
-		/* A copy to compare with, unless the cut must change it */
-		if (want || refused || !l || l->va == c || armed)
-			fz_snap(ctx, &snap);
 		if (!want && l && l->va != c) {
 			ctx->cut_leaf = leaf;
 			ctx->cut_iova = c;
@@ -1801,7 +2171,11 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = th->fail_next;
 	th->fail_next = 0;
+	fz_syncs = (struct fz_syncs){};
 	ret = fz_cut(ctx, c);
+	if (fz_syncs.other_n)
+		fz_fail(ctx, "cut at %llx flushed [%lx, %lx]", c,
+			fz_syncs.other_start, fz_syncs.other_end);
 	fz_trace("cut %llx: %d\n", c, ret);
 	if (!ctx->threaded)
 		ctx->hooks.fail_alloc = 0;
@@ -1817,19 +2191,23 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 			c, leaf.va, leaf.lg2, ret, want);
 	snprintf(what, sizeof(what), "cut at %llx returning %d", c, ret);
 	if (ret || l->va == c) {
-		/* Failed, or already a boundary: nothing changes */
-		if (!ctx->threaded && snap.n)
-			fz_snap_same(ctx, &snap, what);
-		free(snap.w);
+		/*
+		 * Failed, or already a boundary: nothing changes, in the
+		 * leaf or at the IOVA (everything, outside the table)
+		 */
+		ca = l ? l->va : c & ~(ctx->minpg - 1);
+		ce = l ? l->va + fz_mask(l->lg2) : ca;
+		if (!fz_in_spans(ctx, ca, ce))
+			ca = th->win.first, ce = th->win.first;
+		fz_unchanged(ctx, &frozen, ca, ce, what);
 		fz_outcome_add(ret ? FZ_CUT_ERR : FZ_CUT_NOP);
 		return;
 	}
-	free(snap.w);
+	fz_mirror_range(ctx, leaf.va, leaf.va + fz_mask(leaf.lg2),
+			FZ_MIRROR_COPY, NULL);
 	fz_outcome_add(FZ_CUT_SPLIT);
 	/* The leaves two maps of the sides would have chosen */
-	parts = malloc(sizeof(*parts) * 2 * 64 * 256);
-	if (!parts)
-		abort();
+	parts = fz_scratch[th->id];
 	n1 = fz_split(ctx, leaf.va, leaf.pa, c - leaf.va, leaf.prot,
 		      leaf.dirty, parts, 64 * 256);
 	n2 = fz_split(ctx, c, leaf.pa + (c - leaf.va),
@@ -1839,7 +2217,6 @@ static void fz_do_cut(struct fz_thread *th, const struct fz_op *op)
 		fz_fail(ctx, "model: split of leaf %llx at %llx", leaf.va, c);
 	fz_remove(m, pos, 1);
 	fz_insert(m, pos, parts, n1 + n2);
-	free(parts);
 	fz_check_range(ctx, m, leaf.va, leaf.va + fz_mask(leaf.lg2),
 		       th->win.first, th->win.last);
 }
@@ -1871,14 +2248,31 @@ static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
 	if (!ctx->dirty_ok || ctx->cfg->incoherent || !th->m.n)
 		return;
 	l = &th->m.l[op->va.mult % th->m.n];
+	/* x86-64 and ARM: a DMA write through a read-only leaf faults */
+	if (ctx->cfg->fmt != FZ_AMDV1 && !(l->prot & IOMMU_WRITE))
+		return;
 	if (!fz_walk(ctx, l->va, &hw, &why) || !hw.type)
 		fz_fail(ctx, "no leaf at %llx to set dirty", l->va);
-	for (i = 0; i != hw.nitems; i++)
-		if ((op->va.off & 1) || i == op->va.sel % hw.nitems)
+	for (i = 0; i != hw.nitems; i++) {
+		if (!(op->va.off & 1) && i != op->va.sel % hw.nitems)
+			continue;
+		if (ctx->cfg->fmt < FZ_ARM4K) {
+			/* D: bit 6, or bit 9 on VT-d second stage */
 			__atomic_fetch_or(hw.entry + i,
 					  (__force u64)cpu_to_le64(ctx->dirty_bit),
 					  __ATOMIC_RELAXED);
+			continue;
+		}
+		/* The SMMU clears AP[2] (bit 7) of a DBM (bit 51) entry */
+		if (!(fz_load(hw.entry, i) & BIT_ULL(51)))
+			fz_fail(ctx, "writable leaf %llx without DBM", l->va);
+		__atomic_fetch_and(hw.entry + i,
+				   ~(__force u64)cpu_to_le64(BIT_ULL(7)),
+				   __ATOMIC_RELAXED);
+	}
 	l->dirty = 1;
+	fz_mirror_range(ctx, l->va, l->va + fz_mask(l->lg2), FZ_MIRROR_COPY,
+			NULL);
 }
 
 static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
@@ -1890,14 +2284,12 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 	u64 len = ((u64)op->count << llg2) + (u64)(op->lsel >> 4) * ctx->minpg;
 	unsigned long flags = op->va.off & 1 ? IOMMU_DIRTY_NO_CLEAR : 0;
 	u64 want_start = U64_MAX, want_end = 0, b;
-	struct fz_snap snap = {};
+	struct fz_frozen frozen;
 	struct iommu_iotlb_gather g;
 	struct iommu_dirty_bitmap bm;
 	unsigned int pos, i;
 	int ret;
 
-	if (!ctx->dirty_ok)
-		return;
 	if (a + len - 1 > th->win.last || a + len < a)
 		len = th->win.last - a + 1;
 	if (!len)
@@ -1911,26 +2303,20 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 		want_end = max(want_end, min(m->l[i].va +
 					     fz_mask(m->l[i].lg2), b));
 	}
-	if (ctx->cfg->incoherent)
-		fz_snap(ctx, &snap);
+	fz_freeze(ctx, &frozen);
 	iommu_dirty_bitmap_init(&bm, NULL, &g);
-	fz_count_op();
-	if (ctx->cfg->fmt == FZ_VTDSS)
-		ret = pt_iommu_vtdss_read_and_clear_dirty(&ctx->t.iommu.domain,
-							  a, len, flags, &bm);
-	else
-		ret = pt_iommu_amdv1_read_and_clear_dirty(&ctx->t.iommu.domain,
-							  a, len, flags, &bm);
-	if (ctx->cfg->incoherent) {
+	ret = fz_read_dirty(ctx, a, len, flags, &bm);
+	if (ctx->cfg->incoherent || !ctx->dirty_ok) {
 		if (ret != -EOPNOTSUPP)
-			fz_fail(ctx, "dirty read of an incoherent table: %d",
-				ret);
-		fz_snap_same(ctx, &snap, "refused dirty read");
-		free(snap.w);
+			fz_fail(ctx, "dirty read of a table %s: %d",
+				ctx->dirty_ok ? "incoherent" :
+						"without dirty state", ret);
+		fz_unchanged(ctx, &frozen, a, b, "refused dirty read");
 		return;
 	}
 	if (ret)
 		fz_fail(ctx, "dirty read [%llx, %llx]: %d", a, b, ret);
+	fz_mirror_range(ctx, a, b, FZ_MIRROR_COPY, NULL);
 	fz_outcome_add(FZ_DIRTY_READ);
 	if (want_start > want_end ? g.start <= g.end :
 	    (g.start != want_start || g.end != want_end))
@@ -1948,6 +2334,7 @@ static void fz_run_ops(struct fz_thread *th)
 {
 	struct fz_ctx *ctx = th->ctx;
 	unsigned long warns = user_warn_count();
+	char what[64];
 	unsigned int i;
 
 	for (i = 0; i != th->nops; i++) {
@@ -1955,6 +2342,11 @@ static void fz_run_ops(struct fz_thread *th)
 		u64 a, len;
 
 		__atomic_fetch_add(&fz_ops_done, 1, __ATOMIC_RELAXED);
+		if (ctx->threaded)
+			__atomic_fetch_add(&fz_ops_threaded, 1,
+					   __ATOMIC_RELAXED);
+		if (op->code != FZ_OP_UNMAP)
+			fz_gather_flush(th);
 		switch (op->code) {
 		case FZ_OP_MAP:
 		case FZ_OP_MAP2:
@@ -1990,9 +2382,19 @@ static void fz_run_ops(struct fz_thread *th)
 		if (!ctx->threaded && fz_hw_top(ctx) != ctx->top)
 			fz_fail(ctx, "hw_info top %llx, the driver was told %llx",
 				fz_hw_top(ctx), ctx->top);
+		if (!ctx->threaded && fz_top(ctx) != ctx->mirror_top) {
+			/* A new top: its first item holds the old one */
+			fz_mirror_all(ctx, FZ_MIRROR_COPY, NULL);
+		} else if (!ctx->threaded && !(++ctx->ops_since_full %
+					       FZ_FULL_EVERY)) {
+			snprintf(what, sizeof(what),
+				 "an operation before operation %u", i + 1);
+			fz_mirror_all(ctx, FZ_MIRROR_COMPARE, what);
+		}
 		if (user_warn_count() != warns)
 			fz_fail(ctx, "WARN in the engine");
 	}
+	fz_gather_flush(th);
 }
 
 static void *fz_thread_fn(void *arg)
@@ -2010,11 +2412,12 @@ static void fz_merge(struct fz_model *into, struct fz_model *a,
 	into->n = a->n + b->n;
 }
 
-static void fz_model_alloc(struct fz_model *m)
+/* The models of the two threads and the merged one (one input at a time) */
+static struct fz_leaf fz_model_mem[3][FZ_LEAF_CAP * 4];
+
+static void fz_model_alloc(struct fz_model *m, unsigned int i)
 {
-	m->l = malloc(sizeof(*m->l) * FZ_LEAF_CAP * 4);
-	if (!m->l)
-		abort();
+	m->l = fz_model_mem[i];
 	m->n = 0;
 }
 
@@ -2053,7 +2456,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	for (i = 0; i != 2; i++) {
 		th[i].ctx = ctx;
-		fz_model_alloc(&th[i].m);
+		th[i].id = i;
+		fz_model_alloc(&th[i].m, i);
 	}
 	if (!ctx->threaded) {
 		bool upper = mode & 2;
@@ -2062,7 +2466,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		th[0].win.last = th[0].win.first + fz_mask(th[0].win.lg2);
 		th[0].ops = ops;
 		th[0].nops = nops;
+		fz_mirror_all(ctx, FZ_MIRROR_COPY, NULL);
 		fz_run_ops(&th[0]);
+		fz_mirror_all(ctx, FZ_MIRROR_COMPARE, "an operation");
 		fz_check_all(ctx, &th[0].m);
 	} else {
 		struct fz_op *split = calloc(nops + 1, sizeof(*split));
@@ -2097,11 +2503,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fz_run_ops(&th[0]);
 		pthread_join(tid, NULL);
 		free(split);
-		fz_model_alloc(&all);
+		fz_model_alloc(&all, 2);
 		fz_merge(&all, &th[0].m, &th[1].m);
 		ctx->threaded = false;
 		fz_check_all(ctx, &all);
-		free(all.l);
 	}
 
 	fz_deinit(ctx);
@@ -2112,8 +2517,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fz_fail(ctx, "%ld pages of table memory leaked",
 			(long)(user_pages_in_use() - pages));
 	fz_shadow_free_all(ctx);
-	for (i = 0; i != 2; i++)
-		free(th[i].m.l);
+	fz_mirror_free_all(ctx);
 	free(ops);
 	free(ctx);
 	return 0;
@@ -2126,8 +2530,9 @@ static void __attribute__((destructor)) fz_stats(void)
 
 	if (!getenv("FUZZ_PT_STATS"))
 		return;
-	fprintf(stderr, "fuzz_pt: %lu operations, %lu calls, %lu skipped\n",
-		fuzz_pt_ops(), fz_calls, fz_ops_skipped);
+	fprintf(stderr,
+		"fuzz_pt: %lu operations, %lu calls, %lu skipped, %lu in the two-thread mode\n",
+		fuzz_pt_ops(), fz_calls, fz_ops_skipped, fz_ops_threaded);
 	for (i = 0; i != FZ_NOUTCOMES; i++)
 		fprintf(stderr, "fuzz_pt:   %s: %lu\n", fz_outcome_names[i],
 			fz_outcome[i]);

@@ -6,13 +6,17 @@
  *   fuzz_replay FILE|DIR...        each input in a child process, one KTAP
  *                                  result per table configuration (the
  *                                  corpus replay of make check)
- *   fuzz_replay --random N [--seed S] [--len L] [--threads]
+ *   fuzz_replay --random N [--seed S] [--len L] [--threads] [--save F]
  *                                  N pseudo-random inputs of up to L bytes
  *                                  (--threads: all in the two-thread mode);
- *                                  prints the operations and their rate
+ *                                  prints the operations and their rate;
+ *                                  an input that aborts is written to F
+ *                                  (UBSan: UBSAN_OPTIONS=abort_on_error=1)
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +107,24 @@ static int run_child(const char *p)
 	return status;
 }
 
+/* The input running, written to save_path when it aborts */
+static const unsigned char *cur_data;
+static size_t cur_len;
+static const char *save_path;
+
+static void save_on_abort(int sig)
+{
+	int fd = open(save_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd >= 0) {
+		if (write(fd, cur_data, cur_len) < 0)
+			cur_len = 0;
+		close(fd);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static unsigned long long splitmix(unsigned long long *s)
 {
 	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -112,35 +134,49 @@ static unsigned long long splitmix(unsigned long long *s)
 	return z ^ (z >> 31);
 }
 
-static double now(void)
+static double now_clock(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return now_clock(CLOCK_MONOTONIC);
 }
 
 static int run_random(unsigned long n, unsigned long long seed, size_t len,
 		      int threads)
 {
 	unsigned char *data = malloc(len);
-	double t0 = now(), t;
+	double t0 = now(), c0 = now_clock(CLOCK_PROCESS_CPUTIME_ID), t, c;
 	unsigned long i;
 	size_t k, sz;
 
 	if (!data)
 		return 2;
+	if (save_path)
+		signal(SIGABRT, save_on_abort);
+	cur_data = data;
 	for (i = 0; i != n; i++) {
 		sz = 2 + splitmix(&seed) % (len - 1);
 		for (k = 0; k != sz; k++)
 			data[k] = splitmix(&seed);
 		if (threads)
 			data[1] |= 1;
+		cur_len = sz;
 		LLVMFuzzerTestOneInput(data, sz);
 	}
 	t = now() - t0;
-	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s, %.0f operations/s\n",
-	       n, fuzz_pt_ops(), t, fuzz_pt_ops() / (t > 0 ? t : 1));
+	c = now_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	/* CPU time: the machine may be shared, the process niced */
+	printf("# fuzz_replay: %lu inputs, %lu operations in %.1f s (%.1f s of CPU), ",
+	       n, fuzz_pt_ops(), t, c);
+	printf("%.0f operations/s, %.0f per CPU second\n",
+	       fuzz_pt_ops() / (t > 0 ? t : 1),
+	       fuzz_pt_ops() / (c > 0 ? c : 1));
 	free(data);
 	return 0;
 }
@@ -163,6 +199,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--len") &&
 			   i + 1 < (unsigned int)argc) {
 			len = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--save") &&
+			   i + 1 < (unsigned int)argc) {
+			save_path = argv[++i];
 		} else if (!strcmp(argv[i], "--threads")) {
 			threads = 1;
 		} else {
@@ -176,7 +215,8 @@ int main(int argc, char **argv)
 	 * One KTAP case per configuration, the inputs whose first byte picks
 	 * it, each in a child process; a failing input is named.
 	 */
-	qsort(paths, npaths, sizeof(*paths), cmp_path);
+	if (npaths)
+		qsort(paths, npaths, sizeof(*paths), cmp_path);
 	ncfgs = fuzz_pt_configs();
 	printf("KTAP version 1\n1..1\n");
 	printf("    KTAP version 1\n    # Subtest: generic_pt_fuzz_corpus\n");
