@@ -3,7 +3,8 @@
 #
 # `make check`: the KUnit suites on UML (built by GCC and by clang), in QEMU
 # (x86_64, arm64, s390) and in user space, the fuzzer's corpus (user space),
-# iommufd's selftests on our table (QEMU x86_64), a quick run of the
+# iommufd's selftests on our table and block I/O through QEMU's AMD IOMMU
+# walking the AMD driver's table (QEMU x86_64), a quick run of the
 # benchmark (UML), then checkpatch, sparse, kernel-doc and the documentation
 # build. Every step runs even if an earlier one failed; the last line
 # printed is "N passed, N failed" (see scripts/ktap_count.py for what is
@@ -83,6 +84,15 @@ if [ -f patches/series ] && [ "${IOMMUFD:-1}" != 0 ]; then
 	step iommufd env IOMMUFD_KTAP="$LOGS/iommufd.ktap" \
 		bash scripts/kernel.sh iommufd
 	args+=(--ktap "iommufd:$LOGS/iommufd.ktap:$status")
+fi
+
+# Real DMA through an IOMMU that QEMU emulates, walking the page table of
+# the AMD IOMMU driver's DMA domain (patch 7 of the series puts it on our
+# AMD v1 table), in the same kernel as the iommufd step. DMA=0 skips it.
+if [ -f patches/series ] && [ "${DMA:-1}" != 0 ]; then
+	step dma-amd env DMA_KTAP="$LOGS/dma-amd.ktap" \
+		bash scripts/kernel.sh dma amd
+	args+=(--ktap "dma-amd:$LOGS/dma-amd.ktap:$status")
 fi
 
 # The benchmark in a quick mode (3 repetitions, no chart): its checks that

@@ -9,7 +9,8 @@
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
 #                          checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
-#                          iommufd [iommufd|iommufd_fail_nth]|series-build
+#                          iommufd [iommufd|iommufd_fail_nth]|dma [amd]|
+#                          series-build
 #
 # Environment:
 #   GENERIC_PT_CACHE  cache directory (default ~/.cache/generic-pt)
@@ -569,6 +570,30 @@ iommufd_configure()
 	fi
 }
 
+# The x86_64 kernel of the iommufd and DMA guests, with the library and the
+# series grafted: one configuration (scripts/iommufd/kernel.config) serves
+# both, so one build does.
+iommufd_build()
+{
+	local frag=$ROOT/scripts/iommufd/kernel.config st t0 t1
+
+	cmd_prepare
+	cmd_graft
+	iommufd_configure
+	t0=$(date +%s)
+	note "iommufd: building the kernel"
+	make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" bzImage \
+		headers_install 2>&1 | unmap_paths ||
+		die "iommufd: kernel build failed"
+	while read -r st; do
+		grep -qxF "$st" "$BUILD_DIR/.config" ||
+			die "iommufd: $st of $frag is not in the .config" \
+			    "(a dependency is missing)"
+	done < <(grep '^CONFIG_.*=y$' "$frag")
+	t1=$(date +%s)
+	note "iommufd: kernel built in $((t1 - t0)) s"
+}
+
 # series-build: every patch of patches/series built on top of the ones
 # before it, as a reviewer applying the series one patch at a time would:
 # the tree with patches 1..N (SERIES_UPTO), the objects of drivers/iommu/
@@ -639,8 +664,8 @@ cmd_series_build()
 # large pages off (6.12) and on, in one boot.
 cmd_iommufd()
 {
-	local tests=${1:-both} frag=$ROOT/scripts/iommufd/kernel.config
-	local st hdr initrd log append rc=0 t t0 t1 bench=0
+	local tests=${1:-both}
+	local hdr initrd log append rc=0 t t0 t1 bench=0
 
 	case "$tests" in
 	both) tests=iommufd,iommufd_fail_nth ;;
@@ -650,21 +675,7 @@ cmd_iommufd()
 	esac
 	lock
 	ensure_pkgs qemu-system-x86 busybox-static cpio
-	cmd_prepare
-	cmd_graft
-	iommufd_configure
-	t0=$(date +%s)
-	note "iommufd: building the kernel"
-	make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" bzImage \
-		headers_install 2>&1 | unmap_paths ||
-		die "iommufd: kernel build failed"
-	while read -r st; do
-		grep -qxF "$st" "$BUILD_DIR/.config" ||
-			die "iommufd: $st of $frag is not in the .config" \
-			    "(a dependency is missing)"
-	done < <(grep '^CONFIG_.*=y$' "$frag")
-	t1=$(date +%s)
-	note "iommufd: kernel built in $((t1 - t0)) s"
+	iommufd_build
 
 	# The selftests, static, against the uAPI headers of this kernel
 	hdr=$BUILD_DIR/usr/include
@@ -717,6 +728,69 @@ cmd_iommufd()
 	python3 "$ROOT/scripts/iommufd_tap.py" \
 		--known "$ROOT/scripts/iommufd/known-failures" \
 		--out "${IOMMUFD_KTAP:-$BUILD_DIR/iommufd.ktap}" "$log"
+}
+
+# dma [amd]: block I/O through an IOMMU that QEMU emulates, whose walker
+# (written by others from the same specification) translates every DMA of a
+# virtio-blk disk through the page table of the device's DMA domain: with
+# the series, the AMD IOMMU driver's v1 domain on Generic PT's amdv1.
+# scripts/dma/dmatest.c reads a disk the host wrote, through a 2M hugetlb
+# page and through separate 4K pages, with O_DIRECT, writes and reads back;
+# scripts/dma_check.py checks the data, the disk, QEMU's trace of the
+# translations (the leaf sizes its walker found) and the kernel log, and
+# writes the KTAP (DMA_KTAP, default $BUILD_DIR/dma-<iommu>.ktap). The
+# kernel is the iommufd guest's.
+cmd_dma()
+{
+	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1
+	local dev trace_ev
+
+	case "$iommu" in
+	amd)
+		dev=amd-iommu
+		trace_ev="amdvi_translation_result amdvi_iotlb_hit"
+		trace_ev+=" amdvi_page_fault"
+		;;
+	*) die "dma: unknown IOMMU '$iommu' (amd)" ;;
+	esac
+	lock
+	ensure_pkgs qemu-system-x86 busybox-static cpio
+	iommufd_build
+
+	mkdir -p "$BUILD_DIR/dma-initramfs/tests" "$BUILD_DIR/dma-initramfs/bin"
+	gcc -static -O2 -Wall -Werror -I"$BUILD_DIR/usr/include" \
+		-o "$BUILD_DIR/dma-initramfs/tests/dmatest" \
+		"$ROOT/scripts/dma/dmatest.c" || die "dma: building dmatest failed"
+	cp /bin/busybox "$BUILD_DIR/dma-initramfs/bin/busybox"
+	ln -sf busybox "$BUILD_DIR/dma-initramfs/bin/sh"
+	cp "$ROOT/scripts/dma/init" "$BUILD_DIR/dma-initramfs/init"
+	mkdir -p "$BUILD_DIR"/dma-initramfs/{proc,sys,dev,tmp}
+	initrd=$BUILD_DIR/dma-initramfs.cpio.gz
+	(cd "$BUILD_DIR/dma-initramfs" &&
+		find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+	img=$BUILD_DIR/dma-disk.img
+	python3 "$ROOT/scripts/dma_check.py" disk "$img"
+	log=$BUILD_DIR/dma-$iommu-console.log
+	trace=$BUILD_DIR/dma-$iommu-trace.log
+	rm -f "$trace"
+	note "dma: booting with $dev (console in $log, trace in $trace)"
+	t0=$(date +%s)
+	# shellcheck disable=SC2046 # one -trace option per event
+	timeout "${DMA_TIMEOUT:-1200}" qemu-system-x86_64 -nodefaults -M q35 \
+		-cpu qemu64 -smp 2 -m 2G -nographic -no-reboot -serial stdio \
+		-device "$dev" \
+		-drive "file=$img,if=none,id=disk0,format=raw" \
+		-device virtio-blk-pci,drive=disk0,iommu_platform=on,disable-legacy=on \
+		-kernel "$BUILD_DIR/arch/x86/boot/bzImage" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 iommu.passthrough=0 iommu.strict=1 no_timer_check hugepagesz=2M hugepages=4" \
+		$(printf -- '-trace %s ' $trace_ev) -D "$trace" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	t1=$(date +%s)
+	note "dma: guest ran $((t1 - t0)) s (qemu exit $rc)"
+	python3 "$ROOT/scripts/dma_check.py" check --expect-ours \
+		--disk "$img" --trace "$trace" \
+		--out "${DMA_KTAP:-$BUILD_DIR/dma-$iommu.ktap}" "$log"
 }
 
 # htmldocs: Documentation/generic_pt.rst built as the kernel builds its
@@ -810,6 +884,7 @@ bench)		cmd_bench "$@" ;;
 qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
 		cmd_qemu "$@" ;;
 iommufd)	cmd_iommufd "$@" ;;
+dma)		cmd_dma "$@" ;;
 series-build)	cmd_series_build ;;
 sparse)		cmd_sparse ;;
 checkpatch)	cmd_checkpatch ;;

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The host side of the QEMU DMA test ("scripts/kernel.sh dma").
+
+Usage:
+  dma_check.py disk IMG             write the disk the guest reads
+  dma_check.py check --disk IMG --trace TRACE --out KTAP CONSOLE_LOG
+
+The guest (scripts/dma/init, scripts/dma/dmatest.c) reads the disk through
+a 2M hugetlb page and 16 separate 4K pages with O_DIRECT, so the
+virtio-blk device DMAs through the IOMMU, writes two areas and reads them
+back. It prints the buffers' physical addresses ("DMATEST-PHYS") and its
+verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
+
+- dma:dmatest: the guest saw the disk's bytes and read back what it wrote;
+- dma:disk: the disk holds what the guest wrote, where it wrote it, and the
+  host's pattern everywhere else (checked here, not by the guest);
+- dma:walker-2M: QEMU's IOMMU translated the 2M buffer through one 2M leaf.
+  Its walker returns the base of the leaf it found (amdvi_translation_result
+  "hpa", or the base of an IOTLB hit): every translation into the buffer
+  returned the buffer's first address, none a later 4K page of it, and the
+  data check proves the whole buffer was translated;
+- dma:walker-4K: each 4K page was translated on its own (a translation
+  returned each page's address);
+- dma:no-fault: the IOMMU logged no fault (QEMU's amdvi_page_fault, the
+  driver's "Event logged" messages);
+- dma:ours: the guest's function profile shows the DMA domain mapped and
+  unmapped through Generic PT (pt_iommu_* calls), when the series converts
+  the driver;
+- kernel-log: no WARNING, BUG, KASAN, lockdep or RCU report, Oops or panic.
+"""
+
+import argparse
+import os
+import re
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from iommufd_tap import KERNEL_REPORT_RE  # noqa: E402
+
+# Keep in step with scripts/dma/dmatest.c
+SEED_DISK = 0x6a09e667f3bcc908
+SEED_GUEST = 0xbb67ae8584caa73b
+DISK_SZ = 8 << 20
+MB = 1 << 20
+WRITTEN = [(4 * MB, 2 * MB), (6 * MB, 64 << 10)]
+M64 = (1 << 64) - 1
+
+TRANSLATION_RE = re.compile(
+    r'(amdvi_translation_result|amdvi_iotlb_hit)\b.*?'
+    r'(?:gpa|addr)\s*[:=]?\s*(0x[0-9a-fA-F]+).*?'
+    r'(?:hpa|txaddr)\s*[:=]?\s*(0x[0-9a-fA-F]+)')
+FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged)')
+
+
+def pattern(seed, off):
+    x = seed ^ ((off * 0x9e3779b97f4a7c15) & M64)
+    x ^= x >> 29
+    return (x * 0xbf58476d1ce4e5b9) & M64
+
+
+def area(seed, off, length):
+    return struct.pack('<%dQ' % (length // 8),
+                       *(pattern(seed, off + i) for i in range(0, length, 8)))
+
+
+def make_disk(path):
+    with open(path, 'wb') as f:
+        for off in range(0, DISK_SZ, MB):
+            f.write(area(SEED_DISK, off, MB))
+
+
+def check_disk(path):
+    """Where the disk differs from what the test must leave, or None"""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) != DISK_SZ:
+        return f'disk is {len(data)} bytes'
+    for off in range(0, DISK_SZ, 64 << 10):
+        seed = SEED_DISK
+        for start, length in WRITTEN:
+            if start <= off < start + length:
+                seed = SEED_GUEST
+        if data[off:off + (64 << 10)] != area(seed, off, 64 << 10):
+            return f'64K block at {off:#x} is not the ' + (
+                'guest\'s data' if seed == SEED_GUEST else 'host\'s pattern')
+    return None
+
+
+def check(args):
+    with open(args.log, errors='replace') as f:
+        console = f.read().splitlines()
+    with open(args.trace, errors='replace') as f:
+        trace = f.read().splitlines()
+
+    results = []  # (ok, name, detail)
+    verdict = [ln for ln in console if 'DMATEST-RESULT' in ln]
+    results.append((bool(verdict) and verdict[-1].split('DMATEST-RESULT', 1)
+                    [1].strip() == 'ok', 'dma:dmatest',
+                    verdict[-1] if verdict else 'no DMATEST-RESULT line'))
+
+    bad = check_disk(args.disk)
+    results.append((bad is None, 'dma:disk', bad or 'as written'))
+
+    huge, small = [], []
+    for ln in console:
+        m = re.search(r'DMATEST-PHYS (huge|small) (0x[0-9a-f]+|0) ', ln)
+        if m:
+            (huge if m.group(1) == 'huge' else small).append(
+                int(m.group(2), 16))
+    bases = {}  # translated base -> number of translations
+    for ln in trace:
+        m = TRANSLATION_RE.search(ln)
+        if m:
+            hpa = int(m.group(3), 16)
+            bases[hpa] = bases.get(hpa, 0) + 1
+
+    if len(huge) != 1 or not huge[0] or huge[0] % (2 * MB):
+        results.append((False, 'dma:walker-2M',
+                        f'no 2M-aligned buffer address ({huge})'))
+    else:
+        p = huge[0]
+        inside = sorted(b for b in bases if p < b < p + 2 * MB)
+        ok = bases.get(p, 0) > 0 and not inside
+        detail = (f'{bases.get(p, 0)} translations to {p:#x}, '
+                  f'{len(inside)} to later 4K pages of the buffer')
+        results.append((ok, 'dma:walker-2M', detail))
+
+    if len(small) != 16 or not all(small):
+        results.append((False, 'dma:walker-4K',
+                        f'16 page addresses expected, got {small}'))
+    else:
+        missing = [p for p in small if not bases.get(p)]
+        results.append((not missing, 'dma:walker-4K',
+                        f'{16 - len(missing)} of 16 pages translated on '
+                        'their own' + (f', not {missing}' if missing else '')))
+
+    faults = [ln for ln in console + trace if FAULT_RE.search(ln)]
+    results.append((not faults, 'dma:no-fault',
+                    faults[0] if faults else 'none'))
+
+    calls = {}
+    for ln in console:
+        m = re.search(r'DMATEST-CALLS (\S+) (\d+)', ln)
+        if m:
+            calls[m.group(1)] = int(m.group(2))
+    if args.expect_ours:
+        ok = any(n for f, n in calls.items() if 'map_pages' in f and
+                 'unmap' not in f) and any(
+                     n for f, n in calls.items() if 'unmap_pages' in f)
+        results.append((ok, 'dma:ours', ', '.join(
+            f'{f} {n}' for f, n in sorted(calls.items())) or 'no profile'))
+
+    reports = [ln for ln in console if KERNEL_REPORT_RE.search(ln)]
+    results.append((not reports, 'kernel-log',
+                    reports[0] if reports else 'clean'))
+
+    out = ['KTAP version 1', f'1..{len(results)}']
+    for i, (ok, name, detail) in enumerate(results, 1):
+        out.append(f'{"ok" if ok else "not ok"} {i} {name} # {detail}'
+                   if not ok else f'ok {i} {name}')
+        print(f'dma: {name} {"ok" if ok else "FAILED"}: {detail}')
+    with open(args.out, 'w') as f:
+        f.write('\n'.join(out) + '\n')
+    failed = sum(1 for ok, _, _ in results if not ok)
+    print(f'dma: {len(results) - failed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    d = sub.add_parser('disk')
+    d.add_argument('img')
+    c = sub.add_parser('check')
+    c.add_argument('--disk', required=True)
+    c.add_argument('--trace', required=True)
+    c.add_argument('--out', required=True)
+    c.add_argument('--expect-ours', action='store_true')
+    c.add_argument('log')
+    args = ap.parse_args()
+    if args.cmd == 'disk':
+        make_disk(args.img)
+        return 0
+    return check(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
