@@ -763,7 +763,7 @@ cmd_dma()
 		"$ROOT/scripts/dma/dmatest.c" || die "dma: building dmatest failed"
 	cp /bin/busybox "$BUILD_DIR/dma-initramfs/bin/busybox"
 	ln -sf busybox "$BUILD_DIR/dma-initramfs/bin/sh"
-	cp "$ROOT/scripts/dma/init" "$BUILD_DIR/dma-initramfs/init"
+	install -m 755 "$ROOT/scripts/dma/init" "$BUILD_DIR/dma-initramfs/init"
 	mkdir -p "$BUILD_DIR"/dma-initramfs/{proc,sys,dev,tmp}
 	initrd=$BUILD_DIR/dma-initramfs.cpio.gz
 	(cd "$BUILD_DIR/dma-initramfs" &&
