@@ -739,7 +739,8 @@ cmd_iommufd()
 # scripts/dma_check.py checks the data, the disk, QEMU's trace of the
 # translations (the leaf sizes its walker found) and the kernel log, and
 # writes the KTAP (DMA_KTAP, default $BUILD_DIR/dma-<iommu>.ktap). The
-# kernel is the iommufd guest's.
+# kernel is the iommufd guest's. DMA_APPEND adds to the kernel command line
+# (amd_iommu=nohugepages: the 2M check must then fail).
 cmd_dma()
 {
 	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1
@@ -783,7 +784,7 @@ cmd_dma()
 		-drive "file=$img,if=none,id=disk0,format=raw" \
 		-device virtio-blk-pci,drive=disk0,iommu_platform=on,disable-legacy=on \
 		-kernel "$BUILD_DIR/arch/x86/boot/bzImage" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 iommu.passthrough=0 iommu.strict=1 no_timer_check hugepagesz=2M hugepages=4" \
+		-append "console=ttyS0 panic=-1 iommu.passthrough=0 iommu.strict=1 no_timer_check hugepagesz=2M hugepages=4 ${DMA_APPEND:-}" \
 		$(printf -- '-trace %s ' $trace_ev) -D "$trace" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	t1=$(date +%s)
