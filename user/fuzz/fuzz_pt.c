@@ -297,9 +297,17 @@ static unsigned int fz_top_level(struct fz_ctx *ctx)
 	return fz_top(ctx) & 7;
 }
 
-static u64 *fz_top_table(struct fz_ctx *ctx)
+/*
+ * The top table and its level, from one read of the top: in the two-thread
+ * mode a change_top() by the other thread between two reads would pair the
+ * old table with the new level (AMD v1 with a dynamic top)
+ */
+static u64 *fz_top_table(struct fz_ctx *ctx, unsigned int *level)
 {
-	return (u64 *)(uintptr_t)(fz_top(ctx) & ~7ULL);
+	u64 top = fz_top(ctx);
+
+	*level = top & 7;
+	return (u64 *)(uintptr_t)(top & ~7ULL);
 }
 
 /* log2 of the entries of the table at @level */
@@ -884,10 +892,13 @@ static u64 fz_top_base(struct fz_ctx *ctx, u64 va)
 static void fz_mirror_range(struct fz_ctx *ctx, u64 a, u64 e, int mode,
 			    const char *what)
 {
+	unsigned int level;
+	u64 *top;
+
 	if (e < a || ctx->threaded)
 		return;
-	fz_mirror_walk(ctx, fz_top_table(ctx), fz_top_level(ctx),
-		       fz_top_base(ctx, a), a, e, mode, what);
+	top = fz_top_table(ctx, &level);
+	fz_mirror_walk(ctx, top, level, fz_top_base(ctx, a), a, e, mode, what);
 }
 
 /* ... for every IOVA */
@@ -1179,8 +1190,10 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 static void fz_check_all(struct fz_ctx *ctx, struct fz_model *m)
 {
 	struct fz_enum en = { .m = m };
+	unsigned int level;
+	u64 *top = fz_top_table(ctx, &level);
 
-	fz_enum_table(ctx, &en, fz_top_table(ctx), fz_top_level(ctx), 0);
+	fz_enum_table(ctx, &en, top, level, 0);
 	if (en.next != m->n)
 		fz_fail(ctx, "%u leaves in the table, %u in the model",
 			en.next, m->n);
@@ -1992,14 +2005,14 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	}
 	/* ... and the tables it covers before the stop */
 	if (!none) {
-		u64 base = 0;
-		unsigned int span_lg2;
+		unsigned int span_lg2, level;
+		u64 base = 0, *top;
 
 		fz_span(ctx, va >> 63, &base, &span_lg2);
 		if (ctx->cfg->fmt == FZ_X86_64 && base)
 			base = ~fz_mask(ctx->cfg->vasz);
-		fz_table_hull(ctx, fz_top_table(ctx), fz_top_level(ctx), base,
-			      va, stop, &hs, &he);
+		top = fz_top_table(ctx, &level);
+		fz_table_hull(ctx, top, level, base, va, stop, &hs, &he);
 	}
 
 	/* Joins what the unmap before it gathered, or starts afresh */
