@@ -136,6 +136,7 @@ static const struct fz_cfg fz_cfgs[] = {
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
+static_assert(ARRAY_SIZE(fz_cfgs) <= 64);
 /* The most leaves the model follows; a map needing more is skipped */
 #define FZ_LEAF_CAP 2048
 #define FZ_MAX_SIZES 64
@@ -277,6 +278,41 @@ static __printf(2, 3) void fz_fail(struct fz_ctx *ctx, const char *fmt, ...)
 static u64 fz_mask(unsigned int lg2)
 {
 	return lg2 >= 64 ? U64_MAX : BIT_ULL(lg2) - 1;
+}
+
+/*
+ * With FUZZ_PT_CONFIGS set to parts of configuration names, comma
+ * separated ("vtdss", "amdv1-va64,x86"), only the configurations whose
+ * name contains one of them run: an input picking another is rejected,
+ * which libFuzzer takes as "do not keep it", so a run explores those
+ * configurations only. Read once, before any thread starts.
+ */
+static u64 fz_cfg_on;
+
+static void fz_cfg_select(void)
+{
+	const char *sel = getenv("FUZZ_PT_CONFIGS");
+	unsigned int i;
+
+	if (!sel || !*sel) {
+		fz_cfg_on = fz_mask(FZ_NCFGS);
+		return;
+	}
+	while (*sel) {
+		size_t n = strcspn(sel, ",");
+		char part[64];
+
+		snprintf(part, sizeof(part), "%.*s", (int)n, sel);
+		for (i = 0; i != FZ_NCFGS; i++)
+			if (n && strstr(fz_cfgs[i].name, part))
+				fz_cfg_on |= BIT_ULL(i);
+		sel += n + !!sel[n];
+	}
+	if (!fz_cfg_on) {
+		fprintf(stderr, "fuzz_pt: FUZZ_PT_CONFIGS=%s names no configuration\n",
+			getenv("FUZZ_PT_CONFIGS"));
+		exit(2);
+	}
 }
 
 /* Geometry, from the documentation of each format */
@@ -2447,6 +2483,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 2)
 		return 0;
+	if (!fz_cfg_on)
+		fz_cfg_select();
+	if (!(fz_cfg_on & BIT_ULL(data[0] % FZ_NCFGS)))
+		return -1;
 	pages = user_pages_in_use();
 	if (fz_tracing < 0)
 		fz_tracing = !!getenv("FUZZ_PT_TRACE");
