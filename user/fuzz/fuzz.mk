@@ -11,7 +11,8 @@
 #                             missing (as root)
 #   make -C user fuzz-replay  the corpus (user/fuzz/corpus) through the
 #                             regular build (CC, ASan, UBSan), one KTAP
-#                             result per input: what make check counts
+#                             result per configuration, its inputs in one
+#                             child process: what make check counts
 #   make -C user fuzz-tsan    the corpus and FUZZ_TSAN_RUNS random inputs in
 #                             the two-thread mode under ThreadSanitizer
 #   make -C user fuzz-cov     lines of iommu_pt.h, generic_pt/ and fmt/ the
