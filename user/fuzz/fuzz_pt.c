@@ -136,6 +136,7 @@ static const struct fz_cfg fz_cfgs[] = {
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
+static_assert(ARRAY_SIZE(fz_cfgs) <= 64);
 /* The most leaves the model follows; a map needing more is skipped */
 #define FZ_LEAF_CAP 2048
 #define FZ_MAX_SIZES 64
@@ -279,6 +280,41 @@ static u64 fz_mask(unsigned int lg2)
 	return lg2 >= 64 ? U64_MAX : BIT_ULL(lg2) - 1;
 }
 
+/*
+ * With FUZZ_PT_CONFIGS set to parts of configuration names, comma
+ * separated ("vtdss", "amdv1-va64,x86"), only the configurations whose
+ * name contains one of them run: an input picking another is rejected,
+ * which libFuzzer takes as "do not keep it", so a run explores those
+ * configurations only. Read once, before any thread starts.
+ */
+static u64 fz_cfg_on;
+
+static void fz_cfg_select(void)
+{
+	const char *sel = getenv("FUZZ_PT_CONFIGS");
+	unsigned int i;
+
+	if (!sel || !*sel) {
+		fz_cfg_on = fz_mask(FZ_NCFGS);
+		return;
+	}
+	while (*sel) {
+		size_t n = strcspn(sel, ",");
+		char part[64];
+
+		snprintf(part, sizeof(part), "%.*s", (int)n, sel);
+		for (i = 0; i != FZ_NCFGS; i++)
+			if (n && strstr(fz_cfgs[i].name, part))
+				fz_cfg_on |= BIT_ULL(i);
+		sel += n + !!sel[n];
+	}
+	if (!fz_cfg_on) {
+		fprintf(stderr, "fuzz_pt: FUZZ_PT_CONFIGS=%s names no configuration\n",
+			getenv("FUZZ_PT_CONFIGS"));
+		exit(2);
+	}
+}
+
 /* Geometry, from the documentation of each format */
 
 static unsigned int fz_item_lg2(struct fz_ctx *ctx, unsigned int level)
@@ -297,9 +333,17 @@ static unsigned int fz_top_level(struct fz_ctx *ctx)
 	return fz_top(ctx) & 7;
 }
 
-static u64 *fz_top_table(struct fz_ctx *ctx)
+/*
+ * The top table and its level, from one read of the top: in the two-thread
+ * mode a change_top() by the other thread between two reads would pair the
+ * old table with the new level (AMD v1 with a dynamic top)
+ */
+static u64 *fz_top_table(struct fz_ctx *ctx, unsigned int *level)
 {
-	return (u64 *)(uintptr_t)(fz_top(ctx) & ~7ULL);
+	u64 top = fz_top(ctx);
+
+	*level = top & 7;
+	return (u64 *)(uintptr_t)(top & ~7ULL);
 }
 
 /* log2 of the entries of the table at @level */
@@ -884,10 +928,13 @@ static u64 fz_top_base(struct fz_ctx *ctx, u64 va)
 static void fz_mirror_range(struct fz_ctx *ctx, u64 a, u64 e, int mode,
 			    const char *what)
 {
+	unsigned int level;
+	u64 *top;
+
 	if (e < a || ctx->threaded)
 		return;
-	fz_mirror_walk(ctx, fz_top_table(ctx), fz_top_level(ctx),
-		       fz_top_base(ctx, a), a, e, mode, what);
+	top = fz_top_table(ctx, &level);
+	fz_mirror_walk(ctx, top, level, fz_top_base(ctx, a), a, e, mode, what);
 }
 
 /* ... for every IOVA */
@@ -1179,8 +1226,10 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 static void fz_check_all(struct fz_ctx *ctx, struct fz_model *m)
 {
 	struct fz_enum en = { .m = m };
+	unsigned int level;
+	u64 *top = fz_top_table(ctx, &level);
 
-	fz_enum_table(ctx, &en, fz_top_table(ctx), fz_top_level(ctx), 0);
+	fz_enum_table(ctx, &en, top, level, 0);
 	if (en.next != m->n)
 		fz_fail(ctx, "%u leaves in the table, %u in the model",
 			en.next, m->n);
@@ -1992,14 +2041,14 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 	}
 	/* ... and the tables it covers before the stop */
 	if (!none) {
-		u64 base = 0;
-		unsigned int span_lg2;
+		unsigned int span_lg2, level;
+		u64 base = 0, *top;
 
 		fz_span(ctx, va >> 63, &base, &span_lg2);
 		if (ctx->cfg->fmt == FZ_X86_64 && base)
 			base = ~fz_mask(ctx->cfg->vasz);
-		fz_table_hull(ctx, fz_top_table(ctx), fz_top_level(ctx), base,
-			      va, stop, &hs, &he);
+		top = fz_top_table(ctx, &level);
+		fz_table_hull(ctx, top, level, base, va, stop, &hs, &he);
 	}
 
 	/* Joins what the unmap before it gathered, or starts afresh */
@@ -2434,6 +2483,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 2)
 		return 0;
+	if (!fz_cfg_on)
+		fz_cfg_select();
+	if (!(fz_cfg_on & BIT_ULL(data[0] % FZ_NCFGS)))
+		return -1;
 	pages = user_pages_in_use();
 	if (fz_tracing < 0)
 		fz_tracing = !!getenv("FUZZ_PT_TRACE");

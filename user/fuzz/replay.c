@@ -3,9 +3,13 @@
  * Generic PT fuzzer without libFuzzer: runs inputs through the same
  * LLVMFuzzerTestOneInput() with any compiler and sanitizer.
  *
- *   fuzz_replay FILE|DIR...        each input in a child process, one KTAP
- *                                  result per table configuration (the
- *                                  corpus replay of make check)
+ *   fuzz_replay FILE|DIR...        the inputs of each table configuration
+ *                                  in one child process, one KTAP result
+ *                                  per configuration (the corpus replay of
+ *                                  make check); when a child fails, its
+ *                                  inputs again, each in its own child, to
+ *                                  name the failing ones
+ *   fuzz_replay --each FILE|DIR... each input in its own child process
  *   fuzz_replay --random N [--seed S] [--len L] [--threads] [--save F]
  *                                  N pseudo-random inputs of up to L bytes
  *                                  (--threads: all in the two-thread mode);
@@ -87,24 +91,39 @@ static long read_file(const char *p)
 	return n;
 }
 
-/* Run one input in a child process: 0 if it passed */
-static int run_child(const char *p)
+/*
+ * Run inputs in one child process, one after the other as libFuzzer does:
+ * 0 if all passed. The sanitizers' checks at exit (LeakSanitizer) cover
+ * them all; one child per input cost a fork and a leak scan each, most of
+ * the time of the corpus replay.
+ */
+static int run_children(char **p, unsigned int n)
 {
-	long n = read_file(p);
 	pid_t pid;
 	int status = 1;
+	unsigned int i;
 
-	if (n < 0)
-		return 1;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		LLVMFuzzerTestOneInput(data, n);
+		for (i = 0; i != n; i++) {
+			long len = read_file(p[i]);
+
+			if (len < 0)
+				exit(1);
+			LLVMFuzzerTestOneInput(data, len);
+		}
 		exit(0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return 1;
 	return status;
+}
+
+/* Run one input in a child process: 0 if it passed */
+static int run_child(char *p)
+{
+	return run_children(&p, 1);
 }
 
 /* The input running, written to save_path when it aborts */
@@ -186,7 +205,9 @@ int main(int argc, char **argv)
 	unsigned long long seed = 1;
 	unsigned int i, c, ncfgs, failed = 0;
 	unsigned long nrandom = 0;
-	int threads = 0, random = 0;
+	int threads = 0, random = 0, each = 0;
+	unsigned char *cfg_of;
+	char **batch;
 	size_t len = 512;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
@@ -204,6 +225,8 @@ int main(int argc, char **argv)
 			save_path = argv[++i];
 		} else if (!strcmp(argv[i], "--threads")) {
 			threads = 1;
+		} else if (!strcmp(argv[i], "--each")) {
+			each = 1;
 		} else {
 			collect(argv[i]);
 		}
@@ -213,26 +236,43 @@ int main(int argc, char **argv)
 
 	/*
 	 * One KTAP case per configuration, the inputs whose first byte picks
-	 * it, each in a child process; a failing input is named.
+	 * it, in one child process (each in its own with --each); a failing
+	 * input is named.
 	 */
 	if (npaths)
 		qsort(paths, npaths, sizeof(*paths), cmp_path);
 	ncfgs = fuzz_pt_configs();
+	cfg_of = malloc(npaths + 1);
+	batch = malloc((npaths + 1) * sizeof(*batch));
+	if (!cfg_of || !batch)
+		return 2;
+	for (i = 0; i != npaths; i++) {
+		long n = read_file(paths[i]);
+
+		/* Too short to pick one: in no configuration's case */
+		cfg_of[i] = n < 1 ? ncfgs : data[0] % ncfgs;
+	}
 	printf("KTAP version 1\n1..1\n");
 	printf("    KTAP version 1\n    # Subtest: generic_pt_fuzz_corpus\n");
 	printf("    1..%u\n", ncfgs);
 	for (c = 0; c != ncfgs; c++) {
 		unsigned int inputs = 0, bad = 0;
 
-		for (i = 0; i != npaths; i++) {
-			long n = read_file(paths[i]);
-
-			if (n < 1 || data[0] % ncfgs != c)
-				continue;
-			inputs++;
-			if (run_child(paths[i])) {
-				printf("    # %s: failed\n", paths[i]);
-				bad++;
+		for (i = 0; i != npaths; i++)
+			if (cfg_of[i] == c)
+				batch[inputs++] = paths[i];
+		if (inputs && (each || run_children(batch, inputs))) {
+			for (i = 0; i != inputs; i++) {
+				if (run_child(batch[i])) {
+					printf("    # %s: failed\n", batch[i]);
+					bad++;
+				}
+			}
+			/* Failed together only: the first run's order counts */
+			if (!each && !bad) {
+				printf("    # the %u inputs failed in one process, none alone\n",
+				       inputs);
+				bad = 1;
 			}
 		}
 		if (!inputs)
@@ -247,5 +287,7 @@ int main(int argc, char **argv)
 	printf("# generic_pt_fuzz_corpus: %u inputs, %u failed\n", npaths,
 	       failed);
 	printf("%sok 1 generic_pt_fuzz_corpus\n", failed ? "not " : "");
+	free(batch);
+	free(cfg_of);
 	return failed ? 1 : 0;
 }
