@@ -7,7 +7,7 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
-	bench bench-user bench-scale iommufd iommufd-bench fuzz series-build
+	bench bench-user bench-scale iommufd iommufd-bench dma fuzz series-build
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -30,6 +30,7 @@ help:
 	@echo '                 table and the patch series of patches/'
 	@echo '                 (IOMMUFD_TESTS=iommufd|iommufd_fail_nth for one)'
 	@echo 'make iommufd-bench  VFIO type1 v1.0 map of 1 GiB, large pages off'
+	@echo 'make dma            block I/O through QEMU amd-iommu on our table'
 	@echo '                 (6.12) and on, in one boot of that guest'
 	@echo 'make series-build  each patch of patches/ built on the ones before'
 	@echo '                 it (drivers/iommu, drivers/vfio, the selftests)'
@@ -69,6 +70,9 @@ iommufd:
 
 iommufd-bench:
 	@bash scripts/kernel.sh iommufd bench
+
+dma:
+	@bash scripts/kernel.sh dma amd
 
 series-build:
 	@bash scripts/kernel.sh series-build
