@@ -543,6 +543,8 @@ struct pt_iommu_map_args {
 	 */
 	unsigned int replaced;
 	bool replace;
+	/* The levels of the entries cleared, a bit each (in the padding) */
+	u8 flush_levels;
 	struct list_head free_list;
 	pt_vaddr_t flush_first;
 	pt_vaddr_t flush_last;
@@ -757,6 +759,7 @@ static __always_inline int __map_prepare(struct pt_range *range, void *arg,
 				map->flush_first = min(map->flush_first, first);
 				map->flush_last = max(map->flush_last,
 						      below.last_va);
+				map->flush_levels |= BIT(level);
 				continue;
 			default:
 				ret = -EADDRINUSE;
@@ -1050,6 +1053,18 @@ static __always_inline struct pt_state map_start(struct pt_range *range)
 	return pts;
 }
 
+/* The item size of each level in @levels, as the gather's pgsize has them */
+static noinline u64 map_flush_sizes(struct pt_range *range, u8 levels)
+{
+	struct pt_state pts = { .range = range };
+	u64 sizes = 0;
+
+	for (pts.level = 0; pts.level != PT_MAX_LEVELS; pts.level++)
+		if (levels & BIT(pts.level))
+			sizes |= BIT_ULL(pt_table_item_lg2sz(&pts));
+	return sizes;
+}
+
 /*
  * The read-only walk of a map that could not be checked level by level (see
  * __map_prepare()). Empty tables where the map wants a leaf are cleared from
@@ -1076,6 +1091,7 @@ static int map_prepare(struct pt_iommu *iommu_table, struct pt_range *range,
 	INIT_LIST_HEAD(&map->free_list);
 	map->flush_first = PT_VADDR_MAX;
 	map->flush_last = 0;
+	map->flush_levels = 0;
 	range->va = map->va;
 	ret = pt_walk_range(range, __map_prepare_walk, map);
 	map->replace = false;
@@ -1087,6 +1103,7 @@ static int map_prepare(struct pt_iommu *iommu_table, struct pt_range *range,
 				     min_t(u64, map->flush_last -
 						map->flush_first,
 					   SIZE_MAX - 1) + 1);
+	gather.pgsize = map_flush_sizes(range, map->flush_levels);
 	list_splice_tail(&map->free_list, &gather.freelist);
 	ops->iotlb_sync(&iommu_table->domain, &gather);
 	return ret;
@@ -1287,16 +1304,23 @@ struct pt_unmap_args {
 	/* The hull of the IOVAs whose leaves or tables left the walk */
 	pt_vaddr_t touched_first;
 	pt_vaddr_t touched_last;
+	/* The item size of each level an entry left at, as a size bitmap */
+	u64 touched_sizes;
 };
 
-/* [first, last] left the walk: the flush must cover it */
+/*
+ * [first, last] left the walk, entries of 2^isz_lg2 bytes (leaf items, or
+ * the entry of a table that left): the flush must cover it, at that level
+ */
 static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
-					  pt_vaddr_t first, pt_vaddr_t last)
+					  pt_vaddr_t first, pt_vaddr_t last,
+					  unsigned int isz_lg2)
 {
 	if (first < unmap->touched_first)
 		unmap->touched_first = first;
 	if (last > unmap->touched_last)
 		unmap->touched_last = last;
+	unmap->touched_sizes |= BIT_ULL(isz_lg2);
 }
 
 /* Returned when a leaf reaches outside the range: unmap stops there */
@@ -1377,7 +1401,8 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 				      va + ((pt_vaddr_t)(first_leaf - first)
 					    << isz_lg2),
 				      va + ((pt_vaddr_t)(last_leaf - first + 1)
-					    << isz_lg2) - 1);
+					    << isz_lg2) - 1,
+				      isz_lg2);
 	}
 	pts->index = item.index;
 	pts->entry = item.entry;
@@ -1403,7 +1428,7 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 		return false;
 	pt_clear_entries(pts, 0);
 	unmap->unmapped += log2_to_int(isz_lg2);
-	unmap_touched(unmap, range->va, range->last_va);
+	unmap_touched(unmap, range->va, range->last_va, isz_lg2);
 	pt_advance(pts, 1);
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index - 1, .end = pts->index });
@@ -1488,7 +1513,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				isz_lg2 = pt_table_item_lg2sz(&pts);
 				unmap_touched(unmap, item_va,
 					      item_va +
-						      log2_to_max_int(isz_lg2));
+						      log2_to_max_int(isz_lg2),
+					      isz_lg2);
 				if (!discard) {
 					pt_clear_entries(&pts, 0);
 					pt_note_written(&written, pts.index, 1);
@@ -1522,7 +1548,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				pt_note_written(&written, pts.index, nitems);
 				unmap_touched(unmap, range->va,
 					      range->va +
-						      log2_to_max_int(oasz_lg2));
+						      log2_to_max_int(oasz_lg2),
+					      pt_table_item_lg2sz(&pts));
 			}
 			unmap->unmapped += log2_to_int(oasz_lg2);
 			pt_advance(&pts, nitems);
@@ -1555,7 +1582,8 @@ PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
  * removed. A non-empty freelist says table memory left the walk: the
  * driver invalidates the walk caches (non-leaf) over the range too. With
  * PT_FEAT_FLUSH_RANGE_NO_GAPS a range disjoint from the gathered one first
- * syncs the gather.
+ * syncs the gather. &iommu_iotlb_gather.pgsize gets the item size of each
+ * level an entry left at (pt_iommu_gather_leaf_lg2()).
  *
  * Context: The caller holds a range lock covering the range.
  *
@@ -1599,6 +1627,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 			iommu_iotlb_sync(domain, iotlb_gather);
 		iommu_iotlb_gather_add_range(iotlb_gather, unmap.touched_first,
 					     len);
+		iotlb_gather->pgsize |= unmap.touched_sizes;
 	}
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
@@ -1681,7 +1710,8 @@ EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
  * of adjacent IOVA (empty while @run_last < @run_va). Adjacent dirty leaves
  * are reported with one iommu_dirty_bitmap_record() of their union: the
  * bitmap gets the same bits and the gather the same range as with one call
- * a leaf, for one call a run.
+ * a leaf, for one call a run. @sizes: the item size of every level a dirty
+ * leaf was found at, for the gather's level hint.
  */
 struct pt_iommu_dirty_args {
 	struct iommu_dirty_bitmap *dirty;
@@ -1690,6 +1720,7 @@ struct pt_iommu_dirty_args {
 	pt_vaddr_t last_va;
 	pt_vaddr_t run_va;
 	pt_vaddr_t run_last;
+	u64 sizes;
 };
 
 static __always_inline void pt_dirty_flush(struct pt_iommu_dirty_args *dirty)
@@ -1702,10 +1733,15 @@ static __always_inline void pt_dirty_flush(struct pt_iommu_dirty_args *dirty)
 	dirty->run_last = 0;
 }
 
-/* Add [va, last] to the dirty run, reporting the run first if not adjacent */
+/*
+ * Add [va, last], leaves of items of 2^isz_lg2 bytes, to the dirty run,
+ * reporting the run first if not adjacent
+ */
 static __always_inline void pt_dirty_add(struct pt_iommu_dirty_args *dirty,
-					 pt_vaddr_t va, pt_vaddr_t last)
+					 pt_vaddr_t va, pt_vaddr_t last,
+					 unsigned int isz_lg2)
 {
+	dirty->sizes |= BIT_ULL(isz_lg2);
 	if (dirty->run_last >= dirty->run_va && va == dirty->run_last + 1) {
 		dirty->run_last = last;
 		return;
@@ -1747,7 +1783,8 @@ static __always_inline void pt_dirty_items(struct pt_state *pts,
 	}
 	pts->index = i;
 	pt_dirty_add(dirty, va,
-		     va + ((pt_vaddr_t)(pts->index - start) << isz_lg2) - 1);
+		     va + ((pt_vaddr_t)(pts->index - start) << isz_lg2) - 1,
+		     isz_lg2);
 	pt_advance_from(pts, start);
 }
 
@@ -1776,7 +1813,7 @@ static noinline unsigned int pt_dirty_leaf(struct pt_state *pts,
 		leaf_va = max(leaf_va, dirty->first_va);
 		leaf_last = min(leaf_last, dirty->last_va);
 	}
-	pt_dirty_add(dirty, leaf_va, leaf_last);
+	pt_dirty_add(dirty, leaf_va, leaf_last, pt_table_item_lg2sz(pts));
 	return log2_set_mod_max(pts->index, nc_lg2) - pts->index + 1;
 }
 
@@ -1922,7 +1959,9 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * the range: dirty state is never lost whatever chunks the caller reads in,
  * a leaf straddling two reads is reported by both. Adjacent dirty leaves are
  * reported with one iommu_dirty_bitmap_record() of the run they make: the
- * same bytes as one record a leaf, for one call a run.
+ * same bytes as one record a leaf, for one call a run. The gather of
+ * @dirty, if any, gets in &iommu_iotlb_gather.pgsize the item size of each
+ * level a dirty leaf was found at (pt_iommu_gather_leaf_lg2()).
  *
  * A table with PT_FEAT_DMA_INCOHERENT is refused: the walker's dirty bit
  * would be written to memory behind the CPU's cached copy of the table,
@@ -1960,6 +1999,9 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 	args.run_va = 1;
 	ret = pt_walk_range(&range, __read_and_clear_dirty_walk, &args);
 	pt_dirty_flush(&args);
+	/* The IOTLB must drop the cleaned leaves: at these levels */
+	if (dirty->gather)
+		dirty->gather->pgsize |= args.sizes;
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
