@@ -543,6 +543,8 @@ struct pt_iommu_map_args {
 	 */
 	unsigned int replaced;
 	bool replace;
+	/* The levels of the entries cleared, a bit each (in the padding) */
+	u8 flush_levels;
 	struct list_head free_list;
 	pt_vaddr_t flush_first;
 	pt_vaddr_t flush_last;
@@ -757,6 +759,7 @@ static __always_inline int __map_prepare(struct pt_range *range, void *arg,
 				map->flush_first = min(map->flush_first, first);
 				map->flush_last = max(map->flush_last,
 						      below.last_va);
+				map->flush_levels |= BIT(level);
 				continue;
 			default:
 				ret = -EADDRINUSE;
@@ -1050,6 +1053,18 @@ static __always_inline struct pt_state map_start(struct pt_range *range)
 	return pts;
 }
 
+/* The item size of each level in @levels, as the gather's pgsize has them */
+static noinline u64 map_flush_sizes(struct pt_range *range, u8 levels)
+{
+	struct pt_state pts = { .range = range };
+	u64 sizes = 0;
+
+	for (pts.level = 0; pts.level != PT_MAX_LEVELS; pts.level++)
+		if (levels & BIT(pts.level))
+			sizes |= BIT_ULL(pt_table_item_lg2sz(&pts));
+	return sizes;
+}
+
 /*
  * The read-only walk of a map that could not be checked level by level (see
  * __map_prepare()). Empty tables where the map wants a leaf are cleared from
@@ -1076,6 +1091,7 @@ static int map_prepare(struct pt_iommu *iommu_table, struct pt_range *range,
 	INIT_LIST_HEAD(&map->free_list);
 	map->flush_first = PT_VADDR_MAX;
 	map->flush_last = 0;
+	map->flush_levels = 0;
 	range->va = map->va;
 	ret = pt_walk_range(range, __map_prepare_walk, map);
 	map->replace = false;
@@ -1087,6 +1103,7 @@ static int map_prepare(struct pt_iommu *iommu_table, struct pt_range *range,
 				     min_t(u64, map->flush_last -
 						map->flush_first,
 					   SIZE_MAX - 1) + 1);
+	gather.pgsize = map_flush_sizes(range, map->flush_levels);
 	list_splice_tail(&map->free_list, &gather.freelist);
 	ops->iotlb_sync(&iommu_table->domain, &gather);
 	return ret;
@@ -1287,16 +1304,23 @@ struct pt_unmap_args {
 	/* The hull of the IOVAs whose leaves or tables left the walk */
 	pt_vaddr_t touched_first;
 	pt_vaddr_t touched_last;
+	/* The item size of each level an entry left at, as a size bitmap */
+	u64 touched_sizes;
 };
 
-/* [first, last] left the walk: the flush must cover it */
+/*
+ * [first, last] left the walk, entries of 2^isz_lg2 bytes (leaf items, or
+ * the entry of a table that left): the flush must cover it, at that level
+ */
 static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
-					  pt_vaddr_t first, pt_vaddr_t last)
+					  pt_vaddr_t first, pt_vaddr_t last,
+					  unsigned int isz_lg2)
 {
 	if (first < unmap->touched_first)
 		unmap->touched_first = first;
 	if (last > unmap->touched_last)
 		unmap->touched_last = last;
+	unmap->touched_sizes |= BIT_ULL(isz_lg2);
 }
 
 /* Returned when a leaf reaches outside the range: unmap stops there */
@@ -1377,7 +1401,8 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 				      va + ((pt_vaddr_t)(first_leaf - first)
 					    << isz_lg2),
 				      va + ((pt_vaddr_t)(last_leaf - first + 1)
-					    << isz_lg2) - 1);
+					    << isz_lg2) - 1,
+				      isz_lg2);
 	}
 	pts->index = item.index;
 	pts->entry = item.entry;
@@ -1403,7 +1428,7 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 		return false;
 	pt_clear_entries(pts, 0);
 	unmap->unmapped += log2_to_int(isz_lg2);
-	unmap_touched(unmap, range->va, range->last_va);
+	unmap_touched(unmap, range->va, range->last_va, isz_lg2);
 	pt_advance(pts, 1);
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index - 1, .end = pts->index });
@@ -1488,7 +1513,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				isz_lg2 = pt_table_item_lg2sz(&pts);
 				unmap_touched(unmap, item_va,
 					      item_va +
-						      log2_to_max_int(isz_lg2));
+						      log2_to_max_int(isz_lg2),
+					      isz_lg2);
 				if (!discard) {
 					pt_clear_entries(&pts, 0);
 					pt_note_written(&written, pts.index, 1);
@@ -1522,7 +1548,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 				pt_note_written(&written, pts.index, nitems);
 				unmap_touched(unmap, range->va,
 					      range->va +
-						      log2_to_max_int(oasz_lg2));
+						      log2_to_max_int(oasz_lg2),
+					      pt_table_item_lg2sz(&pts));
 			}
 			unmap->unmapped += log2_to_int(oasz_lg2);
 			pt_advance(&pts, nitems);
@@ -1555,7 +1582,8 @@ PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
  * removed. A non-empty freelist says table memory left the walk: the
  * driver invalidates the walk caches (non-leaf) over the range too. With
  * PT_FEAT_FLUSH_RANGE_NO_GAPS a range disjoint from the gathered one first
- * syncs the gather.
+ * syncs the gather. &iommu_iotlb_gather.pgsize gets the item size of each
+ * level an entry left at (pt_iommu_gather_leaf_lg2()).
  *
  * Context: The caller holds a range lock covering the range.
  *
@@ -1599,6 +1627,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 			iommu_iotlb_sync(domain, iotlb_gather);
 		iommu_iotlb_gather_add_range(iotlb_gather, unmap.touched_first,
 					     len);
+		iotlb_gather->pgsize |= unmap.touched_sizes;
 	}
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
@@ -1676,77 +1705,243 @@ EXPORT_SYMBOL_NS_GPL(NS(deinit), GENERIC_PT_IOMMU);
 #ifdef pt_entry_write_is_dirty
 /* read_and_clear_dirty */
 
+/*
+ * @run_va, @run_last: the dirty bytes found and not reported yet, one run
+ * of adjacent IOVA (empty while @run_last < @run_va). Adjacent dirty leaves
+ * are reported with one iommu_dirty_bitmap_record() of their union: the
+ * bitmap gets the same bits and the gather the same range as with one call
+ * a leaf, for one call a run. @sizes: the item size of every level a dirty
+ * leaf was found at, for the gather's level hint.
+ */
 struct pt_iommu_dirty_args {
 	struct iommu_dirty_bitmap *dirty;
 	unsigned long flags;
 	pt_vaddr_t first_va;
 	pt_vaddr_t last_va;
+	pt_vaddr_t run_va;
+	pt_vaddr_t run_last;
+	u64 sizes;
 };
 
+static __always_inline void pt_dirty_flush(struct pt_iommu_dirty_args *dirty)
+{
+	if (dirty->run_last < dirty->run_va)
+		return;
+	iommu_dirty_bitmap_record(dirty->dirty, dirty->run_va,
+				  dirty->run_last - dirty->run_va + 1);
+	dirty->run_va = 1;
+	dirty->run_last = 0;
+}
+
+/*
+ * Add [va, last], leaves of items of 2^isz_lg2 bytes, to the dirty run,
+ * reporting the run first if not adjacent
+ */
+static __always_inline void pt_dirty_add(struct pt_iommu_dirty_args *dirty,
+					 pt_vaddr_t va, pt_vaddr_t last,
+					 unsigned int isz_lg2)
+{
+	dirty->sizes |= BIT_ULL(isz_lg2);
+	if (dirty->run_last >= dirty->run_va && va == dirty->run_last + 1) {
+		dirty->run_last = last;
+		return;
+	}
+	pt_dirty_flush(dirty);
+	dirty->run_va = va;
+	dirty->run_last = last;
+}
+
+/*
+ * After the dirty leaf item at pts->index, a single item wholly inside the
+ * range: it and the single item dirty leaves right after it, up to the last
+ * item wholly inside the range, in one tight loop that cleans each (unless
+ * IOMMU_DIRTY_NO_CLEAR) and adds them to the run as one range.
+ */
+static __always_inline void pt_dirty_items(struct pt_state *pts,
+					   struct pt_iommu_dirty_args *dirty,
+					   const bool clear)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	unsigned long limit = pts->index + pt_range_items(pts);
+	unsigned int start = pts->index;
+	pt_vaddr_t va = pts->range->va;
+	unsigned long i;
+
+	if (clear)
+		pt_entry_make_write_clean(pts);
+	/* An unsigned long index: no zero extension in the address */
+	for (i = start + 1; i != limit; i++) {
+		if (i > UINT_MAX)
+			unreachable();
+		pts->index = i;
+		pts->type = pt_load_entry_raw(pts);
+		if (pts->type != PT_ENTRY_OA || pt_entry_num_contig_lg2(pts) ||
+		    !pt_entry_write_is_dirty(pts))
+			break;
+		if (clear)
+			pt_entry_make_write_clean(pts);
+	}
+	pts->index = i;
+	pt_dirty_add(dirty, va,
+		     va + ((pt_vaddr_t)(pts->index - start) << isz_lg2) - 1,
+		     isz_lg2);
+	pt_advance_from(pts, start);
+}
+
+/*
+ * The dirty leaf at pts->index that pt_dirty_items() does not take: a
+ * contiguous run, or a leaf the range does not wholly cover. Reports the
+ * part inside the range; clears only a leaf wholly inside: the rest of one
+ * that sticks out is reported by the read of the range holding it, and must
+ * still be dirty then. Out of line, to leave the loops of the caller their
+ * registers.
+ *
+ * Return: the number of items from pts->index to the end of the leaf.
+ */
+static noinline unsigned int pt_dirty_leaf(struct pt_state *pts,
+					   struct pt_iommu_dirty_args *dirty)
+{
+	unsigned int nc_lg2 = pt_entry_num_contig_lg2(pts);
+	unsigned int oasz_lg2 = pt_table_item_lg2sz(pts) + nc_lg2;
+	pt_vaddr_t leaf_va = log2_set_mod(pts->range->va, 0, oasz_lg2);
+	pt_vaddr_t leaf_last = leaf_va + log2_to_max_int(oasz_lg2);
+
+	if (leaf_va >= dirty->first_va && leaf_last <= dirty->last_va) {
+		if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR))
+			pt_entry_make_write_clean(pts);
+	} else {
+		leaf_va = max(leaf_va, dirty->first_va);
+		leaf_last = min(leaf_last, dirty->last_va);
+	}
+	pt_dirty_add(dirty, leaf_va, leaf_last, pt_table_item_lg2sz(pts));
+	return log2_set_mod_max(pts->index, nc_lg2) - pts->index + 1;
+}
+
+/*
+ * A contiguous run of leaf items at the end of the items [pts->index,
+ * pts->end_index) that the loop below sees, holding the item at @index:
+ * whether an item of it outside those is dirty. The walker may have written
+ * through any item, and the loop tests only those it sees.
+ */
+static __always_inline bool pt_dirty_edge_run(const struct pt_state *pts,
+					      unsigned int index)
+{
+	struct pt_state item = *pts;
+	unsigned int nc_lg2;
+	unsigned int first;
+	unsigned int i;
+
+	item.index = index;
+	if (pt_load_entry_raw(&item) != PT_ENTRY_OA)
+		return false;
+	nc_lg2 = pt_entry_num_contig_lg2(&item);
+	if (!nc_lg2)
+		return false;
+	first = log2_set_mod(index, 0, nc_lg2);
+	for (i = first; i != first + (1U << nc_lg2); i++) {
+		if (i >= pts->index && i < pts->end_index)
+			continue;
+		item.index = i;
+		if (pt_load_entry_raw(&item) == PT_ENTRY_OA &&
+		    pt_entry_write_is_dirty(&item))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The items of one table: a tight loop steps over the empty items and the
+ * clean leaf items, testing each item's own dirty state (the walker sets it
+ * in whichever item of a contiguous run it used, so any item of a run makes
+ * the run dirty); it stops at a table, which it descends into, or at a dirty
+ * item, whose whole leaf it reports (clipped to the range) and cleans (when
+ * wholly inside) before going on past the leaf. A run at either end of the
+ * items inside the range may have items outside it, which the loop does not
+ * see: such a run is dealt with first (the first) or last (the last) when
+ * any of its items outside is dirty. Nothing to push: an incoherent table
+ * is refused.
+ */
 static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 						  void *arg, unsigned int level,
 						  struct pt_table_p *table,
 						  pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
-	struct pt_written written = PT_WRITTEN_INIT;
 	struct pt_iommu_dirty_args *dirty = arg;
-	unsigned int oasz_lg2;
-	unsigned int nc_lg2;
-	pt_vaddr_t leaf_va;
-	pt_vaddr_t leaf_last;
-	bool whole;
-	int ret = 0;
+	unsigned int tail = UINT_MAX;
+	enum pt_entry_type type;
+	struct pt_state leaf;
+	unsigned int start;
+	unsigned long i;
+	int ret;
 
-	while (pts.index < pts.end_index) {
-		switch (pt_load_entry(&pts)) {
-		case PT_ENTRY_EMPTY:
-			pt_advance(&pts, 1);
+	if (pt_dirty_edge_run(&pts, pts.index)) {
+		pt_load_entry(&pts);
+		leaf = pts;
+		pt_advance(&pts, pt_dirty_leaf(&leaf, dirty));
+		if (pts.index >= pts.end_index)
+			return 0;
+	}
+	if (pt_dirty_edge_run(&pts, pts.end_index - 1)) {
+		leaf = pts;
+		leaf.index = pts.end_index - 1;
+		pt_load_entry_raw(&leaf);
+		tail = log2_set_mod(leaf.index, 0,
+				    pt_entry_num_contig_lg2(&leaf));
+		pts.end_index = max(pts.index, tail);
+	}
+
+	for (;;) {
+		start = pts.index;
+		/* A contiguous run may have taken the index past the end */
+		for (i = start; i < pts.end_index; i++) {
+			if (i > UINT_MAX)
+				unreachable();
+			pts.index = i;
+			type = pt_load_entry_raw(&pts);
+			if (type == PT_ENTRY_TABLE ||
+			    (type == PT_ENTRY_OA &&
+			     pt_entry_write_is_dirty(&pts)))
+				break;
+		}
+		pts.index = i;
+		pt_advance_from(&pts, start);
+		if (pts.index >= pts.end_index)
 			break;
-		case PT_ENTRY_TABLE:
+		/*
+		 * Read again, not to keep the type in a register through the
+		 * loop: the walker can only have made the item dirty since.
+		 */
+		pts.type = pt_load_entry_raw(&pts);
+
+		if (pts.type == PT_ENTRY_TABLE) {
+			pts.table_lower = phys_to_virt(pt_table_pa(&pts));
 			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
-				goto out;
+				return ret;
 			pts.index++;
-			break;
-		default:
-			nc_lg2 = pt_entry_num_contig_lg2(&pts);
-			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
-			leaf_va = log2_set_mod(range->va, 0, oasz_lg2);
-			leaf_last = leaf_va + log2_to_max_int(oasz_lg2);
-			if (pt_entry_write_is_dirty(&pts)) {
-				/*
-				 * Report the part inside the range. Clear only
-				 * a leaf wholly inside: the rest of one that
-				 * sticks out is reported by the read of the
-				 * range holding it, and must still be dirty
-				 * then.
-				 */
-				whole = leaf_va >= dirty->first_va &&
-					leaf_last <= dirty->last_va;
-				leaf_va = max(leaf_va, dirty->first_va);
-				leaf_last = min(leaf_last, dirty->last_va);
-				iommu_dirty_bitmap_record(dirty->dirty, leaf_va,
-							  leaf_last - leaf_va +
-								  1);
-				if (whole &&
-				    !(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
-					pt_entry_make_write_clean(&pts);
-					pt_note_written(&written,
-							log2_set_mod(pts.index,
-								     0, nc_lg2),
-							1U << nc_lg2);
-				}
-			}
-			/* Past the whole contiguous run */
-			pt_advance(&pts, log2_set_mod_max(pts.index, nc_lg2) -
-						 pts.index + 1);
-			break;
+			continue;
 		}
+
+		if (!pt_entry_num_contig_lg2(&pts) &&
+		    pt_item_fully_covered(&pts)) {
+			if (dirty->flags & IOMMU_DIRTY_NO_CLEAR)
+				pt_dirty_items(&pts, dirty, false);
+			else
+				pt_dirty_items(&pts, dirty, true);
+			continue;
+		}
+		leaf = pts;
+		pt_advance(&pts, pt_dirty_leaf(&leaf, dirty));
 	}
-out:
-	pt_sync_written(&pts, &written);
-	return ret;
+	if (tail != UINT_MAX) {
+		/* The loop ended at the first item of the last run */
+		pts.index = tail;
+		pt_load_entry(&pts);
+		leaf = pts;
+		pt_dirty_leaf(&leaf, dirty);
+	}
+	return 0;
 }
 
 PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
@@ -1762,7 +1957,11 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_walk, __read_and_clear_dirty);
  * The &iommu_dirty_ops.read_and_clear_dirty signature. Every dirty leaf is
  * reported, clipped to the range, and cleared only when it lies wholly inside
  * the range: dirty state is never lost whatever chunks the caller reads in,
- * a leaf straddling two reads is reported by both.
+ * a leaf straddling two reads is reported by both. Adjacent dirty leaves are
+ * reported with one iommu_dirty_bitmap_record() of the run they make: the
+ * same bytes as one record a leaf, for one call a run. The gather of
+ * @dirty, if any, gets in &iommu_iotlb_gather.pgsize the item size of each
+ * level a dirty leaf was found at (pt_iommu_gather_leaf_lg2()).
  *
  * A table with PT_FEAT_DMA_INCOHERENT is refused: the walker's dirty bit
  * would be written to memory behind the CPU's cached copy of the table,
@@ -1797,7 +1996,13 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 		return 0;
 	args.first_va = range.va;
 	args.last_va = range.last_va;
-	return pt_walk_range(&range, __read_and_clear_dirty_walk, &args);
+	args.run_va = 1;
+	ret = pt_walk_range(&range, __read_and_clear_dirty_walk, &args);
+	pt_dirty_flush(&args);
+	/* The IOTLB must drop the cleaned leaves: at these levels */
+	if (dirty->gather)
+		dirty->gather->pgsize |= args.sizes;
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
 #endif

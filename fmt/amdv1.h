@@ -158,18 +158,14 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
+/*
+ * The walker sets D in the item it used: the engine tests every item of a
+ * run (AMD IOMMU specification, 2.2.3.2 Host Dirty Support)
+ */
 static __always_inline bool
 amdv1pt_entry_write_is_dirty(const struct pt_state *pts)
 {
-	unsigned int nc_lg2 = amdv1pt_entry_num_contig_lg2(pts);
-	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
-	unsigned int i;
-
-	/* The walker sets D in the item it used, any item of a run counts */
-	for (i = first; i != first + (1U << nc_lg2); i++)
-		if (pt_table_read(pts->table, i) & AMDV1PT_FMT_D)
-			return true;
-	return false;
+	return pts->entry & AMDV1PT_FMT_D;
 }
 
 #define pt_entry_write_is_dirty amdv1pt_entry_write_is_dirty
@@ -180,8 +176,15 @@ static __always_inline void amdv1pt_entry_make_write_clean(struct pt_state *pts)
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
 	unsigned int i;
 
+	if (!nc_lg2) {
+		pt_table_update_bits_from(pts->table, pts->index, pts->entry,
+					  AMDV1PT_FMT_D, 0);
+		return;
+	}
 	for (i = first; i != first + (1U << nc_lg2); i++)
-		pt_table_update_bits(pts->table, i, AMDV1PT_FMT_D, 0);
+		pt_table_update_bits_from(pts->table, i,
+					  pt_table_read(pts->table, i),
+					  AMDV1PT_FMT_D, 0);
 }
 
 #define pt_entry_make_write_clean amdv1pt_entry_make_write_clean

@@ -226,14 +226,7 @@ static __always_inline bool armv8pt_item_dirty(u64 entry)
 static __always_inline bool
 armv8pt_entry_write_is_dirty(const struct pt_state *pts)
 {
-	unsigned int nc_lg2 = armv8pt_entry_num_contig_lg2(pts);
-	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
-	unsigned int i;
-
-	for (i = first; i != first + (1U << nc_lg2); i++)
-		if (armv8pt_item_dirty(pt_table_read(pts->table, i)))
-			return true;
-	return false;
+	return armv8pt_item_dirty(pts->entry);
 }
 
 #define pt_entry_write_is_dirty armv8pt_entry_write_is_dirty
@@ -244,8 +237,15 @@ static __always_inline void armv8pt_entry_make_write_clean(struct pt_state *pts)
 	unsigned int first = log2_set_mod(pts->index, 0, nc_lg2);
 	unsigned int i;
 
+	if (!nc_lg2) {
+		pt_table_update_bits_from(pts->table, pts->index, pts->entry,
+					  0, ARMV8PT_FMT_AP_RDONLY);
+		return;
+	}
 	for (i = first; i != first + (1U << nc_lg2); i++)
-		pt_table_update_bits(pts->table, i, 0, ARMV8PT_FMT_AP_RDONLY);
+		pt_table_update_bits_from(pts->table, i,
+					  pt_table_read(pts->table, i), 0,
+					  ARMV8PT_FMT_AP_RDONLY);
 }
 
 #define pt_entry_make_write_clean armv8pt_entry_make_write_clean

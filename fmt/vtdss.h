@@ -175,14 +175,15 @@ vtdsspt_attr_from_entry(const struct pt_state *pts,
 static __always_inline bool
 vtdsspt_entry_write_is_dirty(const struct pt_state *pts)
 {
-	return pt_table_read(pts->table, pts->index) & VTDSS_FMT_D;
+	return pts->entry & VTDSS_FMT_D;
 }
 
 #define pt_entry_write_is_dirty vtdsspt_entry_write_is_dirty
 
 static __always_inline void vtdsspt_entry_make_write_clean(struct pt_state *pts)
 {
-	pt_table_update_bits(pts->table, pts->index, VTDSS_FMT_D, 0);
+	pt_table_update_bits_from(pts->table, pts->index, pts->entry,
+				  VTDSS_FMT_D, 0);
 }
 
 #define pt_entry_make_write_clean vtdsspt_entry_make_write_clean

@@ -123,7 +123,8 @@ x86_64pt_entry_write_is_dirty(const struct pt_state *pts)
 static __always_inline void
 x86_64pt_entry_make_write_clean(struct pt_state *pts)
 {
-	pt_table_update_bits(pts->table, pts->index, X86_64_FMT_D, 0);
+	pt_table_update_bits_from(pts->table, pts->index, pts->entry,
+				  X86_64_FMT_D, 0);
 }
 
 #define pt_entry_make_write_clean x86_64pt_entry_make_write_clean

@@ -228,4 +228,19 @@ static __always_inline void pt_table_update_bits(struct pt_table_p *table,
 		old = pt_table_read(table, index);
 }
 
+/*
+ * pt_table_update_bits() for a word the caller read as @old: no store when
+ * @old needs no change, else one compare-and-exchange from @old, read again
+ * only if the walker changed the word meanwhile.
+ */
+static __always_inline void pt_table_update_bits_from(struct pt_table_p *table,
+						      unsigned long index,
+						      u64 old, u64 clear,
+						      u64 set)
+{
+	while (((old & ~clear) | set) != old &&
+	       !pt_table_cmpxchg(table, index, old, (old & ~clear) | set))
+		old = pt_table_read(table, index);
+}
+
 #endif

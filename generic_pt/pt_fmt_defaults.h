@@ -74,9 +74,13 @@
  *
  * Dirty tracking (optional, formats whose walker sets a dirty bit):
  *   bool pt_entry_write_is_dirty(const struct pt_state *pts)
- *	the loaded leaf (any item of a contiguous run) was written
+ *	the loaded leaf item, pts->entry alone, has the walker's dirty state:
+ *	a test of that word only, run on every leaf item of the range; the
+ *	engine treats a contiguous run as dirty when any of its items is
  *   void pt_entry_make_write_clean(struct pt_state *pts)
- *	clear the dirty bit of every item of the leaf, atomically per item
+ *	clear the dirty bit of every item of the loaded leaf (pts->entry is
+ *	the word read at pts->index), atomically per item, storing only to
+ *	items that are dirty (pt_table_update_bits_from())
  *	Both make the format provide pt_iommu_<fmt>_read_and_clear_dirty().
  *   bool pt_dirty_supported(const struct pt_common *common)
  *	optional, default true: the table keeps dirty state at all (a format

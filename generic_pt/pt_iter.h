@@ -111,6 +111,24 @@ pt_advance(struct pt_state *pts, unsigned int nitems)
 }
 
 /*
+ * pts->index was moved on from @start over items handled at this level
+ * without moving the range's position, as a tight loop does: move the
+ * position to the first IOVA of the item at pts->index now, as pt_advance()
+ * over those items would have. Nothing when the index did not move (the
+ * position may be inside the item at @start).
+ */
+static __always_inline void pt_advance_from(struct pt_state *pts,
+					    unsigned int start)
+{
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+
+	if (pts->index == start)
+		return;
+	pts->range->va = log2_set_mod(pts->range->va, 0, isz_lg2) +
+			 ((pt_vaddr_t)(pts->index - start) << isz_lg2);
+}
+
+/*
  * Number of whole items of pts->level the range holds from its position,
  * which is at the start of an item, up to the end of this table.
  */

@@ -45,6 +45,29 @@ struct kpt_dirty_leaf {
 	bool dirty;
 };
 
+#ifndef __KERNEL__
+/*
+ * User space only: the records of one read, as the dirty bitmap gets them
+ * (user/include/linux/iommu.h). The kernel's iova_bitmap pins the pages of
+ * a user buffer, which a KUnit thread does not have, so the kernel build
+ * checks the hull of the records (the gather) only.
+ */
+#define KPT_DIRTY_MAX_RUNS (KPT_DIRTY_MAX_LEAVES + 1)
+
+struct kpt_dirty_runs {
+	unsigned int n;
+	bool overflow;
+	u64 va[KPT_DIRTY_MAX_RUNS];
+	u64 last[KPT_DIRTY_MAX_RUNS];
+};
+
+struct kpt_dirty_records {
+	struct iova_bitmap bitmap;
+	struct kpt_dirty_runs got;
+	struct kpt_dirty_runs want;
+};
+#endif
+
 struct kpt_dirty {
 	struct kunit *test;
 	const struct kpt_cfg *cfg;
@@ -59,7 +82,91 @@ struct kpt_dirty {
 	unsigned int reads;
 	unsigned int errors;
 	struct kpt_dirty_leaf leaf[KPT_DIRTY_MAX_LEAVES];
+#ifndef __KERNEL__
+	struct kpt_dirty_records rec;
+#endif
 };
+
+#ifndef __KERNEL__
+static void kpt_dirty_run_add(struct kpt_dirty_runs *r, u64 va, u64 last)
+{
+	if (r->n == KPT_DIRTY_MAX_RUNS) {
+		r->overflow = true;
+		return;
+	}
+	r->va[r->n] = va;
+	r->last[r->n] = last;
+	r->n++;
+}
+
+static void kpt_dirty_record(struct iova_bitmap *bitmap, unsigned long iova,
+			     size_t length)
+{
+	struct kpt_dirty_records *rec =
+		container_of(bitmap, struct kpt_dirty_records, bitmap);
+
+	kpt_dirty_run_add(&rec->got, iova, iova + length - 1);
+}
+
+/* Sort by first IOVA; merge adjacent and overlapping runs with @merge */
+static void kpt_dirty_runs_sort(struct kpt_dirty_runs *r, bool merge)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 1; i < r->n; i++)
+		for (j = i; j && r->va[j - 1] > r->va[j]; j--) {
+			swap(r->va[j - 1], r->va[j]);
+			swap(r->last[j - 1], r->last[j]);
+		}
+	if (!merge)
+		return;
+	for (i = 0; i < r->n; i++) {
+		if (n && r->va[i] <= r->last[n - 1] + 1) {
+			r->last[n - 1] = max(r->last[n - 1], r->last[i]);
+			continue;
+		}
+		r->va[n] = r->va[i];
+		r->last[n] = r->last[i];
+		n++;
+	}
+	r->n = n;
+}
+
+/*
+ * The records of the read of [a, b] set exactly the dirty bytes inside it,
+ * the parts of the dirty leaves there, and each run of adjacent dirty
+ * leaves is one record: read_and_clear_dirty coalesces them.
+ */
+static void kpt_dirty_check_records(struct kpt_dirty *d, u64 a, u64 b)
+{
+	struct kpt_dirty_records *rec = &d->rec;
+	unsigned int i;
+
+	if (rec->got.overflow || rec->want.overflow) {
+		KUNIT_FAIL(d->test, "%s: read of [%llx, %llx]: too many records",
+			   d->cfg->name, a, b);
+		d->errors++;
+		return;
+	}
+	kpt_dirty_runs_sort(&rec->got, false);
+	kpt_dirty_runs_sort(&rec->want, true);
+	for (i = 0; i != max(rec->got.n, rec->want.n); i++) {
+		if (i < rec->got.n && i < rec->want.n &&
+		    rec->got.va[i] == rec->want.va[i] &&
+		    rec->got.last[i] == rec->want.last[i])
+			continue;
+		KUNIT_FAIL(d->test,
+			   "%s: read of [%llx, %llx]: record %u of %u is [%llx, %llx], want %u of %u: [%llx, %llx]",
+			   d->cfg->name, a, b, i, rec->got.n,
+			   i < rec->got.n ? rec->got.va[i] : 0,
+			   i < rec->got.n ? rec->got.last[i] : 0, i,
+			   rec->want.n, i < rec->want.n ? rec->want.va[i] : 0,
+			   i < rec->want.n ? rec->want.last[i] : 0);
+		d->errors++;
+		return;
+	}
+}
+#endif
 
 /* Whether any item of the leaf has the dirty bit, in table memory */
 static bool kpt_dirty_in_table(const struct kpt_dirty_leaf *l)
@@ -138,10 +245,19 @@ static void kpt_dirty_read(struct kpt_dirty *d, u64 a, u64 b,
 {
 	struct iommu_iotlb_gather gather;
 	struct iommu_dirty_bitmap bitmap;
+	struct iova_bitmap *records = NULL;
 	u64 want_start = U64_MAX, want_end = 0;
 	unsigned int i;
 	int ret;
 
+#ifndef __KERNEL__
+	d->rec.bitmap.set = kpt_dirty_record;
+	d->rec.got.n = 0;
+	d->rec.got.overflow = false;
+	d->rec.want.n = 0;
+	d->rec.want.overflow = false;
+	records = &d->rec.bitmap;
+#endif
 	for (i = 0; i != d->n; i++) {
 		const struct kpt_dirty_leaf *l = &d->leaf[i];
 
@@ -149,12 +265,18 @@ static void kpt_dirty_read(struct kpt_dirty *d, u64 a, u64 b,
 			continue;
 		want_start = min(want_start, max(l->va, a));
 		want_end = max(want_end, min(l->last, b));
+#ifndef __KERNEL__
+		kpt_dirty_run_add(&d->rec.want, max(l->va, a), min(l->last, b));
+#endif
 	}
 
 	d->reads++;
-	iommu_dirty_bitmap_init(&bitmap, NULL, &gather);
+	iommu_dirty_bitmap_init(&bitmap, records, &gather);
 	ret = KPT_OP(read_and_clear_dirty)(kpt_domain(d->ctx), a, b - a + 1,
 					   flags, &bitmap);
+#ifndef __KERNEL__
+	kpt_dirty_check_records(d, a, b);
+#endif
 	KUNIT_EXPECT_EQ_MSG(d->test, ret, 0, "%s: read of [%llx, %llx]",
 			    d->cfg->name, a, b);
 	if (want_start > want_end) {

@@ -22,6 +22,14 @@
  * the iommu core's do, and no flush may span an untouched gap between two
  * of them. The suite reports the ratio of bytes flushed to bytes touched.
  *
+ * The model also takes the level hint of the gather as a driver that passes
+ * one does (pt_iommu_gather_leaf_lg2()): with one leaf level named and no
+ * table freed, its invalidation drops only the TLB entries of that level
+ * (an SMMUv3 TLBI with a TTL hint leaves the others). Every level at which
+ * something changed must be named (in &iommu_iotlb_gather.pgsize: the item
+ * size of a leaf, and for a table that left the walk the size of the entry
+ * that pointed at it), and no level at which nothing did.
+ *
  * Uses kpt_cut_xlate() of kunit/suites/cut.h, the reference translation.
  */
 #ifndef __GENERIC_PT_KUNIT_GATHER_H
@@ -39,6 +47,7 @@ struct kpt_gm_entry {
 	/* Leaf: its output address; table: the table's virtual address */
 	u64 oa;
 	void *table;
+	/* Leaf: the level of its items; table: the level of the table */
 	unsigned int level;
 	bool cached;
 	/* The operation (1, 2) of a sequence that changed it first, or 0 */
@@ -63,6 +72,9 @@ struct kpt_gm {
 		u64 start;
 		u64 end;
 		bool tables;
+		/* The gather's size bits, and those of what changed inside */
+		u64 sizes;
+		u64 changed;
 	} sync[KPT_GM_MAX_SYNCS];
 	unsigned int nsync;
 	unsigned int errors;
@@ -70,6 +82,7 @@ struct kpt_gm {
 	u64 touched;
 	unsigned int ops;
 	unsigned int table_flushes;
+	unsigned int leaf_hints;
 };
 
 static void kpt_gm_fail(struct kpt_gm *gm, const char *what, u64 va, u64 last)
@@ -131,6 +144,7 @@ static void kpt_gm_walk(struct kpt_gm *gm, unsigned int level, void *table,
 			.last = (item_va & ~kpt_max(ent.size_lg2)) +
 				kpt_max(ent.size_lg2),
 			.oa = ent.oa,
+			.level = level,
 			.cached = true,
 		};
 	}
@@ -164,8 +178,9 @@ static bool kpt_gm_freed(struct iommu_iotlb_gather *gather, void *table)
 }
 
 /*
- * The driver: invalidate the TLB over the range, and the walk cache too
- * when tables left the walk; then free them
+ * The driver: invalidate the TLB over the range, only the entries of the
+ * level the gather names if it names one, and the walk cache too when
+ * tables left the walk; then free them
  */
 static void kpt_gm_iotlb_sync(struct iommu_domain *domain,
 			      struct iommu_iotlb_gather *gather)
@@ -173,6 +188,7 @@ static void kpt_gm_iotlb_sync(struct iommu_domain *domain,
 	struct kpt_ctx *ctx = container_of(domain, struct kpt_ctx,
 					   table.iommu.domain);
 	struct kpt_gm *gm = ctx->priv;
+	unsigned int hint = pt_iommu_gather_leaf_lg2(gather);
 	bool tables = !list_empty(&gather->freelist);
 	u64 start = gather->start, end = gather->end;
 	unsigned int i;
@@ -188,12 +204,14 @@ static void kpt_gm_iotlb_sync(struct iommu_domain *domain,
 		kpt_gm_fail(gm, "too many flushes for one operation", start,
 			    end);
 	else
-		gm->sync[gm->nsync++] = (typeof(gm->sync[0])){ start, end,
-							       tables };
+		gm->sync[gm->nsync++] = (typeof(gm->sync[0])){
+			start, end, tables, gather->pgsize };
 	gm->flushed += end - start + 1;
 	gm->table_flushes += tables;
+	gm->leaf_hints += !!hint;
 	for (i = 0; i != gm->ntlb; i++)
-		if (gm->tlb[i].last >= start && gm->tlb[i].va <= end)
+		if (gm->tlb[i].last >= start && gm->tlb[i].va <= end &&
+		    (!hint || kpt_ref_item_lg2(gm->tlb[i].level) == hint))
 			gm->tlb[i].cached = false;
 	for (i = 0; i != gm->nwc; i++) {
 		struct kpt_gm_entry *e = &gm->wc[i];
@@ -288,12 +306,17 @@ static void kpt_gm_check(struct kpt_gm *gm, unsigned int nops)
 	for (i = 0, j = 0; i != gm->ntlb || j != gm->nwc;) {
 		struct kpt_gm_entry *e;
 		unsigned int k;
+		u64 size;
 
 		if (j == gm->nwc ||
-		    (i != gm->ntlb && gm->tlb[i].va < gm->wc[j].va))
+		    (i != gm->ntlb && gm->tlb[i].va < gm->wc[j].va)) {
 			e = &gm->tlb[i++];
-		else
+			size = BIT_ULL(kpt_ref_item_lg2(e->level));
+		} else {
 			e = &gm->wc[j++];
+			/* The entry that pointed at the table */
+			size = BIT_ULL(kpt_ref_item_lg2(e->level + 1));
+		}
 		if (!e->op)
 			continue;
 		first = min(first, e->va);
@@ -311,11 +334,27 @@ static void kpt_gm_check(struct kpt_gm *gm, unsigned int nops)
 			if (gm->sync[k].start <= e->va &&
 			    gm->sync[k].end >= e->last)
 				break;
-		if (k == gm->nsync)
+		if (k == gm->nsync) {
 			kpt_gm_fail(gm, "no one flush covers the change",
+				    e->va, e->last);
+			continue;
+		}
+		gm->sync[k].changed |= size;
+		/*
+		 * The level of what changed is named; below a table that left
+		 * (and so with every level invalidated), leaves may not be.
+		 */
+		if (!(gm->sync[k].sizes & size) &&
+		    (e->table || !gm->sync[k].tables))
+			kpt_gm_fail(gm, "the gather names no level for the change",
 				    e->va, e->last);
 	}
 	gm->touched += touched;
+
+	for (i = 0; i != gm->nsync; i++)
+		if (gm->sync[i].sizes & ~gm->sync[i].changed)
+			kpt_gm_fail(gm, "the gather names a level where nothing changed",
+				    gm->sync[i].start, gm->sync[i].end);
 
 	for (i = 0; i != gm->nsync; i++) {
 		u64 s = gm->sync[i].start, t = gm->sync[i].end;
@@ -461,11 +500,12 @@ static void kpt_gm_run(struct kunit *test, const struct kpt_cfg *cfg,
 	kpt_gm_check(gm, 1);
 
 	kunit_info(test,
-		   "%s%s: %u operations, %u flushes of tables; flushed %llu bytes for %llu touched: over-flush %llu.%03llu",
+		   "%s%s: %u operations, %u flushes of tables, %u of one leaf level; flushed %llu bytes for %llu touched: over-flush %llu.%03llu",
 		   cfg->name,
 		   flush_feature == PT_FEAT_FLUSH_RANGE_NO_GAPS ? " no gaps" :
 								   "",
-		   gm->ops, gm->table_flushes, gm->flushed, gm->touched,
+		   gm->ops, gm->table_flushes, gm->leaf_hints, gm->flushed,
+		   gm->touched,
 		   gm->touched ? gm->flushed / gm->touched : 0,
 		   gm->touched ? (gm->flushed % gm->touched) * 1000 /
 					 gm->touched : 0);

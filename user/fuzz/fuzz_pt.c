@@ -2324,6 +2324,88 @@ static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
 			NULL);
 }
 
+/*
+ * The records of one dirty read, as the dirty bitmap gets them (the
+ * user-space iova_bitmap of user/include/linux/iommu.h), one set a thread
+ */
+#define FZ_REC_CAP (FZ_LEAF_CAP * 4 + 1)
+
+struct fz_records {
+	struct iova_bitmap bitmap;
+	unsigned int n;
+	bool overflow;
+	struct {
+		u64 va;
+		u64 last;
+	} r[FZ_REC_CAP];
+};
+
+static struct fz_records fz_records_mem[2];
+
+static void fz_record(struct iova_bitmap *bitmap, unsigned long iova,
+		      size_t length)
+{
+	struct fz_records *rec =
+		container_of(bitmap, struct fz_records, bitmap);
+
+	if (rec->n == FZ_REC_CAP) {
+		rec->overflow = true;
+		return;
+	}
+	rec->r[rec->n].va = iova;
+	rec->r[rec->n].last = iova + length - 1;
+	rec->n++;
+}
+
+/*
+ * The records set exactly the dirty bytes of [a, b] (the model's dirty
+ * leaves, clipped) and each run of adjacent ones is one record: sorted,
+ * they are the runs of the model, one for one.
+ */
+static void fz_check_records(struct fz_ctx *ctx, struct fz_model *m,
+			     struct fz_records *rec, unsigned int pos, u64 a,
+			     u64 b)
+{
+	unsigned int i, j, k = 0;
+
+	if (rec->overflow) {
+		fz_fail(ctx, "dirty read [%llx, %llx]: over %u records", a, b,
+			FZ_REC_CAP);
+		return;
+	}
+	for (i = 1; i < rec->n; i++)
+		for (j = i; j && rec->r[j - 1].va > rec->r[j].va; j--)
+			swap(rec->r[j - 1], rec->r[j]);
+	for (i = pos; i < m->n && m->l[i].va <= b; i++) {
+		u64 va, last;
+
+		if (!m->l[i].dirty)
+			continue;
+		va = max(m->l[i].va, a);
+		last = min(m->l[i].va + fz_mask(m->l[i].lg2), b);
+		/* The run: adjacent dirty leaves after this one */
+		while (i + 1 < m->n && m->l[i + 1].dirty &&
+		       m->l[i + 1].va == last + 1 && last != b) {
+			i++;
+			last = min(m->l[i].va + fz_mask(m->l[i].lg2), b);
+		}
+		if (k == rec->n || rec->r[k].va != va ||
+		    rec->r[k].last != last) {
+			fz_fail(ctx,
+				"dirty read [%llx, %llx]: record %u of %u is [%llx, %llx], want [%llx, %llx]",
+				a, b, k, rec->n,
+				k < rec->n ? rec->r[k].va : 0,
+				k < rec->n ? rec->r[k].last : 0, va, last);
+			return;
+		}
+		k++;
+	}
+	if (k != rec->n)
+		fz_fail(ctx,
+			"dirty read [%llx, %llx]: %u records, want %u: [%llx, %llx] is clean",
+			a, b, rec->n, k, rec->r[k].va, rec->r[k].last);
+}
+
 static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 {
 	struct fz_ctx *ctx = th->ctx;
@@ -2334,6 +2416,7 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 	unsigned long flags = op->va.off & 1 ? IOMMU_DIRTY_NO_CLEAR : 0;
 	u64 want_start = U64_MAX, want_end = 0, b;
 	struct fz_frozen frozen;
+	struct fz_records *rec = &fz_records_mem[th->id];
 	struct iommu_iotlb_gather g;
 	struct iommu_dirty_bitmap bm;
 	unsigned int pos, i;
@@ -2353,7 +2436,10 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 					     fz_mask(m->l[i].lg2), b));
 	}
 	fz_freeze(ctx, &frozen);
-	iommu_dirty_bitmap_init(&bm, NULL, &g);
+	rec->bitmap.set = fz_record;
+	rec->n = 0;
+	rec->overflow = false;
+	iommu_dirty_bitmap_init(&bm, &rec->bitmap, &g);
 	ret = fz_read_dirty(ctx, a, len, flags, &bm);
 	if (ctx->cfg->incoherent || !ctx->dirty_ok) {
 		if (ret != -EOPNOTSUPP)
@@ -2372,6 +2458,7 @@ static void fz_do_dirty_read(struct fz_thread *th, const struct fz_op *op)
 		fz_fail(ctx,
 			"dirty read [%llx, %llx] reported [%lx, %lx], want [%llx, %llx]",
 			a, b, g.start, g.end, want_start, want_end);
+	fz_check_records(ctx, m, rec, pos, a, b);
 	for (i = pos; i < m->n && m->l[i].va <= b; i++)
 		if (!(flags & IOMMU_DIRTY_NO_CLEAR) && m->l[i].va >= a &&
 		    m->l[i].va + fz_mask(m->l[i].lg2) <= b)

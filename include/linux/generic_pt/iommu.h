@@ -10,8 +10,11 @@
 #ifndef __GENERIC_PT_IOMMU_H
 #define __GENERIC_PT_IOMMU_H
 
+#include <linux/bitops.h>
 #include <linux/generic_pt/common.h>
 #include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -300,6 +303,41 @@ struct pt_iommu_info {
  */
 #define IOMMU_PT_DIRTY_OPS(fmt) \
 	.read_and_clear_dirty = &pt_iommu_##fmt##_read_and_clear_dirty
+
+/**
+ * pt_iommu_gather_leaf_lg2() - The level hint of a gather
+ * @gather: A gather the table's operations filled, as the driver's
+ *	&iommu_domain_ops.iotlb_sync gets it
+ *
+ * unmap_pages, read_and_clear_dirty and map_pages (when it replaces empty
+ * tables, see IOMMU_PT_DOMAIN_OPS()) set in &iommu_iotlb_gather.pgsize the
+ * item size of every level at which an entry they changed lies: a leaf
+ * item removed or cleaned (a contiguous run counts as its items), and for
+ * a table that left the walk the entry that pointed at it, whose size is
+ * the table's span. It is a bitmap of sizes like
+ * &iommu_domain.pgsize_bitmap, one bit when one level changed: __ffs() of
+ * it is the smallest (a stride that meets every changed entry), __fls()
+ * the largest, the highest level that changed (a walk cache holds what
+ * left from there down). Several operations into one gather add their
+ * bits; iommu_iotlb_sync() clears them with the range. A driver that took
+ * pgsize as one granule (6.12's arm-smmu-v3 iotlb_sync) reads it through
+ * this helper and __ffs() instead.
+ *
+ * Return: log2 of that one size when every entry that changed was a leaf
+ * item of that size and no table memory left the walk (the freelist is
+ * empty): a leaf-only invalidation with that level hint is exact (an SMMUv3
+ * TLBI with the leaf flag and TTL from the size, VT-d with IH set). 0
+ * otherwise: the driver invalidates entries of every level (TTL 0), and
+ * its walk caches too when the freelist is not empty (SMMUv3 without the
+ * leaf flag, VT-d with IH clear, AMD with PDE set).
+ */
+static inline unsigned int
+pt_iommu_gather_leaf_lg2(const struct iommu_iotlb_gather *gather)
+{
+	if (!is_power_of_2(gather->pgsize) || !list_empty(&gather->freelist))
+		return 0;
+	return __ffs(gather->pgsize);
+}
 
 /**
  * IOMMU_PT_DOMAIN_OPS() - Fill struct iommu_domain_ops for a format

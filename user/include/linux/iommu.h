@@ -217,13 +217,22 @@ static inline bool iommu_iotlb_gather_queued(struct iommu_iotlb_gather *gather)
 }
 
 /*
- * No iova_bitmap in user space (it pins user pages in the kernel): dirty
- * reports reach a test through the gather's range only.
+ * No iova_bitmap of the kernel's in user space (it pins the user pages of
+ * the bitmap): a test passes its own, whose @set sees every record, where
+ * the kernel's iova_bitmap_set() would set the bits of [iova, iova +
+ * length). The gather gets the range as in the kernel.
  */
+struct iova_bitmap {
+	void (*set)(struct iova_bitmap *bitmap, unsigned long iova,
+		    size_t length);
+};
+
 static inline void iommu_dirty_bitmap_record(struct iommu_dirty_bitmap *dirty,
 					     unsigned long iova,
 					     unsigned long length)
 {
+	if (dirty->bitmap)
+		dirty->bitmap->set(dirty->bitmap, iova, length);
 	if (dirty->gather)
 		iommu_iotlb_gather_add_range(dirty->gather, iova, length);
 }
