@@ -128,13 +128,18 @@ riscv64pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa riscv64pt_table_pa
 
-/* 4K and, with Svnapot, 64K at level 0; the item size at every other level */
+/*
+ * 4K and, with Svnapot, 64K at level 0; the item size at every other level
+ * the table has (512G only from Sv48 on, 256T only in Sv57)
+ */
 static __always_inline u64 riscv64pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
 	unsigned int oasz_lg2 = pts->range->common->max_oasz_lg2;
 	u64 sizes = 0;
 
+	if (isz_lg2 >= pts->range->common->max_vasz_lg2)
+		return 0;
 	if (isz_lg2 <= oasz_lg2)
 		sizes |= BIT_ULL(isz_lg2);
 	if (pts->level == 0 &&
