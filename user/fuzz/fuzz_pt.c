@@ -44,6 +44,7 @@ enum fz_fmt {
 	FZ_AMDV1,
 	FZ_X86_64,
 	FZ_VTDSS,
+	FZ_RISCV64,
 	FZ_ARM4K,
 	FZ_ARM16K,
 	FZ_ARM64K
@@ -85,7 +86,10 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  * @g1: x86-64: PT_FEAT_X86_64_1G_PAGES; VT-d second stage:
  *	PT_FEAT_VTDSS_1G_PAGES
  * @m2: VT-d second stage: PT_FEAT_VTDSS_2M_PAGES
- * @ad: VT-d second stage: PT_FEAT_VTDSS_SSADS (A/D, dirty tracking)
+ * @ad: VT-d second stage: PT_FEAT_VTDSS_SSADS (A/D, dirty tracking);
+ *	RISC-V: PT_FEAT_RISCV64_HWAD (hardware A/D, dirty tracking)
+ * @napot: RISC-V: PT_FEAT_RISCV64_SVNAPOT_64K
+ * @pbmt: RISC-V: PT_FEAT_RISCV64_SVPBMT
  * @dbm: ARM stage 1: PT_FEAT_ARMV8_DBM (hardware dirty state)
  * @nogaps: PT_FEAT_FLUSH_RANGE_NO_GAPS rather than PT_FEAT_FLUSH_RANGE
  */
@@ -101,6 +105,8 @@ struct fz_cfg {
 	bool g1;
 	bool m2;
 	bool ad;
+	bool napot;
+	bool pbmt;
 	bool dbm;
 	bool nogaps;
 };
@@ -133,6 +139,12 @@ static const struct fz_cfg fz_cfgs[] = {
 	{ "vtdss-3lvl-2m-oa39-inc", FZ_VTDSS, 39, 39, .m2 = true,
 	  .incoherent = true },
 	{ "vtdss-5lvl-4k-oa46", FZ_VTDSS, 57, 46 },
+	/* Added after the VT-d ones, which keep their numbers */
+	{ "riscv-sv48-napot-pbmt-hwad", FZ_RISCV64, 48, 56, .napot = true,
+	  .pbmt = true, .ad = true },
+	{ "riscv-sv39-napot-oa40-inc", FZ_RISCV64, 39, 40, .napot = true,
+	  .incoherent = true },
+	{ "riscv-sv57-oa48-nogaps", FZ_RISCV64, 57, 48, .nogaps = true },
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
@@ -182,6 +194,7 @@ struct fz_ctx {
 		struct pt_iommu_amdv1 amd;
 		struct pt_iommu_x86_64 x86;
 		struct pt_iommu_vtdss vtd;
+		struct pt_iommu_riscv64 rv;
 		struct pt_iommu_armv8 arm;
 	} t;
 	struct pt_iommu_test_hooks hooks;
@@ -394,6 +407,15 @@ static u64 fz_doc_sizes(const struct fz_cfg *cfg)
 	case FZ_VTDSS:
 		return BIT_ULL(12) | (cfg->m2 ? BIT_ULL(21) : 0) |
 		       (cfg->g1 ? BIT_ULL(30) : 0);
+	case FZ_RISCV64:
+		/* A leaf at every level of the mode; 64K with Svnapot */
+		sizes = BIT_ULL(12) | BIT_ULL(21) | BIT_ULL(30) |
+			(cfg->napot ? BIT_ULL(16) : 0);
+		if (cfg->vasz >= 48)
+			sizes |= BIT_ULL(39);
+		if (cfg->vasz >= 57)
+			sizes |= BIT_ULL(48);
+		break;
 	case FZ_ARM4K:
 		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(25) |
 			BIT_ULL(30) | BIT_ULL(34);
@@ -410,11 +432,17 @@ static u64 fz_doc_sizes(const struct fz_cfg *cfg)
 	return sizes & fz_mask(cfg->oasz + 1);
 }
 
+/* x86-64 and RISC-V: the IOVA is sign extended from bit vasz - 1 */
+static bool fz_sext(struct fz_ctx *ctx)
+{
+	return ctx->cfg->fmt == FZ_X86_64 || ctx->cfg->fmt == FZ_RISCV64;
+}
+
 /* The spans of mappable IOVAs: one, or two halves with sign extension */
 static void fz_span(struct fz_ctx *ctx, bool upper, u64 *base,
 		    unsigned int *lg2)
 {
-	if (ctx->cfg->fmt == FZ_X86_64) {
+	if (fz_sext(ctx)) {
 		*lg2 = ctx->cfg->vasz - 1;
 		*base = upper ? ~fz_mask(*lg2) : 0;
 		return;
@@ -433,7 +461,7 @@ static bool fz_in_spans(struct fz_ctx *ctx, u64 va, u64 last)
 	fz_span(ctx, false, &base, &lg2);
 	if (last <= base + fz_mask(lg2))
 		return true;
-	if (ctx->cfg->fmt != FZ_X86_64)
+	if (!fz_sext(ctx))
 		return false;
 	fz_span(ctx, true, &base, &lg2);
 	return va >= base;
@@ -590,6 +618,54 @@ struct fz_ent {
 	const char *why;
 };
 
+/*
+ * RISC-V Sv39/48/57 (privileged specification, Svnapot, Svpbmt), V known
+ * set: a pointer when R, W and X are clear, else a leaf at any level; the
+ * PPN in bits 53:10. What the specification reserves (a page fault) is bad,
+ * and so is what faults on an IOMMU without hardware A/D updates.
+ */
+static void fz_decode_riscv64(struct fz_ctx *ctx, unsigned int level, u64 w,
+			      struct fz_ent *e)
+{
+	unsigned int item = fz_item_lg2(ctx, level);
+	u64 addr = ((w >> 10) & fz_mask(44)) << 12;
+	unsigned int pbmt = (w >> 61) & 3;
+
+	e->type = FZ_E_BAD;
+	if (!(w & 0xe)) {
+		e->why = "pointer at level 0 or with reserved bits";
+		if (level && !(w & ~(GENMASK_ULL(53, 8) | 1))) {
+			e->type = FZ_E_TABLE;
+			e->addr = addr;
+		}
+		return;
+	}
+	e->dirty = w & BIT_ULL(7);
+	if ((w & 6) == 4)
+		e->why = "W without R";
+	else if (w & GENMASK_ULL(60, 54))
+		e->why = "reserved bits 60:54";
+	else if (pbmt == 3 || (pbmt && !ctx->cfg->pbmt))
+		e->why = "PBMT reserved";
+	else if (!(w & BIT_ULL(6)))
+		e->why = "A clear";
+	else if (!ctx->cfg->ad && (w & 4) && !(w & BIT_ULL(7)))
+		e->why = "writable, D clear without hardware A/D updates";
+	else if ((w & BIT_ULL(63)) &&
+		 (level || !ctx->cfg->napot || ((addr >> 12) & 15) != 8))
+		e->why = "N: reserved encoding";
+	else if (!(w & BIT_ULL(63)) && (addr & fz_mask(item)))
+		e->why = "misaligned superpage";
+	else
+		e->type = FZ_E_LEAF;
+	if (w & BIT_ULL(63)) {
+		e->lg2 = item + 4;
+		e->nitems = 16;
+		addr &= ~fz_mask(e->lg2);
+	}
+	e->addr = addr;
+}
+
 static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		      unsigned int index, u64 w, struct fz_ent *e)
 {
@@ -663,6 +739,9 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 			e->addr = addr;
 		}
 		return;
+	case FZ_RISCV64:
+		fz_decode_riscv64(ctx, level, w, e);
+		return;
 	default:
 		addr = w & GENMASK_ULL(47, ctx->g);
 		if (ctx->g == 16)
@@ -708,7 +787,7 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 			     fz_entries_lg2(ctx, level);
 
 	*hw = (struct fz_hw){};
-	if (ctx->cfg->fmt == FZ_X86_64) {
+	if (fz_sext(ctx)) {
 		/* Canonical: bits from vasz - 1 up copies of it */
 		u64 hi = va >> (ctx->cfg->vasz - 1);
 
@@ -919,7 +998,7 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 /* The first IOVA of the top table's first item, for the half holding @va */
 static u64 fz_top_base(struct fz_ctx *ctx, u64 va)
 {
-	if (ctx->cfg->fmt == FZ_X86_64 && (va >> 63))
+	if (fz_sext(ctx) && (va >> 63))
 		return ~fz_mask(ctx->cfg->vasz);
 	return 0;
 }
@@ -945,7 +1024,7 @@ static void fz_mirror_all(struct fz_ctx *ctx, int mode, const char *what)
 
 	fz_span(ctx, false, &base, &lg2);
 	fz_mirror_range(ctx, base, base + fz_mask(lg2), mode, what);
-	if (ctx->cfg->fmt == FZ_X86_64) {
+	if (fz_sext(ctx)) {
 		fz_span(ctx, true, &base, &lg2);
 		fz_mirror_range(ctx, base, base + fz_mask(lg2), mode, what);
 	}
@@ -1190,8 +1269,7 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 				      level - 1, va);
 			continue;
 		}
-		if (ctx->cfg->fmt == FZ_X86_64 &&
-		    (va >> (ctx->cfg->vasz - 1)))
+		if (fz_sext(ctx) && (va >> (ctx->cfg->vasz - 1)))
 			va |= ~fz_mask(ctx->cfg->vasz);
 		if (i & (e.nitems - 1))
 			continue;	/* checked at the first item */
@@ -1253,6 +1331,9 @@ static int fz_map(struct fz_ctx *ctx, u64 va, u64 pa, u64 pgsize,
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_map_pages(d, va, pa, pgsize, pgcount,
 						prot, GFP_KERNEL, mapped);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_map_pages(d, va, pa, pgsize, pgcount,
+						  prot, GFP_KERNEL, mapped);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_map_pages(d, va, pa, pgsize, pgcount,
 						   prot, GFP_KERNEL, mapped);
@@ -1280,6 +1361,8 @@ static size_t fz_unmap(struct fz_ctx *ctx, u64 va, u64 pgsize, u64 pgcount,
 		return pt_iommu_x86_64_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_unmap_pages(d, va, pgsize, pgcount,
 						     g);
@@ -1304,6 +1387,8 @@ static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va)
 		return pt_iommu_x86_64_iova_to_phys(d, va);
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_iova_to_phys(d, va);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_iova_to_phys(d, va);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_iova_to_phys(d, va);
 	case FZ_ARM16K:
@@ -1326,6 +1411,9 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_cut_mapping(&ctx->t.iommu, va,
 						  GFP_KERNEL);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_cut_mapping(&ctx->t.iommu, va,
+						    GFP_KERNEL);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_cut_mapping(&ctx->t.iommu, va,
 						     GFP_KERNEL);
@@ -1354,6 +1442,9 @@ static int fz_read_dirty(struct fz_ctx *ctx, u64 va, u64 len,
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_read_and_clear_dirty(d, va, len, flags,
 							   bm);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_read_and_clear_dirty(d, va, len, flags,
+							     bm);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_read_and_clear_dirty(d, va, len,
 							      flags, bm);
@@ -1375,6 +1466,8 @@ static void fz_deinit(struct fz_ctx *ctx)
 		return pt_iommu_x86_64_deinit(&ctx->t.iommu);
 	case FZ_VTDSS:
 		return pt_iommu_vtdss_deinit(&ctx->t.iommu);
+	case FZ_RISCV64:
+		return pt_iommu_riscv64_deinit(&ctx->t.iommu);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM16K:
@@ -1410,6 +1503,13 @@ static u64 fz_hw_top(struct fz_ctx *ctx)
 		/* AW 1, 2, 3: 3, 4, 5 levels */
 		pt_iommu_vtdss_hw_info(&ctx->t.vtd, &info);
 		return info.ssptptr | (info.aw + 1);
+	}
+	case FZ_RISCV64: {
+		struct pt_iommu_riscv64_hw_info info = {};
+
+		/* iosatp MODE 8, 9, 10: Sv39, Sv48, Sv57 */
+		pt_iommu_riscv64_hw_info(&ctx->t.rv, &info);
+		return (info.ppn << 12) | (info.mode - 6);
 	}
 	case FZ_ARM4K:
 		pt_iommu_armv8_4k_hw_info(&ctx->t.arm, &arm);
@@ -1568,6 +1668,20 @@ static int fz_init(struct fz_ctx *ctx)
 		ret = pt_iommu_vtdss_init(&ctx->t.vtd, &c, GFP_KERNEL);
 		break;
 	}
+	case FZ_RISCV64: {
+		struct pt_iommu_riscv64_cfg c = { .common = common };
+
+		if (cfg->napot)
+			c.common.features |= BIT(PT_FEAT_RISCV64_SVNAPOT_64K);
+		if (cfg->pbmt)
+			c.common.features |= BIT(PT_FEAT_RISCV64_SVPBMT);
+		if (cfg->ad)
+			c.common.features |= BIT(PT_FEAT_RISCV64_HWAD);
+		ctx->g = 12;
+		ctx->b = 9;
+		ret = pt_iommu_riscv64_init(&ctx->t.rv, &c, GFP_KERNEL);
+		break;
+	}
 	default: {
 		struct pt_iommu_armv8_cfg c = { .common = common };
 
@@ -1614,6 +1728,8 @@ static int fz_init(struct fz_ctx *ctx)
 		ctx->dirty_bit = BIT_ULL(6);
 	else if (cfg->fmt == FZ_VTDSS && cfg->ad)
 		ctx->dirty_bit = BIT_ULL(9);
+	else if (cfg->fmt == FZ_RISCV64 && cfg->ad)
+		ctx->dirty_bit = BIT_ULL(7);
 	ctx->dirty_ok = ctx->dirty_bit || cfg->dbm;
 	return 0;
 }
@@ -1775,10 +1891,16 @@ struct fz_thread {
 	bool gather_pending;
 };
 
-/* x86-64 maps writable leaves with D preset; the others clean */
+/*
+ * x86-64, and RISC-V without hardware A/D updates, map writable leaves
+ * with D preset; the others clean
+ */
 static u8 fz_map_dirty(struct fz_ctx *ctx, unsigned int prot)
 {
-	return ctx->cfg->fmt == FZ_X86_64 && (prot & IOMMU_WRITE);
+	if (!(prot & IOMMU_WRITE))
+		return 0;
+	return ctx->cfg->fmt == FZ_X86_64 ||
+	       (ctx->cfg->fmt == FZ_RISCV64 && !ctx->cfg->ad);
 }
 
 static bool fz_overlaps(struct fz_model *m, u64 a, u64 last)
@@ -1846,6 +1968,10 @@ static void fz_do_map(struct fz_thread *th, const struct fz_op *op)
 		einval = true;
 	if (len && (va + len - 1 < va || pa + len - 1 < pa))
 		eoverflow = true;
+	/* A PA beyond the OA size may be named first when the IOVA wraps */
+	if (len && pa + len - 1 >= pa && ctx->cfg->oasz < 64 &&
+	    (pa + len - 1) >> ctx->cfg->oasz)
+		erange = true;
 	if (len && !eoverflow) {
 		last = va + len - 1;
 		if (!fz_in_spans(ctx, va, last) ||
@@ -2045,7 +2171,7 @@ static void fz_do_unmap(struct fz_thread *th, const struct fz_op *op,
 		u64 base = 0, *top;
 
 		fz_span(ctx, va >> 63, &base, &span_lg2);
-		if (ctx->cfg->fmt == FZ_X86_64 && base)
+		if (fz_sext(ctx) && base)
 			base = ~fz_mask(ctx->cfg->vasz);
 		top = fz_top_table(ctx, &level);
 		fz_table_hull(ctx, top, level, base, va, stop, &hs, &he);

@@ -296,7 +296,8 @@ struct pt_iommu_info {
 
 /**
  * IOMMU_PT_DIRTY_OPS() - Fill struct iommu_dirty_ops for a format
- * @fmt: Format name; one with dirty tracking (amdv1, x86_64, armv8_*, vtdss)
+ * @fmt: Format name; one with dirty tracking (amdv1, x86_64, armv8_*, vtdss,
+ *	riscv64)
  *
  * The driver adds .set_dirty_tracking, which turns the hardware's dirty bit
  * updates on and off in its device table.
@@ -563,6 +564,68 @@ int pt_iommu_vtdss_init(struct pt_iommu_vtdss *table,
 			const struct pt_iommu_vtdss_cfg *cfg, gfp_t gfp);
 void pt_iommu_vtdss_hw_info(struct pt_iommu_vtdss *table,
 			    struct pt_iommu_vtdss_hw_info *info);
+
+/**
+ * enum pt_riscv64_features - Features of the RISC-V Sv39/Sv48/Sv57 format
+ * @PT_FEAT_RISCV64_SVNAPOT_64K: The walker has Svnapot (which the RISC-V
+ *	IOMMU specification makes mandatory): 64K pages as runs of 16 4K
+ *	entries with N set and PPN[3:0] = 0b1000, re-sized in place by a cut.
+ * @PT_FEAT_RISCV64_SVPBMT: The walker has Svpbmt (the IOMMU's
+ *	capabilities.Svpbmt): IOMMU_MMIO leaves get the I/O memory type, leaves
+ *	without IOMMU_CACHE the non-cacheable one, the others the PMA's.
+ *	Without it bits 62:61 stay zero and IOMMU_MMIO changes nothing.
+ * @PT_FEAT_RISCV64_HWAD: The walker updates A and D itself (the IOMMU's
+ *	capabilities.AMO_HWAD, with SADE or GADE set in the device context):
+ *	map leaves D clear, the IOMMU sets it on the first write, and the
+ *	table has read_and_clear_dirty. Without it D is preset on every
+ *	writable leaf (the IOMMU faults a write through a leaf without D) and
+ *	read_and_clear_dirty returns -EOPNOTSUPP. A is preset either way. Not
+ *	with PT_FEAT_DMA_INCOHERENT (-EOPNOTSUPP at init).
+ */
+enum pt_riscv64_features {
+	PT_FEAT_RISCV64_SVNAPOT_64K = PT_FEAT_FMT_START,
+	PT_FEAT_RISCV64_SVPBMT,
+	PT_FEAT_RISCV64_HWAD,
+};
+
+/**
+ * struct pt_iommu_riscv64 - RISC-V Sv39, Sv48 or Sv57 page table
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_riscv64 {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_riscv64_cfg - RISC-V page table configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 is
+ *	39, 48 or 57 (Sv39, Sv48, Sv57, as the IOMMU's capabilities allow);
+ *	@common.max_oasz_lg2 is 32 to 56; @common.features may hold
+ *	PT_FEAT_DMA_INCOHERENT and the RISC-V features (enum
+ *	pt_riscv64_features). The IOVA is always sign extended, as the
+ *	first stage translates it.
+ */
+struct pt_iommu_riscv64_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_riscv64_hw_info - What the driver programs
+ * @ppn: Physical page number of the top table, for the PPN field of the
+ *	iosatp (the device context's fsc, or a process context's fsc).
+ * @mode: The MODE field of iosatp: 8 (Sv39), 9 (Sv48) or 10 (Sv57).
+ */
+struct pt_iommu_riscv64_hw_info {
+	u64 ppn;
+	u8 mode;
+};
+
+IOMMU_PT_DECLARE_OPS(riscv64);
+IOMMU_PT_DECLARE_DIRTY_OPS(riscv64);
+int pt_iommu_riscv64_init(struct pt_iommu_riscv64 *table,
+			  const struct pt_iommu_riscv64_cfg *cfg, gfp_t gfp);
+void pt_iommu_riscv64_hw_info(struct pt_iommu_riscv64 *table,
+			      struct pt_iommu_riscv64_hw_info *info);
 
 /**
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
