@@ -158,8 +158,8 @@ def check(args):
 
     out = ['KTAP version 1', f'1..{len(results)}']
     for i, (ok, name, detail) in enumerate(results, 1):
-        out.append(f'{"ok" if ok else "not ok"} {i} {name} # {detail}'
-                   if not ok else f'ok {i} {name}')
+        out.append(f'ok {i} {name}' if ok else
+                   f'not ok {i} {name} # {detail}')
         print(f'dma: {name} {"ok" if ok else "FAILED"}: {detail}')
     with open(args.out, 'w') as f:
         f.write('\n'.join(out) + '\n')
