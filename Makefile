@@ -31,8 +31,9 @@ help:
 	@echo '                 (IOMMUFD_TESTS=iommufd|iommufd_fail_nth for one)'
 	@echo 'make iommufd-bench  VFIO type1 v1.0 map of 1 GiB, large pages off'
 	@echo '                 (6.12) and on, in one boot of that guest'
-	@echo 'make dma         block I/O through QEMU'"'"'s amd-iommu walking the'
-	@echo '                 AMD driver'"'"'s DMA domain on our AMD v1 table'
+	@echo 'make dma         block I/O and a cut under DMA through QEMU'"'"'s'
+	@echo '                 amd-iommu and smmuv3 walking the AMD and SMMUv3'
+	@echo '                 drivers'"'"' domains on our tables'
 	@echo 'make series-build  each patch of patches/ built on the ones before'
 	@echo '                 it (drivers/iommu, drivers/vfio, the selftests)'
 	@echo 'make bench-user  instruction counts of the same operations'
@@ -74,6 +75,8 @@ iommufd-bench:
 
 dma:
 	@bash scripts/kernel.sh dma amd
+	@bash scripts/kernel.sh dma smmuv3
+	@bash scripts/kernel.sh dma smmuv3-bbml0
 
 series-build:
 	@bash scripts/kernel.sh series-build

@@ -3,12 +3,13 @@
 #
 # `make check`: the KUnit suites on UML (built by GCC and by clang), in QEMU
 # (x86_64, arm64, s390) and in user space, the fuzzer's corpus (user space),
-# iommufd's selftests on our table and block I/O through QEMU's AMD IOMMU
-# walking the AMD driver's table (QEMU x86_64), a quick run of the
-# benchmark (UML), then checkpatch, sparse, kernel-doc and the documentation
-# build. Every step runs even if an earlier one failed; the last line
-# printed is "N passed, N failed" (see scripts/ktap_count.py for what is
-# counted) and the exit status is non-zero if anything failed.
+# iommufd's selftests on our table, block I/O and a cut under DMA through
+# QEMU's AMD IOMMU and SMMUv3 walking the drivers' tables (QEMU x86_64 and
+# arm64), a quick run of the benchmark (UML), then checkpatch, sparse,
+# kernel-doc and the documentation build. Every step runs even if an
+# earlier one failed; the last line printed is "N passed, N failed" (see
+# scripts/ktap_count.py for what is counted) and the exit status is
+# non-zero if anything failed.
 #
 # Environment: USER_TARGET (default "run"), the user/Makefile target that
 # builds the user-space suites and prints their KTAP; QEMU_ARCHES (default
@@ -86,13 +87,18 @@ if [ -f patches/series ] && [ "${IOMMUFD:-1}" != 0 ]; then
 	args+=(--ktap "iommufd:$LOGS/iommufd.ktap:$status")
 fi
 
-# Real DMA through an IOMMU that QEMU emulates, walking the page table of
-# the AMD IOMMU driver's DMA domain (patch 7 of the series puts it on our
-# AMD v1 table), in the same kernel as the iommufd step. DMA=0 skips it.
+# Real DMA through the IOMMUs QEMU emulates, walking the page tables of the
+# drivers' DMA domains (patches 8 and 9 of the series put them on our
+# tables), and a 2M mapping cut under the DMA of QEMU's edu device: the AMD
+# IOMMU in the iommufd step's kernel, then SMMUv3 in an arm64 kernel of its
+# own, once with BBML level 2 declared (the cut) and once with the level
+# QEMU reports (the cut refused). DMA=0 skips them.
 if [ -f patches/series ] && [ "${DMA:-1}" != 0 ]; then
-	step dma-amd env DMA_KTAP="$LOGS/dma-amd.ktap" \
-		bash scripts/kernel.sh dma amd
-	args+=(--ktap "dma-amd:$LOGS/dma-amd.ktap:$status")
+	for iommu in amd smmuv3 smmuv3-bbml0; do
+		step "dma-$iommu" env DMA_KTAP="$LOGS/dma-$iommu.ktap" \
+			bash scripts/kernel.sh dma "$iommu"
+		args+=(--ktap "dma-$iommu:$LOGS/dma-$iommu.ktap:$status")
+	done
 fi
 
 # The benchmark in a quick mode (3 repetitions, no chart): its checks that

@@ -6,7 +6,7 @@ Usage:
   dma_check.py disk IMG             write the disk the guest reads
   dma_check.py check --disk IMG --trace TRACE --out KTAP CONSOLE_LOG
 
-The guest (scripts/dma/init, scripts/dma/dmatest.c) reads the disk through
+The guest (scripts/dma/init.c, scripts/dma/dmatest.c) reads the disk through
 a 2M hugetlb page and 16 separate 4K pages with O_DIRECT, so the
 virtio-blk device DMAs through the IOMMU, writes two areas and reads them
 back. It prints the buffers' physical addresses ("DMATEST-PHYS") and its
@@ -27,6 +27,16 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
 - dma:ours: the guest's function profile shows the DMA domain mapped and
   unmapped through Generic PT (pt_iommu_* calls), when the series converts
   the driver;
+- dma:live-cut: the KUnit suite generic_pt_dma_live_cut (kunit/dma/
+  live_cut.c) ran in the guest and passed: QEMU's edu device copied pages
+  of a 2M mapping that was cut eight times under its pending copies, every
+  byte checked by the guest;
+- dma:live-cut-walker: QEMU's trace of edu's translations, against the
+  pages the suite printed ("DMACUT" lines): the pages copied before the
+  cuts went through the 2M leaf (translated to its base), each page at a
+  cut was translated to its own address (a leaf starts there), and each
+  page copied after the cuts through a leaf that starts at or above the
+  cut below it;
 - kernel-log: no WARNING, BUG, KASAN, lockdep or RCU report, Oops or panic.
 """
 
@@ -47,11 +57,34 @@ MB = 1 << 20
 WRITTEN = [(4 * MB, 2 * MB), (6 * MB, 64 << 10)]
 M64 = (1 << 64) - 1
 
-TRANSLATION_RE = re.compile(
+# QEMU's trace of its walkers, each giving the IOVA and the base of the leaf
+# the walker found: AMD-Vi ("gpa" is the IOVA, "hpa" the leaf's base, with
+# the device), SMMUv3 (the level and address of a block or a page).
+AMDVI_RE = re.compile(
     r'(amdvi_translation_result|amdvi_iotlb_hit)\b.*?'
-    r'(?:gpa|addr)\s*[:=]?\s*(0x[0-9a-fA-F]+).*?'
-    r'(?:hpa|txaddr)\s*[:=]?\s*(0x[0-9a-fA-F]+)')
-FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged)')
+    r'devid:? ([0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f]).*?'
+    r'gpa (0x[0-9a-fA-F]+).*?hpa (0x[0-9a-fA-F]+)')
+SMMU_RE = re.compile(
+    r'smmu_ptw_(?:block|page)_pte\b.*?iova=(0x[0-9a-fA-F]+).*?'
+    r'(?:block|page) address = (0x[0-9a-fA-F]+)')
+FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged|'
+                      r'smmuv3_translate_abort|smmuv3_record_event|'
+                      r'event 0x[0-9a-f]+ received)')
+
+
+def translations(trace):
+    """(devid or None, IOVA, base of the leaf) of each translation traced"""
+    out = []
+    for ln in trace:
+        m = AMDVI_RE.search(ln)
+        if m:
+            out.append((m.group(2), int(m.group(3), 16),
+                        int(m.group(4), 16)))
+            continue
+        m = SMMU_RE.search(ln)
+        if m:
+            out.append((None, int(m.group(1), 16), int(m.group(2), 16)))
+    return out
 
 
 def pattern(seed, off):
@@ -88,6 +121,93 @@ def check_disk(path):
     return None
 
 
+def edu_translations(trace, bdf, iova, size):
+    """{4K page of the IOVA: [translated bases]} of edu's DMAs: its device
+    where the trace names it, else the IOVAs of its mapping"""
+    devid = bdf.split(':', 1)[1] if bdf.count(':') == 2 else bdf
+    pages = {}
+    for dev, addr, base in translations(trace):
+        if dev == devid or (dev is None and iova <= addr < iova + size):
+            pages.setdefault(addr >> 12, []).append(base)
+    return pages
+
+
+def kunit_case(console, case):
+    """'ok', 'skip', 'fail' or None (never ran) of a KUnit case"""
+    for ln in console:
+        m = re.search(r'\b(not ok|ok) \d+ %s\b(.*)' % case, ln)
+        if m:
+            if m.group(1) == 'not ok':
+                return 'fail'
+            return 'skip' if '# SKIP' in m.group(2) else 'ok'
+    return None
+
+
+def check_live_cut(console, trace, refused):
+    """The results dma:live-cut and dma:live-cut-walker. With @refused the
+    domain has no cut_mapping op: live_cut_refused must pass instead of
+    live_cut_2m, and the walker find the 2M leaf after the refused cut."""
+    case, other = (('live_cut_refused', 'live_cut_2m') if refused else
+                   ('live_cut_2m', 'live_cut_refused'))
+    got = (kunit_case(console, case), kunit_case(console, other))
+    fails = [ln.strip() for ln in console
+             if re.search(r'# live_cut_\w+: (?!DMACUT)', ln) and
+             'kunit_skip' not in ln]
+    ok = got == ('ok', 'skip')
+    results = [(ok, 'dma:live-cut', f'{case} {got[0]}, {other} {got[1]}' +
+                (f': {fails[0]}' if fails and not ok else ''))]
+
+    # expect: (4K page, low, high) of the leaf base, and whether the walker
+    # must have translated that page: an SMMU's IOTLB serves the other
+    # pages of a cached 2M leaf until the invalidation after the cuts.
+    cuts, expect = [], []
+    edu = iova = phys = None
+    smmu = any(dev is None for dev, _, _ in translations(trace))
+    for ln in console:
+        m = re.search(r'DMACUT map edu (\S+) iova (0x[0-9a-f]+) '
+                      r'phys (0x[0-9a-f]+)', ln)
+        if m:
+            edu, iova, phys = (m.group(1), int(m.group(2), 16),
+                               int(m.group(3), 16))
+            continue
+        m = re.search(r'DMACUT (before|cut|after) ([\d ]+)$', ln.rstrip())
+        if not m or iova is None:
+            continue
+        pg = [int(x) for x in m.group(2).split()]
+        if m.group(1) == 'before':
+            expect += [(p, phys, phys, i == 0 or not smmu)
+                       for i, p in enumerate(pg)]
+        elif m.group(1) == 'refused':
+            cuts.append(pg[0])
+        elif m.group(1) == 'cut':
+            cuts.append(pg[0])
+            expect.append((pg[2], phys + pg[0] * 4096, phys + pg[0] * 4096,
+                           not smmu))
+        else:
+            below = max((c for c in cuts if c <= pg[1]), default=None)
+            if below is not None:
+                expect.append((pg[1], phys + below * 4096,
+                               phys + pg[1] * 4096, True))
+    if edu is None or not cuts:
+        results.append((False, 'dma:live-cut-walker',
+                        'no DMACUT lines from the suite'))
+        return results
+    pages = edu_translations(trace, edu, iova, 2 * MB)
+    bad = []
+    for p, low, high, needed in expect:
+        got = pages.get((iova >> 12) + p)
+        if not got:
+            if needed:
+                bad.append(f'page {p} never translated')
+        elif not all(low <= b <= high for b in got):
+            bad.append(f'page {p} translated to {got[0]:#x}, expected '
+                       f'{low:#x}' + (f'..{high:#x}' if high != low else ''))
+    results.append((not bad, 'dma:live-cut-walker',
+                    bad[0] if bad else f'{len(expect)} pages of edu ({edu}) '
+                    'translated through the leaves the cuts left'))
+    return results
+
+
 def check(args):
     with open(args.log, errors='replace') as f:
         console = f.read().splitlines()
@@ -110,11 +230,8 @@ def check(args):
             (huge if m.group(1) == 'huge' else small).append(
                 int(m.group(2), 16))
     bases = {}  # translated base -> number of translations
-    for ln in trace:
-        m = TRANSLATION_RE.search(ln)
-        if m:
-            hpa = int(m.group(3), 16)
-            bases[hpa] = bases.get(hpa, 0) + 1
+    for _, _, hpa in translations(trace):
+        bases[hpa] = bases.get(hpa, 0) + 1
 
     if len(huge) != 1 or not huge[0] or huge[0] % (2 * MB):
         results.append((False, 'dma:walker-2M',
@@ -152,6 +269,9 @@ def check(args):
         results.append((ok, 'dma:ours', ', '.join(
             f'{f} {n}' for f, n in sorted(calls.items())) or 'no profile'))
 
+    if args.expect_cut or args.expect_cut_refused:
+        results += check_live_cut(console, trace, args.expect_cut_refused)
+
     reports = [ln for ln in console if KERNEL_REPORT_RE.search(ln)]
     results.append((not reports, 'kernel-log',
                     reports[0] if reports else 'clean'))
@@ -178,6 +298,10 @@ def main():
     c.add_argument('--trace', required=True)
     c.add_argument('--out', required=True)
     c.add_argument('--expect-ours', action='store_true')
+    c.add_argument('--expect-cut', action='store_true',
+                   help='live_cut_2m must pass')
+    c.add_argument('--expect-cut-refused', action='store_true',
+                   help='live_cut_refused must pass (no cut_mapping op)')
     c.add_argument('log')
     args = ap.parse_args()
     if args.cmd == 'disk':

@@ -9,7 +9,8 @@
 #                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
 #                          checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
-#                          iommufd [iommufd|iommufd_fail_nth]|dma [amd]|
+#                          iommufd [iommufd|iommufd_fail_nth]|
+#                          dma amd|smmuv3|smmuv3-bbml0|
 #                          series-build
 #
 # Environment:
@@ -551,11 +552,14 @@ cmd_kerneldoc()
 # The build directory of the iommufd guest's kernel, configured from
 # scripts/iommufd/kernel.config only when that changed: an unchanged .config
 # keeps the build incremental.
-iommufd_configure()
+# guest_configure FRAG MAKE...: configure BUILD_DIR, a guest kernel's, as
+# allnoconfig with the fragment FRAG (MAKE: the make command, ARCH and
+# CROSS_COMPILE), again whenever FRAG changed.
+guest_configure()
 {
-	local frag=$ROOT/scripts/iommufd/kernel.config sum
+	local frag=$1 sum
 
-	BUILD_DIR=${BUILD_DIR:-$CACHE/build-iommufd-x86_64}
+	shift
 	mkdir -p "$BUILD_DIR"
 	BUILD_DIR=$(cd "$BUILD_DIR" && pwd -P)
 	is_within "$BUILD_DIR" "$ROOT" &&
@@ -563,11 +567,30 @@ iommufd_configure()
 	sum=$(cksum <"$frag")
 	if [ "$(cat "$BUILD_DIR/.gpt-config" 2>/dev/null)" != "$sum" ] ||
 	   [ ! -f "$BUILD_DIR/.config" ]; then
-		note "iommufd: configuring $BUILD_DIR"
-		KCONFIG_ALLCONFIG=$frag make -C "$KDIR" -s O="$BUILD_DIR" \
-			ARCH=x86_64 allnoconfig
+		note "configuring $BUILD_DIR"
+		KCONFIG_ALLCONFIG=$frag "$@" O="$BUILD_DIR" allnoconfig
 		echo "$sum" >"$BUILD_DIR/.gpt-config"
 	fi
+}
+
+# guest_check_config FRAG: every option FRAG sets to y is in BUILD_DIR's
+# .config (else a dependency is missing).
+guest_check_config()
+{
+	local st
+
+	while read -r st; do
+		grep -qxF "$st" "$BUILD_DIR/.config" ||
+			die "$st of $1 is not in the .config" \
+			    "(a dependency is missing)"
+	done < <(grep '^CONFIG_.*=y$' "$1")
+}
+
+iommufd_configure()
+{
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-iommufd-x86_64}
+	guest_configure "$ROOT/scripts/iommufd/kernel.config" \
+		make -C "$KDIR" -s ARCH=x86_64
 }
 
 # The x86_64 kernel of the iommufd and DMA guests, with the library and the
@@ -575,7 +598,7 @@ iommufd_configure()
 # both, so one build does.
 iommufd_build()
 {
-	local frag=$ROOT/scripts/iommufd/kernel.config st t0 t1
+	local t0 t1
 
 	cmd_prepare
 	cmd_graft
@@ -585,11 +608,7 @@ iommufd_build()
 	make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" bzImage \
 		headers_install 2>&1 | unmap_paths ||
 		die "iommufd: kernel build failed"
-	while read -r st; do
-		grep -qxF "$st" "$BUILD_DIR/.config" ||
-			die "iommufd: $st of $frag is not in the .config" \
-			    "(a dependency is missing)"
-	done < <(grep '^CONFIG_.*=y$' "$frag")
+	guest_check_config "$ROOT/scripts/iommufd/kernel.config"
 	t1=$(date +%s)
 	note "iommufd: kernel built in $((t1 - t0)) s"
 }
@@ -597,21 +616,29 @@ iommufd_build()
 # series-build: every patch of patches/series built on top of the ones
 # before it, as a reviewer applying the series one patch at a time would:
 # the tree with patches 1..N (SERIES_UPTO), the objects of drivers/iommu/
-# (the library, the iommu core, iommufd and its mock) and drivers/vfio/ in
-# the iommufd guest's configuration, with any compiler warning fatal, and
-# iommufd's selftests compiled against that tree. The tree ends with the
-# whole series applied again.
+# (the library, the iommu core, iommufd and its mock, the AMD driver) and
+# drivers/vfio/ in the iommufd guest's configuration, and drivers/iommu/
+# (the SMMUv3 driver) in the arm64 DMA guest's, with any compiler warning
+# fatal, and iommufd's selftests compiled against that tree. The tree ends
+# with the whole series applied again.
 cmd_series_build()
 {
-	local n k rc=0 out p t
+	local n k rc=0 out p t x86_dir arm64_dir
 	local patches=()
+	local arm64=(make -C "$KDIR" -s ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
 	lock
+	ensure_pkgs gcc-aarch64-linux-gnu
 	cmd_prepare
 	mapfile -t patches < <(series_patches)
 	n=${#patches[@]}
 	[ "$n" -gt 0 ] || die "series-build: patches/series is empty"
+	BUILD_DIR=$CACHE/build-dma-arm64
+	guest_configure "$ROOT/scripts/dma/arm64.config" "${arm64[@]}"
+	arm64_dir=$BUILD_DIR
+	BUILD_DIR=
 	iommufd_configure
+	x86_dir=$BUILD_DIR
 	out=$(mktemp)
 	# shellcheck disable=SC2064 # expand now: out is local
 	trap "rm -f '$out'" RETURN
@@ -619,9 +646,10 @@ cmd_series_build()
 		p=${patches[k - 1]}
 		SERIES_UPTO=$k cmd_graft
 		note "series-build: $k/$n $p"
-		if ! make -C "$KDIR" -s O="$BUILD_DIR" ARCH=x86_64 -j"$JOBS" \
-			headers_install drivers/iommu/ drivers/vfio/ >"$out" 2>&1 ||
-		   grep -q 'warning:' "$out"; then
+		if ! { make -C "$KDIR" -s O="$x86_dir" ARCH=x86_64 -j"$JOBS" \
+			headers_install drivers/iommu/ drivers/vfio/ &&
+		       "${arm64[@]}" O="$arm64_dir" -j"$JOBS" drivers/iommu/; } \
+			>"$out" 2>&1 || grep -q 'warning:' "$out"; then
 			unmap_paths <"$out"
 			echo "series-build: $p does not build cleanly"
 			rc=1
@@ -730,42 +758,103 @@ cmd_iommufd()
 		--out "${IOMMUFD_KTAP:-$BUILD_DIR/iommufd.ktap}" "$log"
 }
 
-# dma [amd]: block I/O through an IOMMU that QEMU emulates, whose walker
-# (written by others from the same specification) translates every DMA of a
-# virtio-blk disk through the page table of the device's DMA domain: with
-# the series, the AMD IOMMU driver's v1 domain on Generic PT's amdv1.
+# The arm64 kernel of the SMMUv3 DMA guest (scripts/dma/arm64.config), with
+# the library and the series grafted, in BUILD_DIR (default
+# $CACHE/build-dma-arm64).
+dma_arm64_build()
+{
+	local frag=$ROOT/scripts/dma/arm64.config t0 t1
+	local mk=(make -C "$KDIR" -s ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+
+	cmd_prepare
+	cmd_graft
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-dma-arm64}
+	guest_configure "$frag" "${mk[@]}"
+	t0=$(date +%s)
+	note "dma: building the arm64 kernel"
+	"${mk[@]}" O="$BUILD_DIR" -j"$JOBS" Image 2>&1 | unmap_paths ||
+		die "dma: arm64 kernel build failed"
+	guest_check_config "$frag"
+	t1=$(date +%s)
+	note "dma: arm64 kernel built in $((t1 - t0)) s"
+}
+
+# dma amd|smmuv3|smmuv3-bbml0: block I/O through an IOMMU that QEMU
+# emulates, whose walker (written by others from the same specification)
+# translates every DMA of a virtio-blk disk through the page table of the
+# device's DMA domain, on Generic PT with the series:
+#   amd           q35 with -device amd-iommu: the AMD IOMMU driver's v1
+#                 domains on amdv1; the iommufd guest's kernel (x86_64);
+#   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
+#                 domains on armv8_4k, an arm64 kernel of its own
+#                 (scripts/dma/arm64.config), BBML level 2 declared
+#                 (arm_smmu_v3.assume_bbml=2, patch 10: QEMU's SMMU reports
+#                 level 0 but never raises a TLB conflict abort);
+#   smmuv3-bbml0  the same kernel with the level QEMU reports: the domains
+#                 have no cut_mapping op and the cut is refused.
 # scripts/dma/dmatest.c reads a disk the host wrote, through a 2M hugetlb
-# page and through separate 4K pages, with O_DIRECT, writes and reads back;
+# page and through separate 4K pages, with O_DIRECT, writes and reads back
+# (scripts/dma/init.c runs it); the KUnit suite of kunit/dma/live_cut.c
+# cuts a 2M mapping while QEMU's edu device copies through it; then
 # scripts/dma_check.py checks the data, the disk, QEMU's trace of the
 # translations (the leaf sizes its walker found) and the kernel log, and
-# writes the KTAP (DMA_KTAP, default $BUILD_DIR/dma-<iommu>.ktap). The
-# kernel is the iommufd guest's. DMA_APPEND adds to the kernel command line
-# (amd_iommu=nohugepages: the 2M check must then fail).
+# writes the KTAP (DMA_KTAP, default $BUILD_DIR/dma-<iommu>.ktap).
+# DMA_APPEND adds to the kernel command line (amd_iommu=nohugepages: the 2M
+# check must then fail).
 cmd_dma()
 {
-	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1
-	local dev trace_ev
+	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1 cc ev
+	local qemu kernel append trace_ev=() machine=() check=(--expect-ours)
+	local trace_args=()
 
+	# kunit.enable: the KUnit suites of kunit/dma/ run at boot (the
+	# configurations leave KUNIT_DEFAULT_ENABLED off: the iommufd guest
+	# runs none).
+	append="panic=-1 iommu.passthrough=0 iommu.strict=1 kunit.enable=1"
+	append+=" hugepagesz=2M hugepages=4"
 	case "$iommu" in
 	amd)
-		dev=amd-iommu
-		trace_ev="amdvi_translation_result amdvi_iotlb_hit"
-		trace_ev+=" amdvi_page_fault"
+		lock
+		ensure_pkgs qemu-system-x86 cpio
+		iommufd_build
+		cc=gcc
+		qemu="qemu-system-x86_64"
+		kernel=$BUILD_DIR/arch/x86/boot/bzImage
+		machine=(-M q35 -cpu qemu64 -device amd-iommu)
+		append="console=ttyS0 no_timer_check $append"
+		trace_ev=(amdvi_translation_result amdvi_iotlb_hit
+			  amdvi_page_fault)
+		check+=(--expect-cut)
 		;;
-	*) die "dma: unknown IOMMU '$iommu' (amd)" ;;
+	smmuv3 | smmuv3-bbml0)
+		lock
+		ensure_pkgs qemu-system-arm gcc-aarch64-linux-gnu \
+			libc6-dev-arm64-cross cpio
+		dma_arm64_build
+		cc=aarch64-linux-gnu-gcc
+		qemu="qemu-system-aarch64"
+		kernel=$BUILD_DIR/arch/arm64/boot/Image
+		machine=(-M "virt,iommu=smmuv3" -cpu cortex-a57)
+		append="console=ttyAMA0 $append"
+		trace_ev=(smmu_ptw_block_pte smmu_ptw_page_pte
+			  smmuv3_translate_abort smmuv3_record_event)
+		if [ "$iommu" = smmuv3 ]; then
+			append+=" arm_smmu_v3.assume_bbml=2"
+			check+=(--expect-cut)
+		else
+			check+=(--expect-cut-refused)
+		fi
+		;;
+	*) die "dma: unknown IOMMU '$iommu' (amd, smmuv3, smmuv3-bbml0)" ;;
 	esac
-	lock
-	ensure_pkgs qemu-system-x86 busybox-static cpio
-	iommufd_build
 
-	mkdir -p "$BUILD_DIR/dma-initramfs/tests" "$BUILD_DIR/dma-initramfs/bin"
-	gcc -static -O2 -Wall -Werror -I"$BUILD_DIR/usr/include" \
+	rm -rf "$BUILD_DIR/dma-initramfs"
+	mkdir -p "$BUILD_DIR"/dma-initramfs/{tests,proc,sys,dev,tmp}
+	"$cc" -static -O2 -Wall -Werror -o "$BUILD_DIR/dma-initramfs/init" \
+		"$ROOT/scripts/dma/init.c" || die "dma: building init failed"
+	"$cc" -static -O2 -Wall -Werror \
 		-o "$BUILD_DIR/dma-initramfs/tests/dmatest" \
 		"$ROOT/scripts/dma/dmatest.c" || die "dma: building dmatest failed"
-	cp /bin/busybox "$BUILD_DIR/dma-initramfs/bin/busybox"
-	ln -sf busybox "$BUILD_DIR/dma-initramfs/bin/sh"
-	install -m 755 "$ROOT/scripts/dma/init" "$BUILD_DIR/dma-initramfs/init"
-	mkdir -p "$BUILD_DIR"/dma-initramfs/{proc,sys,dev,tmp}
 	initrd=$BUILD_DIR/dma-initramfs.cpio.gz
 	(cd "$BUILD_DIR/dma-initramfs" &&
 		find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
@@ -775,21 +864,22 @@ cmd_dma()
 	log=$BUILD_DIR/dma-$iommu-console.log
 	trace=$BUILD_DIR/dma-$iommu-trace.log
 	rm -f "$trace"
-	note "dma: booting with $dev (console in $log, trace in $trace)"
+	for ev in "${trace_ev[@]}"; do
+		trace_args+=(-trace "$ev")
+	done
+	note "dma: booting with $iommu (console in $log, trace in $trace)"
 	t0=$(date +%s)
-	# shellcheck disable=SC2046 # one -trace option per event
-	timeout "${DMA_TIMEOUT:-1200}" qemu-system-x86_64 -nodefaults -M q35 \
-		-cpu qemu64 -smp 2 -m 2G -nographic -no-reboot -serial stdio \
-		-device "$dev" \
+	timeout "${DMA_TIMEOUT:-1200}" "$qemu" -nodefaults "${machine[@]}" \
+		-smp 2 -m 2G -nographic -no-reboot -serial stdio \
 		-drive "file=$img,if=none,id=disk0,format=raw" \
 		-device virtio-blk-pci,drive=disk0,iommu_platform=on,disable-legacy=on \
-		-kernel "$BUILD_DIR/arch/x86/boot/bzImage" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 iommu.passthrough=0 iommu.strict=1 no_timer_check hugepagesz=2M hugepages=4 ${DMA_APPEND:-}" \
-		$(printf -- '-trace %s ' $trace_ev) -D "$trace" \
-		</dev/null >"$log" 2>&1 || rc=$?
+		-device edu \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "$append ${DMA_APPEND:-}" \
+		"${trace_args[@]}" -D "$trace" </dev/null >"$log" 2>&1 || rc=$?
 	t1=$(date +%s)
 	note "dma: guest ran $((t1 - t0)) s (qemu exit $rc)"
-	python3 "$ROOT/scripts/dma_check.py" check --expect-ours \
+	python3 "$ROOT/scripts/dma_check.py" check "${check[@]}" \
 		--disk "$img" --trace "$trace" \
 		--out "${DMA_KTAP:-$BUILD_DIR/dma-$iommu.ktap}" "$log"
 }
