@@ -14,8 +14,8 @@ help:
 	@echo 'make check       everything: KUnit on UML, in QEMU and in user space,'
 	@echo '                 checkpatch, sparse, kernel-doc; ends with'
 	@echo '                 "N passed, N failed"'
-	@echo 'make qemu        the KUnit suites in QEMU: x86_64, arm64, s390'
-	@echo '                 (QEMU_ARCHES= for a subset)'
+	@echo 'make qemu        the KUnit suites in QEMU: arm64, s390, riscv, arm'
+	@echo '                 (QEMU_ARCHES= for a subset, or with x86_64)'
 	@echo 'make user        the KUnit suites in user space (ASan, UBSan)'
 	@echo 'make fuzz        the libFuzzer target of user/fuzz for FUZZ_SECONDS'
 	@echo '                 (default 60); installs clang if missing'
@@ -45,7 +45,7 @@ help:
 kunit:
 	@bash scripts/kernel.sh kunit $(KUNIT_ARGS)
 
-QEMU_ARCHES ?= x86_64 arm64 s390
+QEMU_ARCHES ?= arm64 s390 riscv arm
 
 qemu:
 	@rc=0; for a in $(QEMU_ARCHES); do \

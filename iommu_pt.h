@@ -337,10 +337,12 @@ static __always_inline void pt_read_top(struct pt_common *common,
 
 /*
  * Check an IOVA range against the table: -EINVAL for an empty range,
- * -EOVERFLOW when it wraps past the top of the 64-bit space, -ERANGE when it
- * reaches beyond what the hardware can translate. A range beyond the current
- * top of a dynamic top table is valid; range->max_vasz_lg2 says where the
- * current top ends.
+ * -EOVERFLOW when it wraps past the top of unsigned long (the IOVA of the
+ * iommu API: 4G on a 32-bit kernel, whatever the table can translate),
+ * -ERANGE when it starts beyond unsigned long (a dma_addr_t IOVA of a 32-bit
+ * kernel with a 64-bit dma_addr_t) or reaches beyond what the hardware can
+ * translate. A range beyond the current top of a dynamic top table is valid;
+ * range->max_vasz_lg2 says where the current top ends.
  */
 static __always_inline int make_range(struct pt_common *common,
 				      struct pt_range *range, u64 iova, u64 len)
@@ -349,7 +351,9 @@ static __always_inline int make_range(struct pt_common *common,
 
 	if (!len)
 		return -EINVAL;
-	if (check_add_overflow(iova, len - 1, &last))
+	if (iova > ULONG_MAX)
+		return -ERANGE;
+	if (check_add_overflow(iova, len - 1, &last) || last > ULONG_MAX)
 		return -EOVERFLOW;
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND)) {
 		unsigned int sign_lg2 = common->max_vasz_lg2 - 1;
@@ -1201,8 +1205,9 @@ err_free:
  * Context: The caller holds a range lock covering the range.
  *
  * Return: 0 on success; -EINVAL for a zero length, a misaligned address or a
- * size the format cannot store; -EOVERFLOW if the range wraps; -ERANGE if the
- * range or the physical range is beyond what the table can hold;
+ * size the format cannot store; -EOVERFLOW if the range wraps past the top of
+ * unsigned long or is longer than SIZE_MAX; -ERANGE if the range or the
+ * physical range is beyond what the table can hold;
  * -EADDRINUSE if any of the range is mapped (nothing is written then);
  * -ENOMEM. What is not reported in @mapped is not mapped.
  */
@@ -1226,7 +1231,9 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	if (!pgsize || !pgcount || !is_power_of_2(pgsize) ||
 	    !(domain->pgsize_bitmap & pgsize) || ((iova | paddr) & (pgsize - 1)))
 		return -EINVAL;
-	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len))
+	/* Past SIZE_MAX, *mapped could not count it (4G on 32-bit) */
+	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
+	    len > SIZE_MAX)
 		return -EOVERFLOW;
 	if (check_add_overflow((u64)paddr, len - 1, &last_pa))
 		return -EOVERFLOW;
@@ -1603,7 +1610,9 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_state pts __uninitialized;
 	u64 len;
 
+	/* The return value counts at most SIZE_MAX bytes */
 	if (check_mul_overflow((u64)pgsize, (u64)pgcount, &len) ||
+	    len > SIZE_MAX ||
 	    make_range(&iommu_table->common, &range, iova, len))
 		return 0;
 	if (!range_clip_to_top(&range))

@@ -70,6 +70,7 @@
 #include <kunit/test.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/stringify.h>
 
@@ -186,6 +187,20 @@ static inline u64 kpt_max(unsigned int lg2)
 	return lg2 >= 64 ? U64_MAX : BIT_ULL(lg2) - 1;
 }
 
+/*
+ * a / b and a % b of u64 operands: a 32-bit kernel has no libgcc to divide
+ * 64-bit numbers with the / and % operators.
+ */
+static inline u64 kpt_div(u64 a, u64 b)
+{
+	return div64_u64(a, b);
+}
+
+static inline u64 kpt_mod(u64 a, u64 b)
+{
+	return a - div64_u64(a, b) * b;
+}
+
 /* splitmix64: small, seedable and the same in every build */
 static inline u64 kpt_rand(u64 *state)
 {
@@ -201,7 +216,7 @@ static inline u64 kpt_rand_range(u64 *state, u64 lo, u64 hi)
 {
 	if (hi - lo == U64_MAX)
 		return kpt_rand(state);
-	return lo + kpt_rand(state) % (hi - lo + 1);
+	return lo + kpt_mod(kpt_rand(state), hi - lo + 1);
 }
 
 #endif

@@ -6,8 +6,8 @@
 # documentation build.
 #
 # Usage: scripts/kernel.sh prepare|graft|kunit [kunit.py args]|
-#                          qemu x86_64|arm64|s390 [kunit.py args]|sparse|
-#                          checkpatch|kerneldoc|htmldocs|clean|
+#                          qemu x86_64|arm64|s390|riscv|arm [kunit.py args]|
+#                          sparse|checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
 #                          iommufd [iommufd|iommufd_fail_nth]|
 #                          dma amd|smmuv3|smmuv3-bbml0|
@@ -394,25 +394,43 @@ cmd_kunit()
 	return $rc
 }
 
-# The QEMU arches of the test matrix: kunit.py arch, Debian packages, and the
-# cross compiler prefix (empty for the host's own compiler).
+# The QEMU arches of the test matrix: the kunit.py arch (also the name of
+# the build directory and of kunit/configs/<arch>.kunitconfig), Debian
+# packages, and the cross compiler prefix (empty for the host's own
+# compiler). qemu-system-misc has qemu-system-riscv64; the OpenSBI firmware
+# kunit.py boots it with comes with qemu-system-data.
 qemu_arch_params()
 {
 	case "$1" in
 	x86_64)
+		QEMU_ARCH=x86_64
 		QEMU_PKGS=(qemu-system-x86)
 		QEMU_CROSS=
 		;;
 	arm64)
+		QEMU_ARCH=arm64
 		QEMU_PKGS=(qemu-system-arm gcc-aarch64-linux-gnu)
 		QEMU_CROSS=aarch64-linux-gnu-
 		;;
 	s390)
+		QEMU_ARCH=s390
 		QEMU_PKGS=(qemu-system-s390x gcc-s390x-linux-gnu)
 		QEMU_CROSS=s390x-linux-gnu-
 		;;
+	riscv | riscv64)
+		QEMU_ARCH=riscv
+		QEMU_PKGS=(qemu-system-misc qemu-system-data
+			   gcc-riscv64-linux-gnu)
+		QEMU_CROSS=riscv64-linux-gnu-
+		;;
+	arm)
+		# 32-bit, with LPAE (kunit/configs/arm.kunitconfig)
+		QEMU_ARCH=arm
+		QEMU_PKGS=(qemu-system-arm gcc-arm-linux-gnueabihf)
+		QEMU_CROSS=arm-linux-gnueabihf-
+		;;
 	*)
-		die "unknown QEMU arch '$1' (x86_64, arm64 or s390)"
+		die "unknown QEMU arch '$1' (x86_64, arm64, s390, riscv or arm)"
 		;;
 	esac
 }
@@ -421,11 +439,13 @@ qemu_arch_params()
 # guest hangs at boot on these machines), one build directory per arch.
 cmd_qemu()
 {
-	local arch=$1
+	local arch
+
+	qemu_arch_params "$1"
+	shift
+	arch=$QEMU_ARCH
 	local args=(--arch="$arch")
 
-	shift
-	qemu_arch_params "$arch"
 	ensure_pkgs "${QEMU_PKGS[@]}"
 	[ -z "$QEMU_CROSS" ] || args+=(--cross_compile="$QEMU_CROSS")
 	# For instance the io-pgtable-arm cross-check on arm64
@@ -972,7 +992,7 @@ prepare)	lock; cmd_prepare ;;
 graft)		lock; cmd_prepare; cmd_graft ;;
 kunit)		cmd_kunit "$@" ;;
 bench)		cmd_bench "$@" ;;
-qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390"
+qemu)		[ $# -ge 1 ] || die "usage: $0 qemu x86_64|arm64|s390|riscv|arm"
 		cmd_qemu "$@" ;;
 iommufd)	cmd_iommufd "$@" ;;
 dma)		cmd_dma "$@" ;;

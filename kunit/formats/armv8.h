@@ -1346,7 +1346,7 @@ static void kpt_arm_test_le_words(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, table);
 	kpt_arm_expect_le(test, table, index,
 			  kpt_ref_leaf_word(0, pa, kpt_ref_item_lg2(0), prot));
-	index += run / g + 1;
+	index += kpt_div(run, g) + 1;
 	kpt_arm_expect_le(test, table, index,
 			  kpt_ref_leaf_item_word(0, pa + run, run_lg2, prot, 1));
 

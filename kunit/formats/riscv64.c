@@ -664,7 +664,9 @@ static void kpt_rv_test_ad(struct kunit *test)
 		}
 		iommu_dirty_bitmap_init(&bitmap, NULL, &gather);
 		ret = KPT_OP(read_and_clear_dirty)(kpt_domain(ctx), 0,
-						   16 * KPT_SZ_1G, 0, &bitmap);
+						   min_t(u64, 16 * KPT_SZ_1G,
+							 SIZE_MAX),
+						   0, &bitmap);
 		KUNIT_EXPECT_EQ_MSG(test, ret, hwad ? 0 : -EOPNOTSUPP, "%s",
 				    cfg->name);
 		KUNIT_EXPECT_GT_MSG(test, (u64)gather.start, (u64)gather.end,

@@ -653,7 +653,7 @@ static void kpt_conc_unmap(struct kpt_conc_thread *t, u64 va, u64 len)
 	iommu_iotlb_gather_init(&gather);
 	unmapped = KPT_OP(unmap_pages)(kpt_domain(&cc->ctx), va,
 				       cc->ctx.min_pgsize,
-				       len / cc->ctx.min_pgsize, &gather);
+				       kpt_div(len, cc->ctx.min_pgsize), &gather);
 	kpt_gather_free(&cc->ctx, &gather);
 	if (unmapped != len)
 		return kpt_conc_fail(t, "unmapped %llx", unmapped);
@@ -703,7 +703,7 @@ static void kpt_conc_pick(struct kpt_conc_thread *t, u64 *va, u64 *pgsize,
 			sizes &= sizes - 1;
 		*pgsize = sizes & -sizes;
 	}
-	n = t->slot_len / *pgsize;
+	n = kpt_div(t->slot_len, *pgsize);
 	*pgcount = kpt_rand_range(&t->seed, 1,
 				  min_t(u64, n, KPT_CONC_MAX_PAGES));
 	*va = t->slot_va + *pgsize * kpt_rand_range(&t->seed, 0, n - *pgcount);
@@ -724,7 +724,7 @@ static void kpt_conc_iter(struct kpt_conc_thread *t)
 		kpt_conc_unmap(t, va, len);
 		return;
 	}
-	cut = va + g * kpt_rand_range(&t->seed, 1, len / g - 1);
+	cut = va + g * kpt_rand_range(&t->seed, 1, kpt_div(len, g) - 1);
 	kpt_conc_cut(t, va, len, cut);
 	if (kpt_rand(&t->seed) & 1) {
 		kpt_conc_unmap(t, va, cut - va);
@@ -1037,7 +1037,7 @@ static void kpt_conc_run_fixed(struct kpt_conc *cc, unsigned long deadline)
 		iommu_iotlb_gather_init(&gather);
 		unmapped = KPT_OP(unmap_pages)(kpt_domain(&cc->ctx), va,
 					       cc->ctx.min_pgsize,
-					       va / cc->ctx.min_pgsize,
+					       kpt_div(va, cc->ctx.min_pgsize),
 					       &gather);
 		kpt_gather_free(&cc->ctx, &gather);
 		if (ok)

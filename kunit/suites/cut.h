@@ -275,7 +275,7 @@ static unsigned int kpt_cut_points(struct kpt_cut *c, u64 *pts)
 	for (k = 0; k != KPT_CUT_NRAND; k++)
 		pts[n++] = c->va + c->granule *
 			   kpt_rand_range(&c->seed, 1,
-					  c->size / c->granule - 1);
+					  kpt_div(c->size, c->granule) - 1);
 	return n;
 }
 
@@ -291,7 +291,7 @@ static unsigned int kpt_cut_few_points(struct kpt_cut *c, u64 *pts)
 	/* The first boundary of the largest smaller size */
 	pts[n++] = c->va + BIT_ULL(fls64(sizes) - 1);
 	pts[n++] = c->va + c->granule *
-		   kpt_rand_range(&c->seed, 1, c->size / c->granule - 1);
+		   kpt_rand_range(&c->seed, 1, kpt_div(c->size, c->granule) - 1);
 	return n;
 }
 
@@ -1554,8 +1554,8 @@ static void kpt_cut_split(struct kpt_cut *c, u64 s, u64 e)
 static u64 kpt_cut_rand_point(struct kpt_cut *c, u64 lo, u64 hi)
 {
 	u64 sizes = kpt_ref_pgsize_bitmap(c->cfg) & kpt_max(c->size_lg2);
-	u64 p = c->granule * kpt_rand_range(&c->seed, lo / c->granule,
-					    hi / c->granule);
+	u64 p = c->granule * kpt_rand_range(&c->seed, kpt_div(lo, c->granule),
+					    kpt_div(hi, c->granule));
 	unsigned int k = kpt_rand_range(&c->seed, 0, 63);
 
 	if ((sizes & BIT_ULL(k)) && ALIGN(p, BIT_ULL(k)) <= hi)
@@ -1687,7 +1687,7 @@ static int kpt_cut_thread_map(struct kpt_ctx *ctx, u64 va, u64 pa, u64 len)
 	int ret;
 
 	ret = KPT_OP(map_pages)(kpt_domain(ctx), va, pa, ctx->min_pgsize,
-				len / ctx->min_pgsize,
+				kpt_div(len, ctx->min_pgsize),
 				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL, &mapped);
 	if (!ret && mapped != len)
 		return -EIO;
@@ -1701,7 +1701,7 @@ static u64 kpt_cut_thread_unmap(struct kpt_ctx *ctx, u64 va, u64 len)
 
 	iommu_iotlb_gather_init(&gather);
 	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
-				       len / ctx->min_pgsize, &gather);
+				       kpt_div(len, ctx->min_pgsize), &gather);
 	kpt_gather_free(ctx, &gather);
 	return unmapped;
 }
@@ -1752,8 +1752,8 @@ static int kpt_cut_cutter(void *arg)
 			kpt_cut_thread_err(t, "map", va, 0, pa);
 			break;
 		}
-		cut[1] = va + g * kpt_rand_range(&t->seed, 1, size / g - 1);
-		cut[2] = va + g * kpt_rand_range(&t->seed, 1, size / g - 1);
+		cut[1] = va + g * kpt_rand_range(&t->seed, 1, kpt_div(size, g) - 1);
+		cut[2] = va + g * kpt_rand_range(&t->seed, 1, kpt_div(size, g) - 1);
 		if (cut[1] > cut[2])
 			swap(cut[1], cut[2]);
 		for (i = 1; i != 3; i++) {
@@ -1767,7 +1767,7 @@ static int kpt_cut_cutter(void *arg)
 		}
 		for (i = 0; i != 4; i++) {
 			u64 iova = va + g * kpt_rand_range(&t->seed, 0,
-							   size / g - 1);
+							   kpt_div(size, g) - 1);
 
 			kpt_cut_thread_check(t, iova, pa + iova - va);
 		}
@@ -1804,7 +1804,7 @@ static int kpt_cut_worker(void *arg)
 		u64 unit = large ? big : g;
 		u64 len = unit * kpt_rand_range(&t->seed, 1, large ? 2 : 40);
 		u64 va = t->base + unit * kpt_rand_range(&t->seed, 0,
-							 (t->len - len) / unit);
+							 kpt_div(t->len - len, unit));
 		u64 pa = kpt_cut_thread_pa(cc->ctx->cfg, va);
 
 		if (kpt_cut_thread_map(ctx, va, pa, len)) {

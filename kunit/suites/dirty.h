@@ -382,7 +382,7 @@ static void kpt_dirty_fill(struct kpt_dirty *d)
 		ret = KPT_OP(cut_mapping)(&d->ctx->table.iommu,
 					  va + size + g *
 					  kpt_rand_range(&d->seed, 1,
-							 size / g - 1),
+							 kpt_div(size, g) - 1),
 					  GFP_KERNEL);
 		KUNIT_EXPECT_EQ_MSG(d->test, ret, 0, "%s: cut of a 2^%u leaf",
 				    cfg->name, lg2);
@@ -435,8 +435,8 @@ static void kpt_dirty_test_chunks(struct kunit *test)
 		for (i = 0; i != n; i++)
 			pts[i] = d->lo + d->ctx->min_pgsize *
 				 kpt_rand_range(&d->seed, 1,
-						(d->hi - d->lo) /
-							d->ctx->min_pgsize);
+						kpt_div(d->hi - d->lo,
+							d->ctx->min_pgsize));
 		kpt_dirty_sort(pts, n);
 		kpt_dirty_chunks(d, pts, n, flags);
 	}

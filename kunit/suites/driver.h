@@ -85,7 +85,7 @@ static int kpt_drv_map(struct iommu_domain *domain, u64 iova, u64 pa,
 	size_t mapped = 0;
 	int ret;
 
-	ret = domain->ops->map_pages(domain, iova, pa, pgsize, len / pgsize,
+	ret = domain->ops->map_pages(domain, iova, pa, pgsize, kpt_div(len, pgsize),
 				     prot, GFP_KERNEL, &mapped);
 	return ret;
 }
@@ -98,7 +98,7 @@ static size_t kpt_drv_unmap(struct iommu_domain *domain, u64 iova, u64 len)
 
 	iommu_iotlb_gather_init(&gather);
 	unmapped = domain->ops->unmap_pages(domain, iova, pgsize,
-					    len / pgsize, &gather);
+					    kpt_div(len, pgsize), &gather);
 	domain->ops->iotlb_sync(domain, &gather);
 	return unmapped;
 }
@@ -114,6 +114,29 @@ static void kpt_drv_domain_free(struct iommu_domain *domain)
 }
 #endif
 
+/* A driver's domain on a table of @cfg (no dynamic top: no driver ops) */
+static struct kpt_drv *kpt_drv_new(struct kunit *test,
+				   const struct kpt_cfg *cfg)
+{
+	struct iommu_domain *domain;
+	struct kpt_drv *drv;
+
+	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	drv->table.iommu.test = &drv->hooks;
+	drv->hooks.sme_mask = cfg->sme_mask;
+	domain = &drv->table.iommu.domain;
+	domain->type = IOMMU_DOMAIN_UNMANAGED;
+	domain->ops = &kpt_drv_ops;
+	if (kpt_fmt_init(&drv->table, cfg, NULL)) {
+		kfree(drv);
+		KUNIT_FAIL_AND_ABORT(test, "%s: init", cfg->name);
+	}
+	KUNIT_EXPECT_EQ(test, (u64)domain->pgsize_bitmap,
+			kpt_ref_pgsize_bitmap(cfg));
+	return drv;
+}
+
 /*
  * Map, translate and unmap through the core; the leaves are those of the
  * greedy decomposition, the core's iotlb_sync frees the emptied tables and
@@ -123,23 +146,19 @@ static void kpt_drv_test_core(struct kunit *test)
 {
 	const struct kpt_cfg *cfg = &kpt_cfgs[0];
 	struct kpt_range ranges[KPT_MAX_RANGES];
-	unsigned int n = kpt_ranges(cfg, ranges);
+	unsigned int n;
 	struct iommu_domain *domain;
 	struct kpt_walk walk;
 	struct kpt_drv *drv;
 	unsigned int i, s;
 	u64 top_item;
 
-	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, drv);
-	drv->table.iommu.test = &drv->hooks;
-	drv->hooks.sme_mask = cfg->sme_mask;
+	/* The ranges of kpt_ranges() and the top item need 64 bits */
+	if (BITS_PER_LONG < 64)
+		kunit_skip(test, "needs 64-bit IOVAs");
+	n = kpt_ranges(cfg, ranges);
+	drv = kpt_drv_new(test, cfg);
 	domain = &drv->table.iommu.domain;
-	domain->type = IOMMU_DOMAIN_UNMANAGED;
-	domain->ops = &kpt_drv_ops;
-	KUNIT_ASSERT_EQ(test, kpt_fmt_init(&drv->table, cfg, NULL), 0);
-	KUNIT_EXPECT_EQ(test, (u64)domain->pgsize_bitmap,
-			kpt_ref_pgsize_bitmap(cfg));
 
 	for (i = 0; i != n; i++) {
 		const struct kpt_range *r = &ranges[i];
@@ -205,14 +224,110 @@ static void kpt_drv_test_core(struct kunit *test)
 	kfree(drv);
 }
 
+/*
+ * The iommu API names an IOVA with an unsigned long and a length with a
+ * size_t, while a table translates up to 57 bits and a 64-bit phys_addr_t
+ * reaches beyond 4G, on a 32-bit kernel too (ARM LPAE). The page sizes fit
+ * in the aperture, which ends at ULONG_MAX at the latest; its last page maps
+ * to the last page of the output space and translates back whole. A range
+ * past the aperture's end is refused: -EOVERFLOW where that end is ULONG_MAX
+ * (every table on a 32-bit kernel), -ERANGE where it is the table's; so is
+ * one longer than SIZE_MAX (-EOVERFLOW, and an unmap of it unmaps nothing).
+ * An IOVA past the aperture (a dma_addr_t above 4G on a 32-bit kernel)
+ * translates to nothing and cannot be cut. What is refused leaves the table
+ * as it was.
+ */
+static void kpt_drv_test_iova_type(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+		const struct kpt_cfg *cfg = &kpt_cfgs[i];
+		struct iommu_iotlb_gather gather;
+		struct iommu_domain *domain;
+		struct kpt_walk walk = {};
+		u64 end, pgsize, va, pa;
+		struct kpt_drv *drv;
+		size_t mapped = 0;
+		int err;
+
+		/* A dynamic top needs driver ops; SME bits sit in the OA */
+		if (cfg->dyn_start_levels || cfg->sme_mask)
+			continue;
+		drv = kpt_drv_new(test, cfg);
+		domain = &drv->table.iommu.domain;
+		end = domain->geometry.aperture_end;
+		pgsize = domain->pgsize_bitmap & -domain->pgsize_bitmap;
+		KUNIT_EXPECT_LE_MSG(test, end, (u64)ULONG_MAX, "%s", cfg->name);
+		KUNIT_EXPECT_LE_MSG(test,
+				    BIT_ULL(__fls(domain->pgsize_bitmap)) - 1,
+				    end, "%s: largest page", cfg->name);
+		va = end - pgsize + 1;
+		pa = min_t(u64, kpt_max(cfg->oasz_lg2), (phys_addr_t)-1) &
+		     ~(pgsize - 1);
+		err = end == ULONG_MAX ? -EOVERFLOW : -ERANGE;
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kpt_drv_map(domain, va, 0, 2 * pgsize,
+						IOMMU_READ),
+				    err, "%s: map past %llx", cfg->name, end);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    domain->ops->map_pages(domain, 0, 0, pgsize,
+							   kpt_div(SIZE_MAX, pgsize) + 1,
+							   IOMMU_READ,
+							   GFP_KERNEL, &mapped),
+				    -EOVERFLOW, "%s: map of SIZE_MAX + 1",
+				    cfg->name);
+		KUNIT_EXPECT_EQ(test, mapped, 0);
+		if (end < (dma_addr_t)-1) {
+			KUNIT_EXPECT_EQ_MSG(test, kpt_drv_phys(domain, end + 1),
+					    0, "%s", cfg->name);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    KPT_OP(cut_mapping)(&drv->table.iommu,
+								end + 1,
+								GFP_KERNEL),
+					    -ERANGE, "%s: cut past %llx",
+					    cfg->name, end);
+		}
+		kpt_walk_table_of(test, cfg, &drv->table, &walk);
+		KUNIT_EXPECT_EQ_MSG(test, walk.nleaves, 0, "%s", cfg->name);
+		KUNIT_EXPECT_EQ(test, atomic_read(&drv->hooks.tables), 1);
+
+		/* The last page of the aperture, above 4G in the output */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kpt_drv_map(domain, va, pa, pgsize,
+						IOMMU_READ | IOMMU_WRITE),
+				    0, "%s: map %llx to %llx", cfg->name, va,
+				    pa);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)kpt_drv_phys(domain, end),
+				    pa + pgsize - 1, "%s", cfg->name);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_drv_unmap(domain, va, 2 * pgsize),
+				    0, "%s: unmap past %llx", cfg->name, end);
+		iommu_iotlb_gather_init(&gather);
+		KUNIT_EXPECT_EQ(test,
+				domain->ops->unmap_pages(domain, 0, pgsize,
+							 kpt_div(SIZE_MAX, pgsize) + 1,
+							 &gather),
+				0);
+		KUNIT_EXPECT_EQ(test, (u64)kpt_drv_phys(domain, va), pa);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_drv_unmap(domain, va, pgsize),
+				    pgsize, "%s", cfg->name);
+		KUNIT_EXPECT_EQ(test, kpt_drv_phys(domain, end), 0);
+
+		kpt_drv_domain_free(domain);
+		KUNIT_EXPECT_EQ(test, atomic_read(&drv->hooks.tables), 0);
+		kfree(drv);
+	}
+}
+
 static struct kunit_case kpt_driver_cases[] = {
 	KUNIT_CASE(kpt_drv_test_core),
+	KUNIT_CASE(kpt_drv_test_iova_type),
 	{}
 };
 
 static struct kunit_suite kpt_driver_suite = {
 	.name = KPT_SUITE_NAME("driver"),
-	.init = kpt_iommu_init,
 	.test_cases = kpt_driver_cases,
 };
 

@@ -382,15 +382,15 @@ static void kpt_gm_check(struct kpt_gm *gm, unsigned int nops)
 static void kpt_gm_range(struct kpt_gm *gm, u64 max_len, u64 *va, u64 *len)
 {
 	u64 g = gm->ctx->min_pgsize;
-	u64 n = (gm->hi - gm->lo + 1) / g;
+	u64 n = kpt_div(gm->hi - gm->lo + 1, g);
 	u64 start = kpt_rand_range(&gm->seed, 0, n - 1);
-	u64 count = kpt_rand_range(&gm->seed, 1, max_len / g);
+	u64 count = kpt_rand_range(&gm->seed, 1, kpt_div(max_len, g));
 	u64 big = BIT_ULL(kpt_ref_item_lg2(1));
 
 	/* Often aligned to whole tables, which unmap frees */
-	if (!(kpt_rand(&gm->seed) % 3) && big / g < n) {
-		start &= ~(big / g - 1);
-		count = (big / g) * kpt_rand_range(&gm->seed, 1, 2);
+	if (!(kpt_mod(kpt_rand(&gm->seed), 3)) && kpt_div(big, g) < n) {
+		start &= ~(kpt_div(big, g) - 1);
+		count = kpt_div(big, g) * kpt_rand_range(&gm->seed, 1, 2);
 	}
 	count = min(count, n - start);
 	*va = gm->lo + start * g;
@@ -406,7 +406,7 @@ static void kpt_gm_map(struct kpt_gm *gm)
 	/* The OA keeps the IOVA's alignment, so large leaves fit */
 	pa = (va - gm->lo) + BIT_ULL(gm->cfg.oasz_lg2 - 1);
 	kpt_map(gm->ctx, va, pa, gm->ctx->min_pgsize,
-		len / gm->ctx->min_pgsize, IOMMU_READ | IOMMU_WRITE, &mapped);
+		kpt_div(len, gm->ctx->min_pgsize), IOMMU_READ | IOMMU_WRITE, &mapped);
 	kpt_gm_check(gm, 1);
 }
 
@@ -424,7 +424,7 @@ static void kpt_gm_unmap(struct kpt_gm *gm, unsigned int n)
 		kpt_gm_range(gm, BIT_ULL(kpt_ref_item_lg2(1) + 1), &va, &len);
 		KPT_OP(unmap_pages)(kpt_domain(gm->ctx), va,
 				    gm->ctx->min_pgsize,
-				    len / gm->ctx->min_pgsize, &gather);
+				    kpt_div(len, gm->ctx->min_pgsize), &gather);
 	}
 	iommu_iotlb_sync(kpt_domain(gm->ctx), &gather);
 	kpt_gm_check(gm, n);
@@ -463,7 +463,7 @@ static void kpt_gm_run(struct kunit *test, const struct kpt_cfg *cfg,
 	gm->ctx = kpt_ctx_new(test, &gm->cfg);
 	gm->ctx->priv = gm;
 	gm->ctx->table.iommu.domain.ops = &kpt_gm_domain_ops;
-	gm->max_tlb = area / gm->ctx->min_pgsize + 1;
+	gm->max_tlb = kpt_div(area, gm->ctx->min_pgsize) + 1;
 	tlb = kvcalloc(gm->max_tlb, sizeof(*gm->tlb), GFP_KERNEL);
 	if (!tlb) {
 		kpt_ctx_free(gm->ctx);
@@ -494,7 +494,7 @@ static void kpt_gm_run(struct kunit *test, const struct kpt_cfg *cfg,
 		iommu_iotlb_gather_init(&gather);
 		KPT_OP(unmap_pages)(kpt_domain(gm->ctx), gm->lo,
 				    gm->ctx->min_pgsize,
-				    area / gm->ctx->min_pgsize, &gather);
+				    kpt_div(area, gm->ctx->min_pgsize), &gather);
 		iommu_iotlb_sync(kpt_domain(gm->ctx), &gather);
 	}
 	kpt_gm_check(gm, 1);
@@ -506,9 +506,10 @@ static void kpt_gm_run(struct kunit *test, const struct kpt_cfg *cfg,
 								   "",
 		   gm->ops, gm->table_flushes, gm->leaf_hints, gm->flushed,
 		   gm->touched,
-		   gm->touched ? gm->flushed / gm->touched : 0,
-		   gm->touched ? (gm->flushed % gm->touched) * 1000 /
-					 gm->touched : 0);
+		   gm->touched ? kpt_div(gm->flushed, gm->touched) : 0,
+		   gm->touched ?
+			   kpt_div(kpt_mod(gm->flushed, gm->touched) * 1000,
+				   gm->touched) : 0);
 	kpt_ctx_free(gm->ctx);
 	kvfree(gm->tlb);
 	kvfree(gm);
@@ -552,17 +553,12 @@ static struct kunit_case kpt_gm_cases[] = {
 	{}
 };
 
-static int kpt_gm_init(struct kunit *test)
-{
-	/* The IOVAs of the tests need a 64-bit unsigned long */
-	if (BITS_PER_LONG < 64)
-		kunit_skip(test, "needs 64-bit IOVAs");
-	return 0;
-}
-
+/*
+ * Its IOVAs (four lowest level tables from IOVA 0, at most 2G with the 64K
+ * granule) stay below 4G: it runs on a 32-bit kernel too.
+ */
 static struct kunit_suite kpt_gm_suite = {
 	.name = KPT_SUITE_NAME("gather"),
-	.init = kpt_gm_init,
 	.test_cases = kpt_gm_cases,
 };
 

@@ -969,7 +969,7 @@ static u64 kpt_inc_unmap(struct kpt_inc *inc, u64 va, u64 len)
 	kpt_inc_begin(inc, "unmap %llx+%llx", va, len);
 	iommu_iotlb_gather_init(&gather);
 	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
-				       len / ctx->min_pgsize, &gather);
+				       kpt_div(len, ctx->min_pgsize), &gather);
 	unmaps = inc->op_unmaps;
 	kpt_inc_end(inc, true);
 	if (inc->incoherent) {
@@ -1295,7 +1295,7 @@ static void kpt_inc_test_ranges(struct kunit *test)
 			inc->ctx.hooks.fail_alloc = 3;
 			kpt_inc_begin(inc, "map %llx+%llx, out of memory", va,
 				      len);
-			ret = kpt_map(&inc->ctx, va, pa, min, len / min,
+			ret = kpt_map(&inc->ctx, va, pa, min, kpt_div(len, min),
 				      IOMMU_READ, &mapped);
 			kpt_inc_end(inc, true);
 			inc->ctx.hooks.fail_alloc = 0;
@@ -1611,7 +1611,7 @@ static void kpt_inc_test_deinit(struct kunit *test)
 		iommu_iotlb_gather_init(&gather);
 		KPT_OP(unmap_pages)(kpt_domain(&inc->ctx), va,
 				    inc->ctx.min_pgsize,
-				    (mid - va) / inc->ctx.min_pgsize, &gather);
+				    kpt_div(mid - va, inc->ctx.min_pgsize), &gather);
 		kpt_inc_end(inc, true);
 		pending = kpt_inc_check_freelist(inc, &gather);
 

@@ -250,7 +250,7 @@ static int kpt_map_ok(struct kpt_ctx *ctx, u64 va, u64 pa, u64 len,
 	size_t mapped = 0;
 	int ret;
 
-	ret = kpt_map(ctx, va, pa, ctx->min_pgsize, len / ctx->min_pgsize,
+	ret = kpt_map(ctx, va, pa, ctx->min_pgsize, kpt_div(len, ctx->min_pgsize),
 		      prot, &mapped);
 	KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0,
 			    "%s: map va %llx pa %llx len %llx", ctx->cfg->name,
@@ -319,7 +319,7 @@ static u64 kpt_unmap(struct kpt_ctx *ctx, u64 va, u64 len)
 
 	iommu_iotlb_gather_init(&gather);
 	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
-				       len / ctx->min_pgsize, &gather);
+				       kpt_div(len, ctx->min_pgsize), &gather);
 	if (unmapped) {
 		KUNIT_EXPECT_GE_MSG(ctx->test, (u64)gather.start, va,
 				    "%s: gather of unmap %llx+%llx",
@@ -958,7 +958,7 @@ static void kpt_one_page(struct kpt_ctx *ctx, u64 va, u64 pa,
 	size_t mapped = 0;
 	int ret;
 
-	ret = kpt_map(ctx, va, pa, pgsize, size / pgsize, prot, &mapped);
+	ret = kpt_map(ctx, va, pa, pgsize, kpt_div(size, pgsize), prot, &mapped);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: map va %llx size_lg2 %u", name,
 			    va, size_lg2);
 	if (ret)
@@ -1216,7 +1216,7 @@ static void kpt_decompose(struct kunit *test, const struct kpt_cfg *cfg,
 	int ret;
 
 	pgsize = largest_pgsize ? kpt_largest_pgsize(ctx, r) : ctx->min_pgsize;
-	ret = kpt_map(ctx, r->va, r->pa, pgsize, r->len / pgsize, IOMMU_READ,
+	ret = kpt_map(ctx, r->va, r->pa, pgsize, kpt_div(r->len, pgsize), IOMMU_READ,
 		      &mapped);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: range %u", cfg->name, idx);
 	KUNIT_EXPECT_EQ(test, mapped, r->len);
@@ -1543,12 +1543,12 @@ static void kpt_errors_span(struct kpt_ctx *ctx, const struct kpt_span *span,
 		      -EADDRINUSE, -EADDRINUSE,
 		      "partial overlap at the start");
 	kpt_map_fails(ctx, before, base + 4 * k4, 0x300000, k4,
-		      (big - 4 * k4) / k4 + 1, -EADDRINUSE, -EADDRINUSE,
+		      kpt_div(big - 4 * k4, k4) + 1, -EADDRINUSE, -EADDRINUSE,
 		      "overlap after new tables");
 	kpt_map_fails(ctx, before, base + big + k4, 5 * k4, k4, 1,
 		      -EADDRINUSE, -EADDRINUSE, "inside a large page");
 	kpt_map_fails(ctx, before, base + big - big / 2, pa_off, k4,
-		      2 * big / k4, -EADDRINUSE, -EADDRINUSE,
+		      kpt_div(2 * big, k4), -EADDRINUSE, -EADDRINUSE,
 		      "over a large page");
 	kpt_map_fails(ctx, before, top - k4, 6 * k4, k4, 2, -EADDRINUSE,
 		      -EADDRINUSE, "top of the span");
@@ -1609,7 +1609,7 @@ static void kpt_errors_span(struct kpt_ctx *ctx, const struct kpt_span *span,
 			      -EOVERFLOW,
 			      "wraps past the top of the IOVA space");
 	kpt_map_fails(ctx, before, base + 0x10000, 0x10000, k4,
-		      U64_MAX / k4 + 1, -EOVERFLOW, -EOVERFLOW,
+		      kpt_div(U64_MAX, k4) + 1, -EOVERFLOW, -EOVERFLOW,
 		      "length overflows");
 	kpt_map_fails(ctx, before, base + 0x10000, U64_MAX - k4 + 1, k4, 2,
 		      -EOVERFLOW, -ERANGE, "paddr wraps");
@@ -1737,7 +1737,7 @@ static void kpt_test_map_enomem(struct kunit *test)
 				ctx->hooks.fail_alloc = fail;
 				ret = kpt_map(ctx, r[j].va, r[j].pa,
 					      ctx->min_pgsize,
-					      r[j].len / ctx->min_pgsize,
+					      kpt_div(r[j].len, ctx->min_pgsize),
 					      IOMMU_READ, &mapped);
 				ctx->hooks.fail_alloc = 0;
 				p.mapped = mapped;
@@ -1898,7 +1898,7 @@ static u64 kpt_unmap_freeing(struct kpt_ctx *ctx, const struct kpt_snap *before,
 
 	iommu_iotlb_gather_init(&gather);
 	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), va, ctx->min_pgsize,
-				       len / ctx->min_pgsize, &gather);
+				       kpt_div(len, ctx->min_pgsize), &gather);
 	after = kpt_snap_take(ctx);
 
 	list_for_each(pos, &gather.freelist) {
@@ -1961,7 +1961,7 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
 
 			if (kpt_map(ctx, ranges[j].va, ranges[j].pa,
 				    ctx->min_pgsize,
-				    ranges[j].len / ctx->min_pgsize,
+				    kpt_div(ranges[j].len, ctx->min_pgsize),
 				    IOMMU_READ, &mapped) == 0)
 				total += ranges[j].len;
 		}
@@ -2180,7 +2180,7 @@ static void kpt_unmap_gather_span(struct kpt_ctx *ctx,
 	/* A hole, then a 2M page */
 	kpt_map_ok(ctx, base + m2, m2, m2, IOMMU_READ);
 	iommu_iotlb_gather_init(&gather);
-	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), base, k4, 2 * m2 / k4,
+	unmapped = KPT_OP(unmap_pages)(kpt_domain(ctx), base, k4, kpt_div(2 * m2, k4),
 				       &gather);
 	KUNIT_EXPECT_EQ(test, unmapped, m2);
 	KUNIT_EXPECT_LE_MSG(test, (u64)gather.start, base + m2,
@@ -2244,7 +2244,7 @@ static void kpt_test_deinit(struct kunit *test)
 			size_t mapped = 0;
 
 			kpt_map(ctx, ranges[j].va, ranges[j].pa, k4,
-				ranges[j].len / k4, IOMMU_READ, &mapped);
+				kpt_div(ranges[j].len, k4), IOMMU_READ, &mapped);
 		}
 		/*
 		 * Frees the tables under the lower half of the lowest span,
@@ -2252,7 +2252,7 @@ static void kpt_test_deinit(struct kunit *test)
 		 */
 		iommu_iotlb_gather_init(&gather);
 		KPT_OP(unmap_pages)(kpt_domain(ctx), spans[0].first, k4,
-				    BIT_ULL(spans[0].lg2 - 1) / k4, &gather);
+				    kpt_div(BIT_ULL(spans[0].lg2 - 1), k4), &gather);
 		pending = kpt_count_list(&gather.freelist);
 
 		KPT_OP(deinit)(&ctx->table.iommu);
@@ -2880,7 +2880,7 @@ static void kpt_va_edges(struct kunit *test, const struct kpt_cfg *cfg)
 			u64 len = spans[s + 1].first - last + 2 * k4 - 1;
 
 			kpt_map_fails(ctx, before, last + 1 - k4, 0, k4,
-				      len / k4, -ERANGE, -ERANGE,
+				      kpt_div(len, k4), -ERANGE, -ERANGE,
 				      "from one span to the next");
 			kpt_unmap_nothing(ctx, before, last + 1 - k4, len,
 					  "unmap from one span to the next");
@@ -3067,7 +3067,7 @@ static void kpt_rnd_map(struct kpt_rnd *r)
 	for (pgsize = sizes & -sizes; k--; pgsize = sizes & -sizes)
 		sizes &= ~pgsize;
 
-	ret = kpt_map(ctx, va, pa, pgsize, len / pgsize, prot, &mapped);
+	ret = kpt_map(ctx, va, pa, pgsize, kpt_div(len, pgsize), prot, &mapped);
 	if (ret != expect)
 		return kpt_rnd_fail(r, "map errno", va, len, ret, expect);
 	if (mapped != (ret ? 0 : len))

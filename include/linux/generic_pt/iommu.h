@@ -184,8 +184,10 @@ struct pt_iommu_info {
  * fewer sizes than the format has (amd_iommu=nohugepages, say) narrows the
  * bitmap after init and gets only those. Returns -EINVAL
  * for a zero length, a misaligned address or a @pgsize not in the page size
- * bitmap, -EOVERFLOW when a range wraps, -ERANGE beyond the largest IOVA or
- * physical address, -EADDRINUSE if anything in the range is mapped, -ENOMEM.
+ * bitmap, -EOVERFLOW when a range wraps past the top of unsigned long (4G on
+ * a 32-bit kernel, where &iommu_domain.geometry ends there too) or is longer
+ * than SIZE_MAX, -ERANGE beyond the largest IOVA or physical address,
+ * -EADDRINUSE if anything in the range is mapped, -ENOMEM.
  * Only -ENOMEM can leave part of the range mapped, and @mapped says how much.
  * The leaves are those a fresh table would get, whatever the history: where
  * a leaf goes at an entry that holds a table, which can only be empty (an
@@ -222,11 +224,11 @@ struct pt_iommu_info {
  * entry that replaces it. Returns 0 (also when @cut_iova already starts a
  * leaf), -ENOENT when nothing is mapped at @cut_iova, -EINVAL when it is not
  * aligned to the smallest page of &iommu_domain.pgsize_bitmap, -ERANGE
- * outside the table, -EOPNOTSUPP when the format or configuration needs
- * break-before-make for the change (or the sizes the bitmap allows cannot
- * write the rest of a contiguous leaf with at most one new table a side),
- * or -ENOMEM. On failure nothing the
- * walker can see has changed.
+ * outside the table or beyond unsigned long, -EOPNOTSUPP when the format or
+ * configuration needs break-before-make for the change (or the sizes the
+ * bitmap allows cannot write the rest of a contiguous leaf with at most one
+ * new table a side), or -ENOMEM. On failure nothing the walker can see has
+ * changed.
  * Context: the caller holds a range lock covering the whole mapping that
  * contains @cut_iova.
  *

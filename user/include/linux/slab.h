@@ -16,7 +16,11 @@
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 #define ARCH_KMALLOC_MINALIGN __alignof__(unsigned long long)
+#if __SIZEOF_SIZE_T__ == 8
 #define KMALLOC_MAX_SIZE ((size_t)1 << 40)
+#else
+#define KMALLOC_MAX_SIZE ((size_t)1 << 30)
+#endif
 
 static inline void *kmalloc(size_t size, gfp_t flags)
 {
