@@ -170,7 +170,8 @@ def check_live_cut(console, trace, refused):
             edu, iova, phys = (m.group(1), int(m.group(2), 16),
                                int(m.group(3), 16))
             continue
-        m = re.search(r'DMACUT (before|cut|after) ([\d ]+)$', ln.rstrip())
+        m = re.search(r'DMACUT (before|cut|after|refused) ([\d ]+)$',
+                      ln.rstrip())
         if not m or iova is None:
             continue
         pg = [int(x) for x in m.group(2).split()]

@@ -807,11 +807,11 @@ dma_arm64_build()
 #                 domains on amdv1; the iommufd guest's kernel (x86_64);
 #   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
 #                 domains on armv8_4k, an arm64 kernel of its own
-#                 (scripts/dma/arm64.config), BBML level 2 declared
-#                 (arm_smmu_v3.assume_bbml=2, patch 10: QEMU's SMMU reports
-#                 level 0 but never raises a TLB conflict abort);
-#   smmuv3-bbml0  the same kernel with the level QEMU reports: the domains
-#                 have no cut_mapping op and the cut is refused.
+#                 (scripts/dma/arm64.config); QEMU's SMMU reports BBML
+#                 level 2 (it never raises a TLB conflict abort);
+#   smmuv3-bbml0  the same with BBML level 0 declared
+#                 (arm_smmu_v3.assume_bbml=0, patch 10): the domains have
+#                 no cut_mapping op and the cut is refused.
 # scripts/dma/dmatest.c reads a disk the host wrote, through a 2M hugetlb
 # page and through separate 4K pages, with O_DIRECT, writes and reads back
 # (scripts/dma/init.c runs it); the KUnit suite of kunit/dma/live_cut.c
@@ -859,9 +859,9 @@ cmd_dma()
 		trace_ev=(smmu_ptw_block_pte smmu_ptw_page_pte
 			  smmuv3_translate_abort smmuv3_record_event)
 		if [ "$iommu" = smmuv3 ]; then
-			append+=" arm_smmu_v3.assume_bbml=2"
 			check+=(--expect-cut)
 		else
+			append+=" arm_smmu_v3.assume_bbml=0"
 			check+=(--expect-cut-refused)
 		fi
 		;;
