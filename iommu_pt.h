@@ -1212,11 +1212,12 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 {
 	struct pt_iommu *iommu_table = iommu_from_domain(domain);
 	struct pt_common *common = &iommu_table->common;
-	struct pt_iommu_map_args map = {
-		.iommu_table = iommu_table,
-		.oa = paddr,
-		.va = iova,
-	};
+	/*
+	 * Field by field: an initialiser zeroes all of it first, which GCC
+	 * does with "rep stos" when the kernel has no SSE, tens of cycles of
+	 * a one-page map.
+	 */
+	struct pt_iommu_map_args map __uninitialized;
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
 	u64 len;
@@ -1240,7 +1241,18 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	/* Only the sizes the driver allows, which it may have narrowed */
 	range.leaf_sizes = domain->pgsize_bitmap;
 
+	map.iommu_table = iommu_table;
 	map.attrs.gfp = gfp;
+	map.oa = paddr;
+	map.va = iova;
+	map.replaced = 0;
+	map.replace = false;
+	map.flush_levels = 0;
+	INIT_LIST_HEAD(&map.free_list);
+	map.flush_first = PT_VADDR_MAX;
+	map.flush_last = 0;
+	map.private_build = false;
+	map.optimistic = false;
 	ret = pt_iommu_set_prot(common, &map.attrs, prot);
 	if (ret)
 		return ret;
