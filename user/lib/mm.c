@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -99,6 +100,41 @@ static struct page *user_memmap(const void *addr)
 	return page;
 }
 
+/*
+ * __GFP_DMA32 (and __GFP_DMA, what a kernel without ZONE_DMA32 uses, as
+ * user space's autoconf.h has it): memory whose addresses (the physical
+ * addresses of user space) fit in 32 bits, for the walkers of 32-bit table
+ * pointers (ARMv7s).
+ * MAP_32BIT gives the low 2G on x86-64; elsewhere a hint below 4G, checked.
+ * Naturally aligned by mapping twice the size and trimming.
+ */
+static void *user_alloc_below_4g(size_t size)
+{
+	static uintptr_t hint = 0x40000000;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	uintptr_t start, aligned;
+	void *mem;
+
+#ifdef MAP_32BIT
+	flags |= MAP_32BIT;
+#endif
+	mem = mmap((void *)hint, 2 * size, PROT_READ | PROT_WRITE, flags, -1,
+		   0);
+	if (mem == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)mem;
+	if (start + 2 * size > BIT_ULL(32)) {
+		munmap(mem, 2 * size);
+		return NULL;
+	}
+	aligned = (start + size - 1) & ~(uintptr_t)(size - 1);
+	if (aligned != start)
+		munmap(mem, aligned - start);
+	if (aligned + size != start + 2 * size)
+		munmap((void *)(aligned + size), start + size - aligned);
+	return (void *)aligned;
+}
+
 struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	size_t npages = (size_t)1 << order;
@@ -109,8 +145,14 @@ struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 	if (WARN_ON(order > MAX_PAGE_ORDER))
 		return NULL;
 	/* Naturally aligned, like the buddy allocator's (ARM 16K/64K tables) */
-	if (posix_memalign(&mem, npages * PAGE_SIZE, npages * PAGE_SIZE))
+	if (gfp & (__GFP_DMA32 | __GFP_DMA)) {
+		mem = user_alloc_below_4g(npages * PAGE_SIZE);
+		if (!mem)
+			return NULL;
+	} else if (posix_memalign(&mem, npages * PAGE_SIZE,
+				  npages * PAGE_SIZE)) {
 		return NULL;
+	}
 	/* Pages the caller did not ask to be zeroed hold junk */
 	memset(mem, (gfp & __GFP_ZERO) ? 0 : 0x5a, npages * PAGE_SIZE);
 
@@ -125,6 +167,7 @@ struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 		page->order = 0;
 	}
 	head->order = order;
+	head->below_4g = gfp & (__GFP_DMA32 | __GFP_DMA);
 	atomic_set(&head->refcount, 1);
 	user_allocations++;
 	pthread_mutex_unlock(&user_mm_lock);
@@ -147,7 +190,10 @@ void user_put_page(struct page *page)
 	pthread_mutex_lock(&user_mm_lock);
 	user_allocations--;
 	pthread_mutex_unlock(&user_mm_lock);
-	free(page_address(head));
+	if (head->below_4g)
+		munmap(page_address(head), PAGE_SIZE << head->order);
+	else
+		free(page_address(head));
 }
 
 struct page *user_virt_to_page(const void *addr)
