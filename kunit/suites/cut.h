@@ -317,13 +317,13 @@ struct kpt_cut_path {
 
 static u64 kpt_cut_read(const void *table, unsigned int index)
 {
-	return le64_to_cpu(READ_ONCE(((const __le64 *)table)[index]));
+	return kpt_le_to_cpu(READ_ONCE(((const kpt_le_word *)table)[index]));
 }
 
 /* A store as the hardware makes it: the engine's store hook does not run */
 static void kpt_cut_write(void *table, unsigned int index, u64 value)
 {
-	WRITE_ONCE(((__le64 *)table)[index], cpu_to_le64(value));
+	WRITE_ONCE(((kpt_le_word *)table)[index], kpt_cpu_to_le(value));
 }
 
 /* The walker writes through item @index */

@@ -354,7 +354,7 @@ struct kpt_snap {
 		u64 va;
 		unsigned int level;
 		unsigned int items;
-		__le64 *words;
+		kpt_le_word *words;
 	} t[KPT_SNAP_MAX];
 };
 
@@ -391,7 +391,7 @@ static void kpt_snap_add(struct kpt_walk *walk, unsigned int level, u64 pa,
 			 u64 va, const void *table, unsigned int items)
 {
 	struct kpt_snap *snap = walk->snap;
-	__le64 *words;
+	kpt_le_word *words;
 
 	if (snap->n == KPT_SNAP_MAX) {
 		snap->overflow = true;
@@ -568,8 +568,8 @@ static bool kpt_snap_check(struct kpt_ctx *ctx, const struct kpt_snap *a,
 			KUNIT_FAIL(test,
 				   "%s: %s: level %u table %llx item %u is %016llx, was %016llx",
 				   ctx->cfg->name, what, a->t[i].level,
-				   a->t[i].pa, j, le64_to_cpu(b->t[i].words[j]),
-				   le64_to_cpu(a->t[i].words[j]));
+				   a->t[i].pa, j, kpt_le_to_cpu(b->t[i].words[j]),
+				   kpt_le_to_cpu(a->t[i].words[j]));
 			return false;
 		}
 	}
