@@ -480,6 +480,9 @@ static const struct kpt_cfg kpt_cfgs[] = {
 	  .features = KPT_V7_NS | KPT_V7_NP | KPT_V7_MTK },
 	{ .name = "ns-noperms", .vasz_lg2 = 32, .oasz_lg2 = 32,
 	  .features = KPT_V7_NS | KPT_V7_NP },
+	/* MediaTek's 34-bit IOVA (IOVA_34_EN): 16384 level 1 entries */
+	{ .name = "mtk-va34-oa35", .vasz_lg2 = 34, .oasz_lg2 = 35,
+	  .features = KPT_V7_NP | KPT_V7_MTK },
 };
 
 static const struct kpt_cfg kpt_bad_cfgs[] = {

@@ -124,6 +124,8 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
 	memset(fmt, 0, sizeof(*fmt));
 	fmt->test = test;
 	fmt->cfg = *cfg;
+	/* First: the reference's geometry may depend on it (ARMv7s' IOVA) */
+	kpt_ref_select(cfg);
 	fmt->buf_items = kpt_fmt_max_items();
 	fmt->buf = kcalloc(fmt->buf_items, KPT_REF_WORD_SIZE, GFP_KERNEL);
 	if (!fmt->buf)
@@ -132,7 +134,6 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
 	fmt->iommu.common.features = cfg->features;
 	fmt->iommu.test = &fmt->hooks;
 	fmt->hooks.sme_mask = cfg->sme_mask;
-	kpt_ref_select(cfg);
 	kpt_fmt_set_oasz(fmt, oasz_lg2);
 	fmt->range.common = &fmt->iommu.common;
 	fmt->range.top_level = KPT_FMT_TOP_LEVEL;
