@@ -886,10 +886,26 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
+/* The leaf of 2^lg2 bytes at pts->index is written: move on past it */
+static __always_inline void map_one_leaf_done(struct pt_state *pts,
+					      struct pt_iommu_map_args *map,
+					      unsigned int lg2,
+					      unsigned int nitems)
+{
+	map->optimistic = false;
+	map->oa += oalog2_to_int(lg2);
+	pt_advance(pts, nitems);
+	if (!map->private_build)
+		pt_sync_written(pts, &(struct pt_written){
+			.first = pts->index - nitems, .end = pts->index });
+}
+
 /*
- * The range is exactly the item at pts->index, both addresses aligned to it,
- * a leaf of that size allowed there and the item empty: no contiguous run can
- * fit and nothing can be mapped below, write the leaf directly.
+ * The range is exactly the items of one leaf from pts->index on: one item,
+ * or a contiguous run the caller allows at this level, both addresses
+ * aligned to it and every item empty. No larger leaf can fit and nothing
+ * can be mapped below: write the leaf directly. The range lies inside this
+ * table (pt_range_lowest() stopped here).
  * Return: true when it did.
  */
 static __always_inline bool map_one_item(struct pt_state *pts,
@@ -897,21 +913,68 @@ static __always_inline bool map_one_item(struct pt_state *pts,
 {
 	struct pt_range *range = pts->range;
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	pt_vaddr_t span = range->last_va - range->va;
+	u64 sizes = pt_leaf_sizes(pts);
+	unsigned int lg2;
 
-	if (range->last_va - range->va != log2_to_max_int(isz_lg2) ||
-	    log2_mod(range->va | map->oa, isz_lg2) ||
-	    !(pt_leaf_sizes(pts) & BIT_ULL(isz_lg2)) ||
-	    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+	if (span == log2_to_max_int(isz_lg2)) {
+		if (log2_mod(range->va | map->oa, isz_lg2) ||
+		    !(sizes & BIT_ULL(isz_lg2)) ||
+		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+			return false;
+		pt_table_write(pts->table, pts->index,
+			       pt_leaf_item_word(pts, map->oa, isz_lg2,
+						 &map->attrs, 0));
+		map_one_leaf_done(pts, map, isz_lg2, 1);
+		return true;
+	}
+
+	/* A contiguous run: sizes above the item's, span is 2^lg2 - 1 */
+	sizes &= ~log2_to_max_int(isz_lg2 + 1);
+	if (!sizes || (span & (span + 1)))
 		return false;
-	pt_table_write(pts->table, pts->index,
-		       pt_leaf_item_word(pts, map->oa, isz_lg2, &map->attrs, 0));
-	map->optimistic = false;
-	map->oa += oalog2_to_int(isz_lg2);
-	pt_advance(pts, 1);
-	if (!map->private_build)
-		pt_sync_written(pts, &(struct pt_written){
-			.first = pts->index - 1, .end = pts->index });
+	lg2 = vafls(span);
+	if (lg2 >= 64 || !(sizes & BIT_ULL(lg2)) ||
+	    log2_mod(range->va | map->oa, lg2) ||
+	    !pt_items_empty(pts, lg2 - isz_lg2))
+		return false;
+	pt_install_leaf_entry(pts, map->oa, lg2, &map->attrs);
+	map_one_leaf_done(pts, map, lg2, 1U << (lg2 - isz_lg2));
 	return true;
+}
+
+/*
+ * map_one_item() with the level a compile time constant in each case: item
+ * sizes, leaf sizes and shifts are immediates.
+ */
+static __always_inline bool map_one_item_at(struct pt_state *pts,
+					    struct pt_iommu_map_args *map,
+					    unsigned int level)
+{
+	if (level > PT_MAX_TOP_LEVEL)
+		return false;
+	pts->level = level;
+	return map_one_item(pts, map);
+}
+
+static __always_inline bool map_one_item_any(struct pt_state *pts,
+					     struct pt_iommu_map_args *map)
+{
+	switch (pts->level) {
+	case 0:
+		return map_one_item_at(pts, map, 0);
+	case 1:
+		return map_one_item_at(pts, map, 1);
+	case 2:
+		return map_one_item_at(pts, map, 2);
+	case 3:
+		return map_one_item_at(pts, map, 3);
+	case 4:
+		return map_one_item_at(pts, map, 4);
+	case 5:
+		return map_one_item_at(pts, map, 5);
+	}
+	return false;
 }
 
 /* Install a new empty table at an empty entry, or use the one a racer put */
@@ -1216,11 +1279,12 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 {
 	struct pt_iommu *iommu_table = iommu_from_domain(domain);
 	struct pt_common *common = &iommu_table->common;
-	struct pt_iommu_map_args map = {
-		.iommu_table = iommu_table,
-		.oa = paddr,
-		.va = iova,
-	};
+	/*
+	 * Field by field: an initialiser zeroes all of it first, which GCC
+	 * does with "rep stos" when the kernel has no SSE, tens of cycles of
+	 * a one-page map.
+	 */
+	struct pt_iommu_map_args map __uninitialized;
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
 	u64 len;
@@ -1244,7 +1308,18 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	/* Only the sizes the driver allows, which it may have narrowed */
 	range.leaf_sizes = domain->pgsize_bitmap;
 
+	map.iommu_table = iommu_table;
 	map.attrs.gfp = gfp;
+	map.oa = paddr;
+	map.va = iova;
+	map.replaced = 0;
+	map.replace = false;
+	map.flush_levels = 0;
+	INIT_LIST_HEAD(&map.free_list);
+	map.flush_first = PT_VADDR_MAX;
+	map.flush_last = 0;
+	map.private_build = false;
+	map.optimistic = false;
 	ret = pt_iommu_set_prot(common, &map.attrs, prot);
 	if (ret)
 		return ret;
@@ -1257,7 +1332,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	if (range_within_top(&range)) {
 		pts = map_start(&range);
 		map.optimistic = true;
-		if (map_one_item(&pts, &map))
+		if (map_one_item_any(&pts, &map))
 			ret = 0;
 		else
 			ret = __map_range_walk(&range, &map, pts.level,
@@ -1414,9 +1489,26 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
+/* Clear the leaf of 2^nc_lg2 items at pts->index, which is the range */
+static __always_inline void unmap_one_leaf(struct pt_state *pts,
+					   struct pt_unmap_args *unmap,
+					   unsigned int nc_lg2)
+{
+	struct pt_range *range = pts->range;
+	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+
+	pt_clear_entries(pts, nc_lg2);
+	unmap->unmapped += log2_to_int(isz_lg2 + nc_lg2);
+	unmap_touched(unmap, range->va, range->last_va, isz_lg2);
+	pt_advance(pts, 1U << nc_lg2);
+	pt_sync_written(pts, &(struct pt_written){
+		.first = pts->index - (1U << nc_lg2), .end = pts->index });
+}
+
 /*
- * The range is exactly the item at pts->index, a leaf of one item, in a
- * table of more than one, so the table stays: clear it directly.
+ * The range is exactly the leaf at pts->index, of one item or a contiguous
+ * run starting there, in a table of more items, so the table stays: clear it
+ * directly.
  * Return: true when it did.
  */
 static __always_inline bool unmap_one_item(struct pt_state *pts,
@@ -1424,19 +1516,57 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 {
 	struct pt_range *range = pts->range;
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int nc_lg2;
 
-	if (!pt_num_items_lg2(pts) || log2_mod(range->va, isz_lg2) ||
-	    range->last_va - range->va != log2_to_max_int(isz_lg2) ||
-	    pt_load_entry_raw(pts) != PT_ENTRY_OA ||
-	    pt_entry_num_contig_lg2(pts))
+	if (range->last_va - range->va == log2_to_max_int(isz_lg2)) {
+		if (!pt_num_items_lg2(pts) || log2_mod(range->va, isz_lg2) ||
+		    pt_load_entry_raw(pts) != PT_ENTRY_OA ||
+		    pt_entry_num_contig_lg2(pts))
+			return false;
+		unmap_one_leaf(pts, unmap, 0);
+		return true;
+	}
+	if (pt_load_entry_raw(pts) != PT_ENTRY_OA)
 		return false;
-	pt_clear_entries(pts, 0);
-	unmap->unmapped += log2_to_int(isz_lg2);
-	unmap_touched(unmap, range->va, range->last_va, isz_lg2);
-	pt_advance(pts, 1);
-	pt_sync_written(pts, &(struct pt_written){
-		.first = pts->index - 1, .end = pts->index });
+	nc_lg2 = pt_entry_num_contig_lg2(pts);
+	/* The range starts at the run and is exactly its size */
+	if (!nc_lg2 || pt_num_items_lg2(pts) <= nc_lg2 ||
+	    log2_mod(range->va, isz_lg2 + nc_lg2) ||
+	    range->last_va - range->va != log2_to_max_int(isz_lg2 + nc_lg2))
+		return false;
+	unmap_one_leaf(pts, unmap, nc_lg2);
 	return true;
+}
+
+/* unmap_one_item() with the level a compile time constant in each case */
+static __always_inline bool unmap_one_item_at(struct pt_state *pts,
+					      struct pt_unmap_args *unmap,
+					      unsigned int level)
+{
+	if (level > PT_MAX_TOP_LEVEL)
+		return false;
+	pts->level = level;
+	return unmap_one_item(pts, unmap);
+}
+
+static __always_inline bool unmap_one_item_any(struct pt_state *pts,
+					       struct pt_unmap_args *unmap)
+{
+	switch (pts->level) {
+	case 0:
+		return unmap_one_item_at(pts, unmap, 0);
+	case 1:
+		return unmap_one_item_at(pts, unmap, 1);
+	case 2:
+		return unmap_one_item_at(pts, unmap, 2);
+	case 3:
+		return unmap_one_item_at(pts, unmap, 3);
+	case 4:
+		return unmap_one_item_at(pts, unmap, 4);
+	case 5:
+		return unmap_one_item_at(pts, unmap, 5);
+	}
+	return false;
 }
 
 /*
@@ -1619,7 +1749,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * follows a stop. Holes between leaves are in the hull.
 	 */
 	pts = pt_range_lowest(&range);
-	if (!unmap_one_item(&pts, &unmap))
+	if (!unmap_one_item_any(&pts, &unmap))
 		__unmap_range_walk(&range, &unmap, pts.level, pts.table);
 	if (unmap.touched_first <= unmap.touched_last) {
 		len = min_t(u64, unmap.touched_last - unmap.touched_first,

@@ -327,6 +327,40 @@ pt_walk_range(struct pt_range *range, pt_level_fn_t fn, void *arg)
 	return fn(range, arg, range->top_level, range->top_table);
 }
 
+/*
+ * One level of pt_range_lowest(), @level a compile time constant: item sizes
+ * and shifts are immediates, and no level is looked up at run time.
+ * Return: true when the walk stops at @level (pts is there), false when it
+ * steps down through the table entry at pts->index (pts->table is that
+ * table now).
+ */
+static __always_inline bool pt_range_lowest_step(struct pt_state *pts,
+						 unsigned int level,
+						 pt_vaddr_t va, pt_vaddr_t last)
+{
+	unsigned int isz_lg2;
+
+	pts->level = level;
+	isz_lg2 = pt_table_item_lg2sz(pts);
+	/* No item spans 2^64: spares the shifts their guards */
+	if (isz_lg2 >= 64)
+		unreachable();
+	pts->index = log2_mod(log2_div(va, isz_lg2), pt_num_items_lg2(pts));
+	/* Both ends in one item, the range smaller than it */
+	if (level == 0 || !log2_div_eq(va, last, isz_lg2) ||
+	    last - va == log2_to_max_int(isz_lg2))
+		return true;
+	/*
+	 * An entry with PT_TABLE_FULL_BIT is left to the caller, whose unmap
+	 * clears the bit before unmapping below it.
+	 */
+	if (pt_load_entry_raw(pts) != PT_ENTRY_TABLE ||
+	    (pts->entry & PT_TABLE_FULL_BIT))
+		return true;
+	pts->table = phys_to_virt(pt_table_pa(pts));
+	return false;
+}
+
 /**
  * pt_range_lowest() - Find the lowest table a walk over the range needs
  * @range: The range, inside the current top
@@ -334,41 +368,37 @@ pt_walk_range(struct pt_range *range, pt_level_fn_t fn, void *arg)
  * Steps down from the top through every level whose item holding the whole
  * range, without covering all of it, is a table, reading one entry each. It
  * stops at the first level that holds anything else, or at a table entry
- * with PT_TABLE_FULL_BIT.
+ * with PT_TABLE_FULL_BIT. The levels are unrolled, from the highest the
+ * format can have; those above the current top are skipped.
  *
  * Return: a state at that level, its table and the item holding
  * @range->va; end_index is 0 and the entry may or may not be loaded.
  */
 static __always_inline struct pt_state pt_range_lowest(struct pt_range *range)
 {
+	unsigned int top_level = range->top_level;
 	pt_vaddr_t va = range->va;
-	pt_vaddr_t span = range->last_va - va;
+	pt_vaddr_t last = range->last_va;
 	struct pt_state pts __uninitialized;
 
-	pt_state_start(&pts, range, range->top_level, range->top_table);
-	for (;;) {
-		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
-
-		/* No item spans 2^64: spares the shifts their guards */
-		if (isz_lg2 >= 64)
-			unreachable();
-		pts.index = log2_mod(log2_div(va, isz_lg2),
-				     pt_num_items_lg2(&pts));
-		/* Both ends in one item, the range smaller than it */
-		if (pts.level == 0 ||
-		    !log2_div_eq(va, range->last_va, isz_lg2) ||
-		    span == log2_to_max_int(isz_lg2))
-			break;
-		/*
-		 * An entry with PT_TABLE_FULL_BIT is left to the caller, whose
-		 * unmap clears the bit before unmapping below it.
-		 */
-		if (pt_load_entry_raw(&pts) != PT_ENTRY_TABLE ||
-		    (pts.entry & PT_TABLE_FULL_BIT))
-			break;
-		pts.table = phys_to_virt(pt_table_pa(&pts));
-		pts.level--;
-	}
+	static_assert(PT_MAX_TOP_LEVEL <= 5);
+	pt_state_start(&pts, range, top_level, range->top_table);
+	if (PT_MAX_TOP_LEVEL >= 5 && top_level >= 5 &&
+	    pt_range_lowest_step(&pts, 5, va, last))
+		return pts;
+	if (PT_MAX_TOP_LEVEL >= 4 && top_level >= 4 &&
+	    pt_range_lowest_step(&pts, 4, va, last))
+		return pts;
+	if (PT_MAX_TOP_LEVEL >= 3 && top_level >= 3 &&
+	    pt_range_lowest_step(&pts, 3, va, last))
+		return pts;
+	if (PT_MAX_TOP_LEVEL >= 2 && top_level >= 2 &&
+	    pt_range_lowest_step(&pts, 2, va, last))
+		return pts;
+	if (PT_MAX_TOP_LEVEL >= 1 && top_level >= 1 &&
+	    pt_range_lowest_step(&pts, 1, va, last))
+		return pts;
+	pt_range_lowest_step(&pts, 0, va, last);
 	return pts;
 }
 

@@ -72,8 +72,16 @@
 #define fallthrough do {} while (0)
 #endif
 
-/* Opts a stack variable out of -ftrivial-auto-var-init (none here) */
+/*
+ * Opts a stack variable out of -ftrivial-auto-var-init, as in the kernel: a
+ * build with that flag (the kernel's CONFIG_INIT_STACK_ALL_ZERO) then zeroes
+ * what the kernel's does.
+ */
+#if __has_attribute(__uninitialized__)
+#define __uninitialized __attribute__((__uninitialized__))
+#else
 #define __uninitialized
+#endif
 
 #define __must_be_array(a) BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
 
