@@ -128,7 +128,7 @@ static void kpt_drv_test_core(struct kunit *test)
 	struct kpt_walk walk;
 	struct kpt_drv *drv;
 	unsigned int i, s;
-	u64 top_item;
+	u64 top_item, first, last;
 
 	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, drv);
@@ -181,13 +181,18 @@ static void kpt_drv_test_core(struct kunit *test)
 	}
 	KUNIT_EXPECT_GT(test, drv->syncs, 0);
 
-	/* Unmapping the whole first item of the top frees every table below */
+	/*
+	 * Unmapping the whole items of the top the range lies in (the first
+	 * one, unless the top's items are small) frees every table below
+	 */
 	KUNIT_EXPECT_EQ(test,
 			kpt_drv_map(domain, ranges[0].va, ranges[0].pa,
 				    ranges[0].len, IOMMU_READ),
 			0);
 	top_item = BIT_ULL(kpt_ref_item_lg2(kpt_ref_levels(cfg) - 1));
-	KUNIT_EXPECT_EQ(test, kpt_drv_unmap(domain, 0, top_item),
+	first = ranges[0].va & ~(top_item - 1);
+	last = ALIGN(ranges[0].va + ranges[0].len, top_item);
+	KUNIT_EXPECT_EQ(test, kpt_drv_unmap(domain, first, last - first),
 			ranges[0].len);
 	memset(&walk, 0, sizeof(walk));
 	kpt_walk_table_of(test, cfg, &drv->table, &walk);
