@@ -24,11 +24,14 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/bitops.h>
+#include <linux/dma-mapping.h>
 #include <linux/generic_pt/iommu.h>
+#include <linux/io.h>
 #include <linux/io-pgtable.h>
 #include <linux/iommu.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../../../iommu-pages.h"
 #include "../pgsize.h"

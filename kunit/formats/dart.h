@@ -73,7 +73,12 @@
  * The cut suite: no leaf is larger than an item, so there is nothing to
  * re-size or to turn into a table
  */
-#define kpt_ref_table_xchg(cfg) false
+static inline bool kpt_dart_table_xchg(const struct kpt_cfg *cfg)
+{
+	return false;
+}
+
+#define kpt_ref_table_xchg kpt_dart_table_xchg
 
 /* The layout of the configuration under test: v2 with PT_FEAT_DART_V2 */
 static struct {

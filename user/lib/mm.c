@@ -115,7 +115,7 @@ static struct page *user_memmap(const void *addr)
 #define USER_LOW_FLAGS 0
 #endif
 #define USER_LOW_HINT ((void *)0x10000000UL)
-#define USER_LOW_LIMIT (1ULL << 32)
+#define USER_LOW_LIMIT BIT_ULL(32)
 
 /*
  * @size bytes aligned to @size (a power of two) below USER_LOW_LIMIT, or
