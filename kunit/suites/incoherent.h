@@ -1240,6 +1240,8 @@ static void kpt_inc_test_sizes(struct kunit *test)
  * A range in @span across tables of several levels: its middle is at a
  * boundary of 1G (or half the span), each side reaches 2M plus 68K (or a
  * quarter of the span plus 68K) away, with the PA congruent to the IOVA.
+ * A format with one leaf size writes it all in pages: each side then
+ * reaches at most a quarter of the leaves the walk compares.
  */
 static void kpt_inc_range(const struct kpt_inc *inc,
 			  const struct kpt_span *span, u64 *va, u64 *pa,
@@ -1249,6 +1251,9 @@ static void kpt_inc_range(const struct kpt_inc *inc,
 	u64 d;
 
 	*near = min_t(u64, half / 4, KPT_SZ_2M);
+	if (hweight64(inc->ctx.table.iommu.domain.pgsize_bitmap) < 2)
+		*near = min_t(u64, *near,
+			      KPT_INC_MAX_LEAVES / 4 * inc->ctx.min_pgsize);
 	d = *near + 17 * inc->ctx.min_pgsize;
 	*mid = span->first + half;
 	*va = *mid - d;

@@ -46,6 +46,8 @@ enum fz_fmt {
 	FZ_VTDSS,
 	FZ_RISCV64,
 	FZ_ARMV7S,
+	FZ_DART16K,
+	FZ_DART4K,
 	FZ_ARM4K,
 	FZ_ARM16K,
 	FZ_ARM64K
@@ -96,6 +98,7 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  * @np: ARMv7s: PT_FEAT_ARMV7S_NO_PERMS
  * @mtk: ARMv7s: PT_FEAT_ARMV7S_MTK_EXT (output address bits 34:32)
  * @nogaps: PT_FEAT_FLUSH_RANGE_NO_GAPS rather than PT_FEAT_FLUSH_RANGE
+ * @v2: Apple DART: PT_FEAT_DART_V2 (the t6000 / t8110 entry layout)
  */
 struct fz_cfg {
 	const char *name;
@@ -116,6 +119,7 @@ struct fz_cfg {
 	bool np;
 	bool mtk;
 	bool nogaps;
+	bool v2;
 };
 
 static const struct fz_cfg fz_cfgs[] = {
@@ -158,6 +162,11 @@ static const struct fz_cfg fz_cfgs[] = {
 	  .np = true, .mtk = true, .incoherent = true },
 	{ "armv7s-mtk-va34-oa35-nogaps", FZ_ARMV7S, 34, 35, .np = true,
 	  .mtk = true, .nogaps = true },
+	{ "dart-16k-v2-32-42", FZ_DART16K, 32, 42, .v2 = true },
+	{ "dart-16k-v1-32-36-inc", FZ_DART16K, 32, 36, .incoherent = true },
+	{ "dart-16k-v2-38-42-4ttbr-nogaps", FZ_DART16K, 38, 42, .v2 = true,
+	  .nogaps = true },
+	{ "dart-4k-v1-32-36-4ttbr", FZ_DART4K, 32, 36 },
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
@@ -210,6 +219,7 @@ struct fz_ctx {
 		struct pt_iommu_riscv64 rv;
 		struct pt_iommu_armv7s v7s;
 		struct pt_iommu_armv8 arm;
+		struct pt_iommu_dart dart;
 	} t;
 	struct pt_iommu_test_hooks hooks;
 	struct pt_iommu_driver_ops drv_ops;
@@ -374,11 +384,18 @@ static u64 *fz_top_table(struct fz_ctx *ctx, unsigned int *level)
 	return (u64 *)(uintptr_t)(top & ~7ULL);
 }
 
+/* Apple DART: its top is the L1 tables of 1, 2 or 4 TTBRs, one after another */
+static bool fz_dart(struct fz_ctx *ctx)
+{
+	return ctx->cfg->fmt == FZ_DART16K || ctx->cfg->fmt == FZ_DART4K;
+}
+
 /* log2 of the entries of the table at @level */
 static unsigned int fz_entries_lg2(struct fz_ctx *ctx, unsigned int level)
 {
 	if (level == fz_top_level(ctx) &&
-	    (ctx->cfg->fmt >= FZ_ARM4K || ctx->cfg->fmt == FZ_ARMV7S))
+	    (ctx->cfg->fmt >= FZ_ARM4K || ctx->cfg->fmt == FZ_ARMV7S ||
+	     fz_dart(ctx)))
 		return ctx->top_entries_lg2;
 	return ctx->b;
 }
@@ -436,6 +453,11 @@ static u64 fz_doc_sizes(const struct fz_cfg *cfg)
 		/* Small and large pages, sections and supersections */
 		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(20) | BIT_ULL(24);
 		break;
+	case FZ_DART16K:
+		/* Pages of the granule only */
+		return BIT_ULL(14);
+	case FZ_DART4K:
+		return BIT_ULL(12);
 	case FZ_ARM4K:
 		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(25) |
 			BIT_ULL(30) | BIT_ULL(34);
@@ -810,6 +832,40 @@ static void fz_decode_armv7s(struct fz_ctx *ctx, unsigned int level, u64 w,
 		e->type = FZ_E_LEAF;
 }
 
+/*
+ * Apple DART (6.12's io-pgtable-dart.c), VALID (bit 0) known set: a table
+ * in L1, a page of the granule in L2. v1: address 35:12 in place, NO_READ
+ * 8, NO_WRITE 7, SP_DIS 1 on every page; v2: address 41:14 in bits 37:10,
+ * NO_READ 3, NO_WRITE 2, NO_CACHE 1. Every page has the sub-page range 0
+ * (63:52) to 0xfff (51:40). Bad: any other bit, and a page neither readable
+ * nor writable.
+ */
+static void fz_decode_dart(struct fz_ctx *ctx, unsigned int level, u64 w,
+			   struct fz_ent *e)
+{
+	u64 amask = ctx->cfg->v2 ? GENMASK_ULL(37, 10) : GENMASK_ULL(35, 12);
+	u64 prot = ctx->cfg->v2 ? GENMASK_ULL(3, 1) : BIT_ULL(8) | BIT_ULL(7);
+	u64 no_rw = ctx->cfg->v2 ? GENMASK_ULL(3, 2) : BIT_ULL(8) | BIT_ULL(7);
+	u64 sp = GENMASK_ULL(51, 40) | (ctx->cfg->v2 ? 0 : BIT_ULL(1));
+
+	e->type = FZ_E_BAD;
+	e->addr = (w & amask) << (ctx->cfg->v2 ? 4 : 0);
+	if (level) {
+		e->why = "L1 entry with bits besides VALID and the address";
+		if (!(w & ~(amask | 1)))
+			e->type = FZ_E_TABLE;
+		return;
+	}
+	if (w & ~(amask | prot | sp | 1))
+		e->why = "page bits io-pgtable-dart never writes";
+	else if ((w & sp) != sp)
+		e->why = "sub-page range not the whole page";
+	else if ((w & no_rw) == no_rw)
+		e->why = "page neither readable nor writable";
+	else
+		e->type = FZ_E_LEAF;
+}
+
 static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		      unsigned int index, u64 w, struct fz_ent *e)
 {
@@ -892,6 +948,10 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		return;
 	case FZ_ARMV7S:
 		fz_decode_armv7s(ctx, level, w, e);
+		return;
+	case FZ_DART16K:
+	case FZ_DART4K:
+		fz_decode_dart(ctx, level, w, e);
 		return;
 	default:
 		addr = w & GENMASK_ULL(47, ctx->g);
@@ -1493,6 +1553,12 @@ static int fz_map(struct fz_ctx *ctx, u64 va, u64 pa, u64 pgsize,
 	case FZ_ARMV7S:
 		return pt_iommu_armv7s_map_pages(d, va, pa, pgsize, pgcount,
 						 prot, GFP_KERNEL, mapped);
+	case FZ_DART16K:
+		return pt_iommu_dart_map_pages(d, va, pa, pgsize, pgcount,
+					       prot, GFP_KERNEL, mapped);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_map_pages(d, va, pa, pgsize, pgcount,
+						  prot, GFP_KERNEL, mapped);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_map_pages(d, va, pa, pgsize, pgcount,
 						   prot, GFP_KERNEL, mapped);
@@ -1524,6 +1590,10 @@ static size_t fz_unmap(struct fz_ctx *ctx, u64 va, u64 pgsize, u64 pgcount,
 		return pt_iommu_riscv64_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_ARMV7S:
 		return pt_iommu_armv7s_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_DART16K:
+		return pt_iommu_dart_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_unmap_pages(d, va, pgsize, pgcount,
 						     g);
@@ -1552,6 +1622,10 @@ static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va)
 		return pt_iommu_riscv64_iova_to_phys(d, va);
 	case FZ_ARMV7S:
 		return pt_iommu_armv7s_iova_to_phys(d, va);
+	case FZ_DART16K:
+		return pt_iommu_dart_iova_to_phys(d, va);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_iova_to_phys(d, va);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_iova_to_phys(d, va);
 	case FZ_ARM16K:
@@ -1580,6 +1654,12 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 	case FZ_ARMV7S:
 		return pt_iommu_armv7s_cut_mapping(&ctx->t.iommu, va,
 						   GFP_KERNEL);
+	case FZ_DART16K:
+		return pt_iommu_dart_cut_mapping(&ctx->t.iommu, va,
+						 GFP_KERNEL);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_cut_mapping(&ctx->t.iommu, va,
+						    GFP_KERNEL);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_cut_mapping(&ctx->t.iommu, va,
 						     GFP_KERNEL);
@@ -1612,7 +1692,9 @@ static int fz_read_dirty(struct fz_ctx *ctx, u64 va, u64 len,
 		return pt_iommu_riscv64_read_and_clear_dirty(d, va, len, flags,
 							     bm);
 	case FZ_ARMV7S:
-		/* No dirty state: the format has no such op for a driver */
+	case FZ_DART16K:
+	case FZ_DART4K:
+		/* No dirty state: neither format has read_and_clear_dirty */
 		return -EOPNOTSUPP;
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_read_and_clear_dirty(d, va, len,
@@ -1639,6 +1721,10 @@ static void fz_deinit(struct fz_ctx *ctx)
 		return pt_iommu_riscv64_deinit(&ctx->t.iommu);
 	case FZ_ARMV7S:
 		return pt_iommu_armv7s_deinit(&ctx->t.iommu);
+	case FZ_DART16K:
+		return pt_iommu_dart_deinit(&ctx->t.iommu);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM16K:
@@ -1699,6 +1785,30 @@ static u64 fz_hw_top(struct fz_ctx *ctx)
 			pa |= (u64)(info.ttbr & 7) << 32;
 		ctx->top_entries_lg2 = cfg->vasz - 20;
 		return pa | 1;
+	}
+	case FZ_DART16K:
+	case FZ_DART4K: {
+		struct pt_iommu_dart_hw_info info = {};
+
+		/*
+		 * The L1 table of each TTBR, as many as the IOVA bits above
+		 * L1 select: walked as one table when they follow each other
+		 */
+		if (cfg->fmt == FZ_DART16K)
+			pt_iommu_dart_hw_info(&ctx->t.dart, &info);
+		else
+			pt_iommu_dart_4k_hw_info(&ctx->t.dart, &info);
+		bits = cfg->vasz - fz_item_lg2(ctx, 1);
+		if (info.n_ttbrs !=
+		    (bits > ctx->b ? 1U << (bits - ctx->b) : 1))
+			fz_fail(ctx, "%u TTBRs", info.n_ttbrs);
+		for (level = 1; level < info.n_ttbrs; level++)
+			if (info.ttbr[level] !=
+			    info.ttbr[0] + (level << ctx->g))
+				fz_fail(ctx, "TTBR %u at %llx", level,
+					info.ttbr[level]);
+		ctx->top_entries_lg2 = bits;
+		return info.ttbr[0] | 1;
 	}
 	case FZ_ARM4K:
 		pt_iommu_armv8_4k_hw_info(&ctx->t.arm, &arm);
@@ -1885,6 +1995,21 @@ static int fz_init(struct fz_ctx *ctx)
 		ctx->g = 12;
 		ctx->b = 8;
 		ret = pt_iommu_armv7s_init(&ctx->t.v7s, &c, GFP_KERNEL);
+		break;
+	}
+	case FZ_DART16K:
+	case FZ_DART4K: {
+		struct pt_iommu_dart_cfg c = { .common = common };
+
+		if (cfg->v2)
+			c.common.features |= BIT(PT_FEAT_DART_V2);
+		ctx->g = cfg->fmt == FZ_DART16K ? 14 : 12;
+		ctx->b = ctx->g - 3;
+		if (cfg->fmt == FZ_DART16K)
+			ret = pt_iommu_dart_init(&ctx->t.dart, &c, GFP_KERNEL);
+		else
+			ret = pt_iommu_dart_4k_init(&ctx->t.dart, &c,
+						    GFP_KERNEL);
 		break;
 	}
 	default: {

@@ -782,4 +782,64 @@ IOMMU_PT_DECLARE_DIRTY_OPS(armv8_4k);
 IOMMU_PT_DECLARE_DIRTY_OPS(armv8_16k);
 IOMMU_PT_DECLARE_DIRTY_OPS(armv8_64k);
 
+/**
+ * enum pt_dart_features - Features of the Apple DART formats
+ * @PT_FEAT_DART_V2: The DART v2 entry layout (apple-dart's t6000 and t8110,
+ *	io-pgtable's APPLE_DART2): 42-bit output addresses shifted right by 4,
+ *	NO_READ, NO_WRITE and NO_CACHE in bits 3:1. Without it the DART v1
+ *	layout (t8020, APPLE_DART): 36-bit output addresses in place, NO_READ
+ *	and NO_WRITE in bits 8:7, sub-page protection off (bit 1). 16K
+ *	granule only (-EOPNOTSUPP with dart_4k).
+ */
+enum pt_dart_features {
+	PT_FEAT_DART_V2 = PT_FEAT_FMT_START,
+};
+
+/**
+ * struct pt_iommu_dart - Apple DART page table, either granule
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_dart {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_dart_cfg - Apple DART configuration
+ * @common: Configuration common to every format. @common.max_oasz_lg2 is 32
+ *	to 36 (v1) or 32 to 42 (v2), apple-dart's hw->oas or what a t8110
+ *	reports; @common.max_vasz_lg2 is 32 (apple-dart's t8020 and t6000) up
+ *	to what 4 TTBRs resolve (38 bits with 16K, 32 with 4K), at most
+ *	@common.max_oasz_lg2; @common.features may hold PT_FEAT_DART_V2 and
+ *	PT_FEAT_DMA_INCOHERENT.
+ */
+struct pt_iommu_dart_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_dart_hw_info - What apple-dart programs
+ * @ttbr: Physical address of the L1 table of each TTBR, as
+ *	io_pgtable_cfg.apple_dart_cfg.ttbr[] gives them: TTBR i translates the
+ *	IOVAs whose bits above one L1 table's span are i. The driver encodes
+ *	them into its TTBR registers (its valid bit, address shift).
+ * @n_ttbrs: How many TTBRs the table uses, 1, 2 or 4; the driver clears the
+ *	others.
+ */
+struct pt_iommu_dart_hw_info {
+	u64 ttbr[4];
+	u8 n_ttbrs;
+};
+
+#define IOMMU_PT_DECLARE_DART(fmt)                                      \
+	IOMMU_PT_DECLARE_OPS(fmt);                                      \
+	int pt_iommu_##fmt##_init(struct pt_iommu_dart *table,          \
+				  const struct pt_iommu_dart_cfg *cfg,  \
+				  gfp_t gfp);                           \
+	void pt_iommu_##fmt##_hw_info(struct pt_iommu_dart *table,      \
+				      struct pt_iommu_dart_hw_info *info)
+
+/* The 16K granule (every DART of apple-dart) and the 4K one (v1 only) */
+IOMMU_PT_DECLARE_DART(dart);
+IOMMU_PT_DECLARE_DART(dart_4k);
+
 #endif

@@ -50,7 +50,6 @@ struct page {
 	struct page *head;
 	unsigned int order;
 	atomic_t refcount;
-	bool below_4g;	/* head: mmap()ed below 4G for __GFP_DMA32 / _DMA */
 };
 
 struct page *user_alloc_pages(gfp_t gfp, unsigned int order);
