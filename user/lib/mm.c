@@ -191,6 +191,7 @@ void user_put_page(struct page *page)
 {
 	struct page *head = page->head;
 	int refs = atomic_dec_return(&head->refcount);
+	size_t len;
 
 	if (WARN(refs < 0, "put_page() of a free page at %p",
 		 page_address(head))) {
@@ -200,10 +201,15 @@ void user_put_page(struct page *page)
 	if (refs)
 		return;
 
+	/*
+	 * The size read under the lock: once unmapped, another thread may map
+	 * the same address and set up its struct pages (under the lock)
+	 */
 	pthread_mutex_lock(&user_mm_lock);
 	user_allocations--;
+	len = PAGE_SIZE << head->order;
 	pthread_mutex_unlock(&user_mm_lock);
-	munmap(page_address(head), PAGE_SIZE << head->order);
+	munmap(page_address(head), len);
 }
 
 struct page *user_virt_to_page(const void *addr)
