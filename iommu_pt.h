@@ -74,7 +74,7 @@ static unsigned int top_mem_lg2sz(struct pt_common *common,
 	struct pt_state pts = { .range = &range, .level = top_level };
 
 	return max_t(unsigned int, PT_TABLEMEM_LG2SZ,
-		     pt_num_items_lg2(&pts) + ilog2(sizeof(u64)));
+		     pt_num_items_lg2(&pts) + ilog2(PT_ITEM_WORD_SIZE));
 }
 
 static struct pt_iommu_test_hooks *test_hooks(struct pt_iommu *iommu_table)
@@ -142,8 +142,8 @@ static void table_sync(struct pt_iommu *iommu_table, struct pt_table_p *table,
 		       unsigned int first, unsigned int end)
 {
 	struct pt_iommu_test_hooks *test = test_hooks(iommu_table);
-	size_t offset = first * sizeof(u64);
-	size_t len = (end - first) * sizeof(u64);
+	size_t offset = (size_t)first * PT_ITEM_WORD_SIZE;
+	size_t len = (size_t)(end - first) * PT_ITEM_WORD_SIZE;
 
 	if (!table_incoherent(iommu_table) || first >= end)
 		return;
@@ -166,10 +166,14 @@ static struct pt_table_p *__table_alloc(struct pt_iommu *iommu_table,
 		return NULL;
 	/*
 	 * Tables larger than a page are compound, so the put_page() of the
-	 * driver's iommu_put_pages_list() releases all of one.
+	 * driver's iommu_put_pages_list() releases all of one. A table
+	 * smaller than a page (ARMv7s level 2, 1K) takes a whole page: the
+	 * gather's freelist links table memory through its struct page.
 	 */
 	if (table_mem_order(lg2sz))
 		gfp |= __GFP_COMP;
+	/* Where the format's walker reaches only some memory (32-bit TTBR) */
+	gfp |= PT_TABLE_GFP;
 	mem = iommu_alloc_pages_node(iommu_table->nid, gfp,
 				     table_mem_order(lg2sz));
 	if (!mem)

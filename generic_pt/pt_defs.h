@@ -173,27 +173,51 @@ static __always_inline void pt_publish_barrier(void)
 }
 
 /*
- * Table memory is an array of little-endian 64-bit words whatever the CPU's
- * byte order. These are the only accessors of it. The index is an unsigned
- * long so that a loop with a 64-bit counter addresses index + k directly
- * (an unsigned int index + k must wrap at 2^32, one more instruction each).
+ * Table memory is an array of little-endian words whatever the CPU's byte
+ * order: 64-bit words, or 32-bit ones where the format defines
+ * PT_ITEM_WORD_SIZE to 4 before it includes this file (ARMv7 short
+ * descriptors). Entries are handled as u64 either way. These are the only
+ * accessors of it. The index is an unsigned long so that a loop with a
+ * 64-bit counter addresses index + k directly (an unsigned int index + k
+ * must wrap at 2^32, one more instruction each).
  */
-static __always_inline __le64 *pt_table_word(const struct pt_table_p *table,
-					     unsigned long index)
+#ifndef PT_ITEM_WORD_SIZE
+#define PT_ITEM_WORD_SIZE 8
+#endif
+static_assert(PT_ITEM_WORD_SIZE == 4 || PT_ITEM_WORD_SIZE == 8);
+
+#if PT_ITEM_WORD_SIZE == 4
+typedef __le32 pt_le_word_t;
+#define pt_word_to_cpu(w) ((u64)le32_to_cpu(w))
+#define pt_cpu_to_word(v) cpu_to_le32((u32)(v))
+#define pt_try_cmpxchg_word(p, oldp, new) \
+	try_cmpxchg((u32 __force *)(p), (u32 __force *)(oldp), \
+		    (u32 __force)(new))
+#else
+typedef __le64 pt_le_word_t;
+#define pt_word_to_cpu(w) le64_to_cpu(w)
+#define pt_cpu_to_word(v) cpu_to_le64(v)
+#define pt_try_cmpxchg_word(p, oldp, new) \
+	try_cmpxchg64((u64 __force *)(p), (u64 __force *)(oldp), \
+		      (u64 __force)(new))
+#endif
+
+static __always_inline pt_le_word_t *
+pt_table_word(const struct pt_table_p *table, unsigned long index)
 {
-	return (__le64 *)table + index;
+	return (pt_le_word_t *)table + index;
 }
 
 static __always_inline u64 pt_table_read(const struct pt_table_p *table,
 					 unsigned long index)
 {
-	return le64_to_cpu(READ_ONCE(*pt_table_word(table, index)));
+	return pt_word_to_cpu(READ_ONCE(*pt_table_word(table, index)));
 }
 
 static __always_inline void
 pt_table_write(struct pt_table_p *table, unsigned long index, u64 value)
 {
-	WRITE_ONCE(*pt_table_word(table, index), cpu_to_le64(value));
+	WRITE_ONCE(*pt_table_word(table, index), pt_cpu_to_word(value));
 	pt_store_hook_call(table, index);
 }
 
@@ -205,10 +229,10 @@ static __always_inline bool
 pt_table_cmpxchg(struct pt_table_p *table, unsigned long index, u64 old,
 		 u64 new)
 {
-	u64 old_le = (u64 __force)cpu_to_le64(old);
+	pt_le_word_t old_le = pt_cpu_to_word(old);
 
-	if (!try_cmpxchg64((u64 __force *)pt_table_word(table, index),
-			   &old_le, (u64 __force)cpu_to_le64(new)))
+	if (!pt_try_cmpxchg_word(pt_table_word(table, index), &old_le,
+				 pt_cpu_to_word(new)))
 		return false;
 	pt_store_hook_call(table, index);
 	return true;

@@ -10,6 +10,14 @@
  *   PT_GRANULE_LG2SZ     log2 of the smallest page
  *   PT_TABLEMEM_LG2SZ    log2 of the bytes of a (non-top) table
  *
+ * Constants (optional, before the format includes pt_defs.h):
+ *   PT_ITEM_WORD_SIZE    bytes of one table item, 8 (the default) or 4
+ *
+ * Allocation (optional, default below):
+ *   PT_TABLE_GFP         gfp flags added to every table allocation, for
+ *			  walkers that reach only some memory (GFP_DMA32 for
+ *			  32-bit table pointers)
+ *
  * Decoding (required):
  *   enum pt_entry_type pt_load_entry_raw(struct pt_state *pts)
  *	read the word at pts->index into pts->entry and classify it
@@ -102,14 +110,14 @@ static __always_inline unsigned int
 pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return PT_GRANULE_LG2SZ +
-	       (PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64))) * pts->level;
+	       (PT_TABLEMEM_LG2SZ - ilog2(PT_ITEM_WORD_SIZE)) * pts->level;
 }
 #endif
 
 #ifndef pt_num_items_lg2
 static __always_inline unsigned int pt_num_items_lg2(const struct pt_state *pts)
 {
-	return PT_TABLEMEM_LG2SZ - ilog2(sizeof(u64));
+	return PT_TABLEMEM_LG2SZ - ilog2(PT_ITEM_WORD_SIZE);
 }
 #endif
 
@@ -166,6 +174,10 @@ static __always_inline bool pt_dirty_supported(const struct pt_common *common)
 
 #ifndef PT_LEAF_OA_LINEAR_LG2
 #define PT_LEAF_OA_LINEAR_LG2 0
+#endif
+
+#ifndef PT_TABLE_GFP
+#define PT_TABLE_GFP 0
 #endif
 
 /*

@@ -7,6 +7,8 @@
  * format header, this file, and then provides its personality before
  * including the suite templates of kunit/suites/:
  *
+ *   KPT_REF_WORD_SIZE                  optional, before this file: bytes of
+ *					a table entry, 8 (the default) or 4
  *   KPT_REF_MAX_LEVEL                  highest level a table may have
  *   kpt_ref_item_lg2(level)            log2 of the IOVA span of one item
  *   kpt_ref_items_lg2(level)           log2 of the number of items of a table
@@ -175,10 +177,28 @@ struct kpt_ref_entry {
 	bool sync;
 };
 
+/*
+ * Table memory: little-endian words of KPT_REF_WORD_SIZE bytes, which a
+ * personality of a format with 32-bit entries defines to 4 before it
+ * includes this file; 8 otherwise.
+ */
+#ifndef KPT_REF_WORD_SIZE
+#define KPT_REF_WORD_SIZE 8
+#endif
+#if KPT_REF_WORD_SIZE == 4
+typedef __le32 kpt_le_word;
+#define kpt_le_to_cpu(w) ((u64)le32_to_cpu(w))
+#define kpt_cpu_to_le(v) cpu_to_le32((u32)(v))
+#else
+typedef __le64 kpt_le_word;
+#define kpt_le_to_cpu(w) le64_to_cpu(w)
+#define kpt_cpu_to_le(v) cpu_to_le64(v)
+#endif
+
 /* Raw word @index of a table, in CPU byte order */
 static inline u64 kpt_word(const void *table, unsigned int index)
 {
-	return le64_to_cpu(((const __le64 *)table)[index]);
+	return kpt_le_to_cpu(((const kpt_le_word *)table)[index]);
 }
 
 /* 2^lg2 - 1 for lg2 up to 64 */

@@ -101,7 +101,7 @@ struct kpt_conc_shadow {
 	struct kpt_conc_shadow *next;
 	void *cpu;
 	size_t len;
-	__le64 words[];
+	kpt_le_word words[];
 };
 
 struct kpt_conc;
@@ -305,24 +305,24 @@ static void kpt_conc_dma_map(struct pt_iommu_test_hooks *hooks, void *table,
 {
 	struct kpt_conc *cc = kpt_conc_of_hooks(hooks);
 	struct kpt_conc_thread *t = kpt_conc_self(cc);
-	const __le64 *cpu = table;
+	const kpt_le_word *cpu = table;
 	struct kpt_conc_shadow *s, **pos;
 	size_t i;
 
 	atomic_inc(&cc->dma_calls);
 	if (t && t->slow && t->slow_tables++)
 		kpt_conc_hold(cc, true);
-	s = kmalloc(struct_size(s, words, len / sizeof(u64)), GFP_KERNEL);
+	s = kmalloc(struct_size(s, words, len / KPT_REF_WORD_SIZE), GFP_KERNEL);
 	if (s) {
 		s->next = NULL;
 		s->cpu = table;
 		s->len = len;
-		for (i = 0; i != len / sizeof(u64); i++)
+		for (i = 0; i != len / KPT_REF_WORD_SIZE; i++)
 			s->words[i] = READ_ONCE(cpu[i]);
 	}
 	spin_lock(&cc->lock);
 	pos = kpt_conc_slot(cc, table);
-	if (!s || !len || len % sizeof(u64)) {
+	if (!s || !len || len % KPT_REF_WORD_SIZE) {
 		kpt_conc_model_err(cc, "DMA map of %zu bytes at %llx%s", len,
 				   (u64)virt_to_phys(table),
 				   s ? "" : ": no memory for the model");
@@ -348,7 +348,7 @@ static void kpt_conc_dma_sync(struct pt_iommu_test_hooks *hooks, void *table,
 {
 	struct kpt_conc *cc = kpt_conc_of_hooks(hooks);
 	struct kpt_conc_thread *t = kpt_conc_self(cc);
-	const __le64 *cpu = table;
+	const kpt_le_word *cpu = table;
 	struct kpt_conc_shadow *s;
 	size_t i;
 
@@ -360,13 +360,13 @@ static void kpt_conc_dma_sync(struct pt_iommu_test_hooks *hooks, void *table,
 	if (!s)
 		kpt_conc_model_err(cc, "push to table %llx, not DMA mapped",
 				   (u64)virt_to_phys(table));
-	else if (!len || (offset | len) % sizeof(u64) || offset > s->len ||
+	else if (!len || (offset | len) % KPT_REF_WORD_SIZE || offset > s->len ||
 		 len > s->len - offset)
 		kpt_conc_model_err(cc, "push of %zu bytes at %zu of table %llx",
 				   len, offset, (u64)virt_to_phys(table));
 	else
 		/* Other items may be changing: the words as they are now */
-		for (i = offset / sizeof(u64); i != (offset + len) / sizeof(u64);
+		for (i = offset / KPT_REF_WORD_SIZE; i != (offset + len) / KPT_REF_WORD_SIZE;
 		     i++)
 			s->words[i] = READ_ONCE(cpu[i]);
 	spin_unlock(&cc->lock);
@@ -459,13 +459,13 @@ static bool kpt_conc_read(struct kpt_conc *cc, void *table,
 	struct kpt_conc_shadow *s;
 
 	if (!cc->mode->incoherent) {
-		*word = le64_to_cpu(READ_ONCE(((__le64 *)table)[index]));
+		*word = kpt_le_to_cpu(READ_ONCE(((kpt_le_word *)table)[index]));
 		return true;
 	}
 	s = *kpt_conc_slot(cc, table);
-	if (!s || (index + 1) * sizeof(u64) > s->len)
+	if (!s || (index + 1) * KPT_REF_WORD_SIZE > s->len)
 		return false;
-	*word = le64_to_cpu(s->words[index]);
+	*word = kpt_le_to_cpu(s->words[index]);
 	return true;
 }
 

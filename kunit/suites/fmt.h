@@ -19,6 +19,30 @@ static const u8 kpt_fmt_oaszs[] = { PT_MAX_OUTPUT_ADDRESS_LG2, 40, 32 };
 #endif
 
 /*
+ * Whether a configuration can have an output size of kpt_fmt_oaszs[]; a
+ * personality whose wider output addresses need a feature (MediaTek's on
+ * ARMv7s) provides its own kpt_ref_oasz_ok().
+ */
+#ifndef kpt_ref_oasz_ok
+static bool kpt_ref_oasz_ok(const struct kpt_cfg *cfg, unsigned int oasz_lg2)
+{
+	return true;
+}
+#endif
+
+/*
+ * log2 of the bytes of a table of @level. A personality whose format has
+ * only the top table at a level, larger than the others (ARMv7s' level 1),
+ * provides its own kpt_ref_table_mem_lg2().
+ */
+#ifndef kpt_ref_table_mem_lg2
+static unsigned int kpt_ref_table_mem_lg2(unsigned int level)
+{
+	return PT_TABLEMEM_LG2SZ;
+}
+#endif
+
+/*
  * The level the suite says its table's top is at. A format whose top table
  * differs from the others (fewer items, concatenated tables) sets it above
  * KPT_REF_MAX_LEVEL, so that every level tested is an ordinary table; its
@@ -100,15 +124,16 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
 	memset(fmt, 0, sizeof(*fmt));
 	fmt->test = test;
 	fmt->cfg = *cfg;
+	/* First: the reference's geometry may depend on it (ARMv7s' IOVA) */
+	kpt_ref_select(cfg);
 	fmt->buf_items = kpt_fmt_max_items();
-	fmt->buf = kcalloc(fmt->buf_items, sizeof(u64), GFP_KERNEL);
+	fmt->buf = kcalloc(fmt->buf_items, KPT_REF_WORD_SIZE, GFP_KERNEL);
 	if (!fmt->buf)
 		return -ENOMEM;
 	fmt->iommu.common.max_vasz_lg2 = cfg->vasz_lg2;
 	fmt->iommu.common.features = cfg->features;
 	fmt->iommu.test = &fmt->hooks;
 	fmt->hooks.sme_mask = cfg->sme_mask;
-	kpt_ref_select(cfg);
 	kpt_fmt_set_oasz(fmt, oasz_lg2);
 	fmt->range.common = &fmt->iommu.common;
 	fmt->range.top_level = KPT_FMT_TOP_LEVEL;
@@ -123,6 +148,8 @@ static int kpt_fmt_setup(struct kunit *test, struct kpt_fmt *fmt,
  */
 static bool kpt_fmt_oasz_ok(const struct kpt_cfg *cfg, unsigned int oasz_lg2)
 {
+	if (!kpt_ref_oasz_ok(cfg, oasz_lg2))
+		return false;
 	return !cfg->sme_mask ||
 	       oasz_lg2 < fls64(cfg->sme_mask & -cfg->sme_mask);
 }
@@ -234,7 +261,8 @@ static void kpt_fmt_geometry(struct kunit *test, const struct kpt_cfg *cfg)
 				    kpt_ref_items_lg2(level), "level %u",
 				    level);
 		KUNIT_EXPECT_EQ_MSG(test, 1U << pt_num_items_lg2(&fmt.pts),
-				    1U << (PT_TABLEMEM_LG2SZ - 3),
+				    1U << (kpt_ref_table_mem_lg2(level) -
+					   ilog2(KPT_REF_WORD_SIZE)),
 				    "level %u: table memory", level);
 		for (i = 0; i != ARRAY_SIZE(kpt_fmt_oaszs); i++) {
 			unsigned int oasz_lg2 = kpt_fmt_oaszs[i];
@@ -316,7 +344,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	struct kpt_ref_entry ent;
 	unsigned int i;
 
-	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
+	memset(fmt->buf, 0, fmt->buf_items * KPT_REF_WORD_SIZE);
 	KUNIT_ASSERT_EQ(test, pt_iommu_set_prot(&fmt->iommu.common, &attrs, prot),
 			0);
 	kpt_fmt_at(fmt, level, index);
@@ -359,10 +387,11 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	 * entry (dirty) are attributes.
 	 */
 	for (i = index; i != index + nitems; i++)
-		((__le64 *)fmt->buf)[i] =
-			cpu_to_le64(kpt_ref_leaf_item_word(level, oa, size_lg2,
-							   prot, i - index) |
-				    KPT_REF_HW_LEAF_BITS);
+		((kpt_le_word *)fmt->buf)[i] =
+			kpt_cpu_to_le(kpt_ref_leaf_item_word(level, oa,
+							     size_lg2, prot,
+							     i - index) |
+				      KPT_REF_HW_LEAF_BITS);
 	for (i = index; i != index + nitems; i++) {
 		kpt_fmt_at(fmt, level, i);
 		KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt->pts),
@@ -452,7 +481,7 @@ static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
 	u64 word = kpt_ref_table_word(level, pa);
 	struct kpt_ref_entry ent;
 
-	memset(fmt->buf, 0, fmt->buf_items * sizeof(u64));
+	memset(fmt->buf, 0, fmt->buf_items * KPT_REF_WORD_SIZE);
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_EMPTY);
 	KUNIT_EXPECT_TRUE(test, pt_install_table(&fmt->pts, pa, attrs));
@@ -471,8 +500,8 @@ static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
 	 * The engine's software bits change nothing the format decodes, and
 	 * the reference reports them
 	 */
-	((__le64 *)fmt->buf)[index] =
-		cpu_to_le64(word | KPT_REF_TABLE_FULL_BIT |
+	((kpt_le_word *)fmt->buf)[index] =
+		kpt_cpu_to_le(word | KPT_REF_TABLE_FULL_BIT |
 			    KPT_REF_TABLE_SYNC_BIT);
 	kpt_fmt_at(fmt, level, index);
 	KUNIT_EXPECT_EQ(test, pt_load_entry_raw(&fmt->pts), PT_ENTRY_TABLE);
@@ -483,7 +512,7 @@ static void kpt_fmt_one_table(struct kpt_fmt *fmt, unsigned int level,
 	KUNIT_EXPECT_EQ(test, ent.oa, pa);
 	KUNIT_EXPECT_EQ(test, ent.full, !!KPT_REF_TABLE_FULL_BIT);
 	KUNIT_EXPECT_EQ(test, ent.sync, !!KPT_REF_TABLE_SYNC_BIT);
-	((__le64 *)fmt->buf)[index] = cpu_to_le64(word);
+	((kpt_le_word *)fmt->buf)[index] = kpt_cpu_to_le(word);
 
 	/* A stale expected value loses the exchange */
 	fmt->pts.entry = 0;

@@ -88,7 +88,7 @@ enum kpt_inc_state {
  */
 struct kpt_inc_tbl {
 	void *cpu;
-	__le64 *shadow;
+	kpt_le_word *shadow;
 	size_t len;
 	int next;
 	u8 state;
@@ -223,7 +223,7 @@ static unsigned int kpt_inc_items(const struct kpt_inc *inc,
 static bool kpt_inc_item_differs(const struct kpt_inc_tbl *t,
 				 unsigned int level, unsigned int i)
 {
-	u64 dev = le64_to_cpu(t->shadow[i]), cpu = kpt_word(t->cpu, i);
+	u64 dev = kpt_le_to_cpu(t->shadow[i]), cpu = kpt_word(t->cpu, i);
 	struct kpt_ref_entry ent;
 
 	if (dev == cpu)
@@ -250,7 +250,7 @@ static int kpt_inc_diff(const struct kpt_inc *inc, const struct kpt_inc_tbl *t,
 static bool kpt_inc_fits(struct kpt_inc *inc, struct kpt_inc_tbl *t,
 			 unsigned int level)
 {
-	if (t->shadow && sizeof(u64) * kpt_inc_items(inc, t->cpu, level) <=
+	if (t->shadow && KPT_REF_WORD_SIZE * kpt_inc_items(inc, t->cpu, level) <=
 			     t->len)
 		return true;
 	kpt_inc_bad(inc, "level %u table %llx: %zu bytes mapped", level,
@@ -311,7 +311,7 @@ static void kpt_inc_reach(struct kpt_inc *inc, void *table,
 		kpt_inc_bad(inc,
 			    "level %u table %llx became reachable before it was pushed: item %d reads %016llx, the CPU wrote %016llx",
 			    level, kpt_inc_pa(table), diff,
-			    le64_to_cpu(t->shadow[diff]),
+			    kpt_le_to_cpu(t->shadow[diff]),
 			    kpt_word(t->cpu, diff));
 	t->reachable = true;
 	t->level = level;
@@ -426,7 +426,7 @@ static void kpt_inc_dma_map(struct pt_iommu_test_hooks *hooks, void *table,
 	kfree(t->shadow);
 	t->shadow = NULL;
 	t->state = KPT_INC_NONE;
-	if (!len || len % sizeof(u64)) {
+	if (!len || len % KPT_REF_WORD_SIZE) {
 		kpt_inc_bad(inc, "DMA map of %zu bytes", len);
 		return;
 	}
@@ -454,7 +454,7 @@ static void kpt_inc_dma_sync(struct pt_iommu_test_hooks *hooks, void *table,
 {
 	struct kpt_inc *inc = kpt_inc_of_hooks(hooks);
 	struct kpt_inc_tbl *t = kpt_inc_find(inc, table);
-	const __le64 *cpu = table;
+	const kpt_le_word *cpu = table;
 	struct kpt_ref_entry ent;
 	unsigned int i, first, end;
 
@@ -470,15 +470,15 @@ static void kpt_inc_dma_sync(struct pt_iommu_test_hooks *hooks, void *table,
 			    kpt_inc_pa(table));
 		return;
 	}
-	if (!len || (offset | len) % sizeof(u64) || offset > t->len ||
+	if (!len || (offset | len) % KPT_REF_WORD_SIZE || offset > t->len ||
 	    len > t->len - offset) {
 		kpt_inc_bad(inc, "sync of %zu bytes at %zu of table %llx", len,
 			    offset, kpt_inc_pa(table));
 		return;
 	}
 	t->op_syncs++;
-	first = offset / sizeof(u64);
-	end = first + len / sizeof(u64);
+	first = offset / KPT_REF_WORD_SIZE;
+	end = first + len / KPT_REF_WORD_SIZE;
 
 	/* What the pushed items pointed at leaves the device view... */
 	if (t->reachable && t->level)
@@ -615,7 +615,7 @@ static void kpt_inc_dev_walk(struct kpt_inc *inc, void *table,
 	if (diff >= 0)
 		kpt_inc_fail_walk(inc, "the walker reads an item not pushed",
 				  level, table, diff,
-				  le64_to_cpu(t->shadow[diff]));
+				  kpt_le_to_cpu(t->shadow[diff]));
 
 	for (i = 0; i < kpt_inc_items(inc, table, level);
 	     i += max(ent.nitems, 1U)) {
@@ -1240,6 +1240,8 @@ static void kpt_inc_test_sizes(struct kunit *test)
  * A range in @span across tables of several levels: its middle is at a
  * boundary of 1G (or half the span), each side reaches 2M plus 68K (or a
  * quarter of the span plus 68K) away, with the PA congruent to the IOVA.
+ * A format with one leaf size writes it all in pages: each side then
+ * reaches at most a quarter of the leaves the walk compares.
  */
 static void kpt_inc_range(const struct kpt_inc *inc,
 			  const struct kpt_span *span, u64 *va, u64 *pa,
@@ -1249,6 +1251,9 @@ static void kpt_inc_range(const struct kpt_inc *inc,
 	u64 d;
 
 	*near = min_t(u64, half / 4, KPT_SZ_2M);
+	if (hweight64(inc->ctx.table.iommu.domain.pgsize_bitmap) < 2)
+		*near = min_t(u64, *near,
+			      KPT_INC_MAX_LEAVES / 4 * inc->ctx.min_pgsize);
 	d = *near + 17 * inc->ctx.min_pgsize;
 	*mid = span->first + half;
 	*va = *mid - d;
@@ -1522,11 +1527,11 @@ static void kpt_inc_test_dirty(struct kunit *test)
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		struct kpt_walk walk = { .leaf_fn = kpt_inc_cpu_leaf,
 					 .priv = inc };
-		const __le64 d = cpu_to_le64(KPT_REF_DIRTY);
+		const kpt_le_word d = kpt_cpu_to_le(KPT_REF_DIRTY);
 		struct iommu_iotlb_gather gather;
 		struct iommu_dirty_bitmap dirty = { .gather = &gather };
 		struct kpt_span spans[KPT_MAX_SPANS];
-		__le64 *set[16], *shadow[16];
+		kpt_le_word *set[16], *shadow[16];
 		unsigned int nset = 0, nleaves, k;
 		u64 va, pa, len, mid, near;
 		int ret;
@@ -1550,7 +1555,7 @@ static void kpt_inc_test_dirty(struct kunit *test)
 			t = kpt_inc_find(inc, hit.table);
 			if (!t)
 				continue;
-			set[nset] = &((__le64 *)hit.table)[hit.item];
+			set[nset] = &((kpt_le_word *)hit.table)[hit.item];
 			shadow[nset] = &t->shadow[hit.item];
 			*set[nset] |= d;
 			*shadow[nset++] |= d;

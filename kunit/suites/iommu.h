@@ -343,7 +343,8 @@ struct kpt_leaf {
 	unsigned int prot;
 };
 
-#define KPT_SNAP_MAX 64
+/* Apple DART 4K maps 1G in 4K pages: 512 leaf tables */
+#define KPT_SNAP_MAX 1024
 
 /* A copy of every reachable table, in walk order */
 struct kpt_snap {
@@ -354,7 +355,7 @@ struct kpt_snap {
 		u64 va;
 		unsigned int level;
 		unsigned int items;
-		__le64 *words;
+		kpt_le_word *words;
 	} t[KPT_SNAP_MAX];
 };
 
@@ -391,7 +392,7 @@ static void kpt_snap_add(struct kpt_walk *walk, unsigned int level, u64 pa,
 			 u64 va, const void *table, unsigned int items)
 {
 	struct kpt_snap *snap = walk->snap;
-	__le64 *words;
+	kpt_le_word *words;
 
 	if (snap->n == KPT_SNAP_MAX) {
 		snap->overflow = true;
@@ -568,8 +569,8 @@ static bool kpt_snap_check(struct kpt_ctx *ctx, const struct kpt_snap *a,
 			KUNIT_FAIL(test,
 				   "%s: %s: level %u table %llx item %u is %016llx, was %016llx",
 				   ctx->cfg->name, what, a->t[i].level,
-				   a->t[i].pa, j, le64_to_cpu(b->t[i].words[j]),
-				   le64_to_cpu(a->t[i].words[j]));
+				   a->t[i].pa, j, kpt_le_to_cpu(b->t[i].words[j]),
+				   kpt_le_to_cpu(a->t[i].words[j]));
 			return false;
 		}
 	}
@@ -691,7 +692,7 @@ struct kpt_tables {
 	struct {
 		unsigned int level;
 		u64 index;
-	} t[128];
+	} t[1024];
 };
 
 static void kpt_tables_add_one(struct kpt_tables *tables, unsigned int level,
@@ -1818,6 +1819,9 @@ static void kpt_unmap_stops(struct kpt_ctx *ctx, const struct kpt_span *span)
 	u64 m2 = KPT_SZ_2M, k4 = ctx->min_pgsize;
 	u64 base = span->first;
 
+	/* A format with one leaf size (Apple DART) has no leaf to stop at */
+	if (hweight64(kpt_domain(ctx)->pgsize_bitmap) < 2)
+		return;
 	kpt_map_ok(ctx, base + m2 - 2 * k4, m2 - 2 * k4, m2 + 2 * k4,
 		   IOMMU_READ);
 	kpt_map_ok(ctx, base + 3 * m2, 5 * m2, 3 * k4, IOMMU_READ);

@@ -45,6 +45,9 @@ enum fz_fmt {
 	FZ_X86_64,
 	FZ_VTDSS,
 	FZ_RISCV64,
+	FZ_ARMV7S,
+	FZ_DART16K,
+	FZ_DART4K,
 	FZ_ARM4K,
 	FZ_ARM16K,
 	FZ_ARM64K
@@ -91,7 +94,11 @@ static const char *const fz_outcome_names[FZ_NOUTCOMES] = {
  * @napot: RISC-V: PT_FEAT_RISCV64_SVNAPOT_64K
  * @pbmt: RISC-V: PT_FEAT_RISCV64_SVPBMT
  * @dbm: ARM stage 1: PT_FEAT_ARMV8_DBM (hardware dirty state)
+ * @v7ns: ARMv7s: PT_FEAT_ARMV7S_NS
+ * @np: ARMv7s: PT_FEAT_ARMV7S_NO_PERMS
+ * @mtk: ARMv7s: PT_FEAT_ARMV7S_MTK_EXT (output address bits 34:32)
  * @nogaps: PT_FEAT_FLUSH_RANGE_NO_GAPS rather than PT_FEAT_FLUSH_RANGE
+ * @v2: Apple DART: PT_FEAT_DART_V2 (the t6000 / t8110 entry layout)
  */
 struct fz_cfg {
 	const char *name;
@@ -108,7 +115,11 @@ struct fz_cfg {
 	bool napot;
 	bool pbmt;
 	bool dbm;
+	bool v7ns;
+	bool np;
+	bool mtk;
 	bool nogaps;
+	bool v2;
 };
 
 static const struct fz_cfg fz_cfgs[] = {
@@ -145,6 +156,17 @@ static const struct fz_cfg fz_cfgs[] = {
 	{ "riscv-sv39-napot-oa40-inc", FZ_RISCV64, 39, 40, .napot = true,
 	  .incoherent = true },
 	{ "riscv-sv57-oa48-nogaps", FZ_RISCV64, 57, 48, .nogaps = true },
+	/* Added after the RISC-V ones, which keep their numbers */
+	{ "armv7s-va32", FZ_ARMV7S, 32, 32 },
+	{ "armv7s-mtk-oa35-ns-inc", FZ_ARMV7S, 32, 35, .v7ns = true,
+	  .np = true, .mtk = true, .incoherent = true },
+	{ "armv7s-mtk-va34-oa35-nogaps", FZ_ARMV7S, 34, 35, .np = true,
+	  .mtk = true, .nogaps = true },
+	{ "dart-16k-v2-32-42", FZ_DART16K, 32, 42, .v2 = true },
+	{ "dart-16k-v1-32-36-inc", FZ_DART16K, 32, 36, .incoherent = true },
+	{ "dart-16k-v2-38-42-4ttbr-nogaps", FZ_DART16K, 38, 42, .v2 = true,
+	  .nogaps = true },
+	{ "dart-4k-v1-32-36-4ttbr", FZ_DART4K, 32, 36 },
 };
 
 #define FZ_NCFGS ARRAY_SIZE(fz_cfgs)
@@ -174,7 +196,7 @@ struct fz_hw {
 	u64 pa;			/* its first PA */
 	unsigned int lg2;
 	bool dirty;
-	u64 *entry;		/* its first item in table memory */
+	u64 *entry;		/* its first item in table memory (8-byte words) */
 	unsigned int nitems;
 };
 
@@ -195,7 +217,9 @@ struct fz_ctx {
 		struct pt_iommu_x86_64 x86;
 		struct pt_iommu_vtdss vtd;
 		struct pt_iommu_riscv64 rv;
+		struct pt_iommu_armv7s v7s;
 		struct pt_iommu_armv8 arm;
+		struct pt_iommu_dart dart;
 	} t;
 	struct pt_iommu_test_hooks hooks;
 	struct pt_iommu_driver_ops drv_ops;
@@ -204,6 +228,7 @@ struct fz_ctx {
 	struct device dev;
 	/* The top the driver was told: table address | level */
 	u64 top;
+	unsigned int wsz;	/* bytes of a table word: 8, or 4 (ARMv7s) */
 	unsigned int g;		/* granule lg2 */
 	unsigned int b;		/* index bits of a full table */
 	unsigned int top_entries_lg2;
@@ -359,10 +384,18 @@ static u64 *fz_top_table(struct fz_ctx *ctx, unsigned int *level)
 	return (u64 *)(uintptr_t)(top & ~7ULL);
 }
 
+/* Apple DART: its top is the L1 tables of 1, 2 or 4 TTBRs, one after another */
+static bool fz_dart(struct fz_ctx *ctx)
+{
+	return ctx->cfg->fmt == FZ_DART16K || ctx->cfg->fmt == FZ_DART4K;
+}
+
 /* log2 of the entries of the table at @level */
 static unsigned int fz_entries_lg2(struct fz_ctx *ctx, unsigned int level)
 {
-	if (level == fz_top_level(ctx) && ctx->cfg->fmt >= FZ_ARM4K)
+	if (level == fz_top_level(ctx) &&
+	    (ctx->cfg->fmt >= FZ_ARM4K || ctx->cfg->fmt == FZ_ARMV7S ||
+	     fz_dart(ctx)))
 		return ctx->top_entries_lg2;
 	return ctx->b;
 }
@@ -416,6 +449,15 @@ static u64 fz_doc_sizes(const struct fz_cfg *cfg)
 		if (cfg->vasz >= 57)
 			sizes |= BIT_ULL(48);
 		break;
+	case FZ_ARMV7S:
+		/* Small and large pages, sections and supersections */
+		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(20) | BIT_ULL(24);
+		break;
+	case FZ_DART16K:
+		/* Pages of the granule only */
+		return BIT_ULL(14);
+	case FZ_DART4K:
+		return BIT_ULL(12);
 	case FZ_ARM4K:
 		sizes = BIT_ULL(12) | BIT_ULL(16) | BIT_ULL(21) | BIT_ULL(25) |
 			BIT_ULL(30) | BIT_ULL(34);
@@ -479,6 +521,25 @@ static unsigned int fz_bucket(void *table)
 	return ((uintptr_t)table >> 12) % FZ_SHADOW_BUCKETS;
 }
 
+/*
+ * Word @index of table memory or of a copy of it, as memory holds it
+ * (little-endian), and in CPU order: 64-bit words, or 32-bit ones (ARMv7s)
+ */
+static u64 fz_raw(struct fz_ctx *ctx, const void *mem, u64 index)
+{
+	if (ctx->wsz == 4)
+		return __atomic_load_n((const u32 *)mem + index,
+				       __ATOMIC_ACQUIRE);
+	return __atomic_load_n((const u64 *)mem + index, __ATOMIC_ACQUIRE);
+}
+
+static u64 fz_cpu(struct fz_ctx *ctx, u64 raw)
+{
+	if (ctx->wsz == 4)
+		return le32_to_cpu((__force __le32)(u32)raw);
+	return le64_to_cpu((__force __le64)raw);
+}
+
 static struct fz_shadow *fz_shadow_find(struct fz_ctx *ctx, void *table)
 {
 	struct fz_shadow *s;
@@ -522,12 +583,15 @@ static void fz_dma_sync(struct pt_iommu_test_hooks *test, void *table,
 
 	pthread_mutex_lock(&ctx->shadow_lock);
 	s = fz_shadow_find(ctx, table);
-	if (!s || offset + len > s->len || (offset | len) % 8)
+	if (!s || offset + len > s->len || (offset | len) % ctx->wsz)
 		fz_fail(ctx, "sync of %zx+%zx of table %p, mapped %zx", offset,
 			len, table, s ? s->len : 0);
-	for (i = offset / 8; i != (offset + len) / 8; i++)
-		s->copy[i] = __atomic_load_n((u64 *)table + i,
-					     __ATOMIC_RELAXED);
+	for (i = offset / ctx->wsz; i != (offset + len) / ctx->wsz; i++) {
+		if (ctx->wsz == 4)
+			((u32 *)s->copy)[i] = fz_raw(ctx, table, i);
+		else
+			s->copy[i] = fz_raw(ctx, table, i);
+	}
 	pthread_mutex_unlock(&ctx->shadow_lock);
 	fz_hitless_check(ctx);
 }
@@ -573,10 +637,9 @@ static void fz_shadow_free_all(struct fz_ctx *ctx)
  * ordered before the reads of the table it points at (the device follows
  * the address, which the engine published after the table's contents)
  */
-static u64 fz_load(u64 *table, unsigned int index)
+static u64 fz_load(struct fz_ctx *ctx, u64 *table, unsigned int index)
 {
-	return le64_to_cpu((__force __le64)__atomic_load_n(table + index,
-							   __ATOMIC_ACQUIRE));
+	return fz_cpu(ctx, fz_raw(ctx, table, index));
 }
 
 /* One word as the walker reads it: table memory, or what was pushed */
@@ -586,15 +649,15 @@ static bool fz_read(struct fz_ctx *ctx, u64 *table, unsigned int index,
 	struct fz_shadow *s;
 
 	if (!ctx->cfg->incoherent) {
-		*word = fz_load(table, index);
+		*word = fz_load(ctx, table, index);
 		return true;
 	}
 	/* One thread: nothing maps or unmaps a table meanwhile */
 	if (ctx->threaded)
 		pthread_mutex_lock(&ctx->shadow_lock);
 	s = fz_shadow_find(ctx, table);
-	if (s && (index + 1) * 8 <= s->len)
-		*word = le64_to_cpu((__force __le64)s->copy[index]);
+	if (s && (index + 1) * ctx->wsz <= s->len)
+		*word = fz_cpu(ctx, fz_raw(ctx, s->copy, index));
 	if (ctx->threaded)
 		pthread_mutex_unlock(&ctx->shadow_lock);
 	return s;
@@ -666,6 +729,143 @@ static void fz_decode_riscv64(struct fz_ctx *ctx, unsigned int level, u64 w,
 	e->addr = addr;
 }
 
+/*
+ * The 8 attribute bits of an ARMv7s leaf in section order (AP[0], AP[1],
+ * TEX[2:0], AP[2], S, nG) and its B, C and XN: bad unless what TEX remap
+ * gives a mapping (S and nG set; TEX 0 device memory with B alone, or TEX 1
+ * normal memory with B and C both set or both clear) and, with
+ * permissions, the access flag AP[0] set; without, no AP or XN bit.
+ */
+static const char *fz_v7_attrs(struct fz_ctx *ctx, unsigned int attr,
+			       bool b, bool c, bool xn)
+{
+	unsigned int tex = (attr >> 2) & 7;
+
+	if ((attr & 0xc0) != 0xc0)
+		return "S or nG clear";
+	if (tex > 1)
+		return "TEX neither 0 nor 1";
+	if (!tex && (!b || c))
+		return "device memory not B alone";
+	if (tex && b != c)
+		return "normal memory neither write-back nor non-cacheable";
+	if (ctx->cfg->np)
+		return (attr & 0x23) || xn ? "AP or XN without permissions" :
+					     NULL;
+	return attr & 1 ? NULL : "access flag clear";
+}
+
+/*
+ * ARMv7 short descriptors (ARM ARM B3.5.1, TEX remap, AFE = 1), bits 1:0
+ * known non-zero. Level 1: 01 a page table (address 31:10; NS bit 3 exactly
+ * with the NS feature, nothing else), 1x a section or with bit 18 a
+ * supersection of 16 identical entries (base bits 23:20 zero); level 0:
+ * 01 a large page of 16 identical entries (TEX in 14:12, XN 15), 1x a small
+ * page (XN bit 0). With MediaTek's extension bits 9, 4, 5 are output
+ * address bits 32, 33, 34 and not IMP, XN or domain (level 1), AP (level
+ * 0). Bad also: PXN, a domain or IMP bit, NS not as configured.
+ */
+static void fz_decode_armv7s(struct fz_ctx *ctx, unsigned int level, u64 w,
+			     struct fz_ent *e)
+{
+	bool mtk = ctx->cfg->mtk;
+	u64 hi = mtk ? ((w >> 9) & 1) << 32 | ((w >> 4) & 3) << 33 : 0;
+	unsigned int attr;
+
+	e->type = FZ_E_BAD;
+	if (w >> 32) {
+		e->why = "bits above 31";
+		return;
+	}
+	if (level && (w & 3) == 1) {
+		e->why = "page table entry bits";
+		if (w & ~(GENMASK_ULL(31, 10) | BIT_ULL(3) | 1))
+			return;
+		e->why = "NSTable not as configured";
+		if (!(w & BIT_ULL(3)) != !ctx->cfg->v7ns)
+			return;
+		e->type = FZ_E_TABLE;
+		e->addr = w & GENMASK_ULL(31, 10);
+		return;
+	}
+	if (level) {
+		attr = (w >> 10) & 0xff;
+		if (w & 1)
+			e->why = "PXN";
+		else if (w & (mtk ? GENMASK_ULL(8, 6) : GENMASK_ULL(9, 5)))
+			e->why = "domain or IMP set";
+		else if (!(w & BIT_ULL(19)) != !ctx->cfg->v7ns)
+			e->why = "NS not as configured";
+		else if ((w & BIT_ULL(18)) && (w & GENMASK_ULL(23, 20)))
+			e->why = "supersection base bits 35:32";
+		else
+			e->why = fz_v7_attrs(ctx, attr, w & 4, w & 8,
+					     !mtk && (w & BIT_ULL(4)));
+		if (w & BIT_ULL(18)) {
+			e->lg2 = 24;
+			e->nitems = 16;
+			e->addr = (w & GENMASK_ULL(31, 24)) | hi;
+		} else {
+			e->addr = (w & GENMASK_ULL(31, 20)) | hi;
+		}
+	} else if ((w & 3) == 1) {
+		/* TEX from bits 14:12; MediaTek's bits are not AP there */
+		attr = ((w >> 4) & 0xe3) | ((w >> 12) & 7) << 2;
+		if (mtk)
+			attr &= ~0x23;
+		if (w & GENMASK_ULL(8, 6))
+			e->why = "large page bits 8:6";
+		else
+			e->why = fz_v7_attrs(ctx, attr, w & 4, w & 8,
+					     w & BIT_ULL(15));
+		e->lg2 = 16;
+		e->nitems = 16;
+		e->addr = (w & GENMASK_ULL(31, 16)) | hi;
+	} else {
+		attr = (w >> 4) & 0xff;
+		if (mtk)
+			attr &= ~0x23;
+		e->why = fz_v7_attrs(ctx, attr, w & 4, w & 8, w & 1);
+		e->addr = (w & GENMASK_ULL(31, 12)) | hi;
+	}
+	if (!e->why)
+		e->type = FZ_E_LEAF;
+}
+
+/*
+ * Apple DART (6.12's io-pgtable-dart.c), VALID (bit 0) known set: a table
+ * in L1, a page of the granule in L2. v1: address 35:12 in place, NO_READ
+ * 8, NO_WRITE 7, SP_DIS 1 on every page; v2: address 41:14 in bits 37:10,
+ * NO_READ 3, NO_WRITE 2, NO_CACHE 1. Every page has the sub-page range 0
+ * (63:52) to 0xfff (51:40). Bad: any other bit, and a page neither readable
+ * nor writable.
+ */
+static void fz_decode_dart(struct fz_ctx *ctx, unsigned int level, u64 w,
+			   struct fz_ent *e)
+{
+	u64 amask = ctx->cfg->v2 ? GENMASK_ULL(37, 10) : GENMASK_ULL(35, 12);
+	u64 prot = ctx->cfg->v2 ? GENMASK_ULL(3, 1) : BIT_ULL(8) | BIT_ULL(7);
+	u64 no_rw = ctx->cfg->v2 ? GENMASK_ULL(3, 2) : BIT_ULL(8) | BIT_ULL(7);
+	u64 sp = GENMASK_ULL(51, 40) | (ctx->cfg->v2 ? 0 : BIT_ULL(1));
+
+	e->type = FZ_E_BAD;
+	e->addr = (w & amask) << (ctx->cfg->v2 ? 4 : 0);
+	if (level) {
+		e->why = "L1 entry with bits besides VALID and the address";
+		if (!(w & ~(amask | 1)))
+			e->type = FZ_E_TABLE;
+		return;
+	}
+	if (w & ~(amask | prot | sp | 1))
+		e->why = "page bits io-pgtable-dart never writes";
+	else if ((w & sp) != sp)
+		e->why = "sub-page range not the whole page";
+	else if ((w & no_rw) == no_rw)
+		e->why = "page neither readable nor writable";
+	else
+		e->type = FZ_E_LEAF;
+}
+
 static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		      unsigned int index, u64 w, struct fz_ent *e)
 {
@@ -673,8 +873,12 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 	u64 addr;
 
 	*e = (struct fz_ent){ .nitems = 1, .lg2 = item };
-	/* VT-d second stage has no present bit: R or W */
-	if (!(w & (ctx->cfg->fmt == FZ_VTDSS ? 3 : 1))) {
+	/*
+	 * VT-d second stage has no present bit: R or W; ARMv7s: bits 1:0
+	 * not 00 (fault)
+	 */
+	if (!(w & (ctx->cfg->fmt == FZ_VTDSS ||
+		   ctx->cfg->fmt == FZ_ARMV7S ? 3 : 1))) {
 		e->type = w ? FZ_E_BAD : FZ_E_EMPTY;
 		e->why = "non-present entry not zero";
 		return;
@@ -741,6 +945,13 @@ static void fz_decode(struct fz_ctx *ctx, unsigned int level,
 		return;
 	case FZ_RISCV64:
 		fz_decode_riscv64(ctx, level, w, e);
+		return;
+	case FZ_ARMV7S:
+		fz_decode_armv7s(ctx, level, w, e);
+		return;
+	case FZ_DART16K:
+	case FZ_DART4K:
+		fz_decode_dart(ctx, level, w, e);
 		return;
 	default:
 		addr = w & GENMASK_ULL(47, ctx->g);
@@ -828,7 +1039,8 @@ static bool fz_walk(struct fz_ctx *ctx, u64 va, struct fz_hw *hw,
 		hw->va = va & ~fz_mask(e.lg2);
 		hw->pa = e.addr;
 		hw->nitems = e.nitems;
-		hw->entry = table + (index & ~(e.nitems - 1));
+		hw->entry = (u64 *)((char *)table +
+				    (index & ~(e.nitems - 1)) * ctx->wsz);
 		hw->dirty = e.dirty;
 		if (e.nitems > 1) {
 			/* Dirty in any item */
@@ -940,19 +1152,23 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 	m = fz_mirror_get(ctx, table, n);
 	if (ctx->cfg->incoherent) {
 		sh = fz_shadow_find(ctx, table);
-		if (!sh || sh->len < n * 8)
+		if (!sh || sh->len < n * ctx->wsz)
 			fz_fail(ctx, "table %p at level %u reached, not mapped for DMA",
 				table, level);
 	}
-	/* Leaf tables, and items unchanged, in one go (one thread) */
+	/*
+	 * Leaf tables, and items unchanged, in one go (one thread; 64-bit
+	 * words, which the mirror holds as memory does)
+	 */
 	bytes = (i1 - i0 + 1) * 8;
-	if (mode == FZ_MIRROR_COPY && !level) {
+	if (mode == FZ_MIRROR_COPY && !level && ctx->wsz == 8) {
 		memcpy(m->w + i0, table + i0, bytes);
 		if (sh)
 			memcpy(m->w + n + i0, sh->copy + i0, bytes);
 		return;
 	}
-	if (mode == FZ_MIRROR_COMPARE && !memcmp(m->w + i0, table + i0, bytes) &&
+	if (mode == FZ_MIRROR_COMPARE && ctx->wsz == 8 &&
+	    !memcmp(m->w + i0, table + i0, bytes) &&
 	    (!sh || !memcmp(m->w + n + i0, sh->copy + i0, bytes))) {
 		if (!level)
 			return;
@@ -960,8 +1176,8 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 	}
 	for (i = i0; i <= i1; i++) {
 		/* The mirror holds the words as memory does (little-endian) */
-		u64 w = __atomic_load_n(table + i, __ATOMIC_ACQUIRE);
-		u64 sw = sh ? sh->copy[i] : 0;
+		u64 w = fz_raw(ctx, table, i);
+		u64 sw = sh ? fz_raw(ctx, sh->copy, i) : 0;
 		u64 s = base + (i << item), ca = a, ce = e;
 		struct fz_ent ent;
 
@@ -986,7 +1202,7 @@ static void fz_mirror_walk(struct fz_ctx *ctx, u64 *table, unsigned int level,
 		}
 		if (!level || !w)
 			continue;
-		fz_decode(ctx, level, i, le64_to_cpu((__force __le64)w), &ent);
+		fz_decode(ctx, level, i, fz_cpu(ctx, w), &ent);
 		if (ent.type == FZ_E_TABLE)
 			fz_mirror_walk(ctx, (u64 *)(uintptr_t)ent.addr,
 				       level - 1, s, ca, ce,
@@ -1244,7 +1460,7 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 	if (ctx->cfg->incoherent) {
 		/* The walker reads what was pushed (one thread now) */
 		sh = fz_shadow_find(ctx, table);
-		if (!sh || sh->len < n * 8)
+		if (!sh || sh->len < n * ctx->wsz)
 			fz_fail(ctx, "table %p at level %u never pushed",
 				table, level);
 	}
@@ -1254,8 +1470,8 @@ static void fz_enum_table(struct fz_ctx *ctx, struct fz_enum *en,
 		struct fz_leaf *l;
 		u64 w;
 
-		w = sh ? le64_to_cpu((__force __le64)sh->copy[i]) :
-			 fz_load(table, i);
+		w = sh ? fz_cpu(ctx, fz_raw(ctx, sh->copy, i)) :
+			 fz_load(ctx, table, i);
 		if (!w)
 			continue;
 		fz_decode(ctx, level, i, w, &e);
@@ -1334,6 +1550,15 @@ static int fz_map(struct fz_ctx *ctx, u64 va, u64 pa, u64 pgsize,
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_map_pages(d, va, pa, pgsize, pgcount,
 						  prot, GFP_KERNEL, mapped);
+	case FZ_ARMV7S:
+		return pt_iommu_armv7s_map_pages(d, va, pa, pgsize, pgcount,
+						 prot, GFP_KERNEL, mapped);
+	case FZ_DART16K:
+		return pt_iommu_dart_map_pages(d, va, pa, pgsize, pgcount,
+					       prot, GFP_KERNEL, mapped);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_map_pages(d, va, pa, pgsize, pgcount,
+						  prot, GFP_KERNEL, mapped);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_map_pages(d, va, pa, pgsize, pgcount,
 						   prot, GFP_KERNEL, mapped);
@@ -1363,6 +1588,12 @@ static size_t fz_unmap(struct fz_ctx *ctx, u64 va, u64 pgsize, u64 pgcount,
 		return pt_iommu_vtdss_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_ARMV7S:
+		return pt_iommu_armv7s_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_DART16K:
+		return pt_iommu_dart_unmap_pages(d, va, pgsize, pgcount, g);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_unmap_pages(d, va, pgsize, pgcount, g);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_unmap_pages(d, va, pgsize, pgcount,
 						     g);
@@ -1389,6 +1620,12 @@ static phys_addr_t fz_iova_to_phys(struct fz_ctx *ctx, u64 va)
 		return pt_iommu_vtdss_iova_to_phys(d, va);
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_iova_to_phys(d, va);
+	case FZ_ARMV7S:
+		return pt_iommu_armv7s_iova_to_phys(d, va);
+	case FZ_DART16K:
+		return pt_iommu_dart_iova_to_phys(d, va);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_iova_to_phys(d, va);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_iova_to_phys(d, va);
 	case FZ_ARM16K:
@@ -1413,6 +1650,15 @@ static int fz_cut(struct fz_ctx *ctx, u64 va)
 						  GFP_KERNEL);
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_cut_mapping(&ctx->t.iommu, va,
+						    GFP_KERNEL);
+	case FZ_ARMV7S:
+		return pt_iommu_armv7s_cut_mapping(&ctx->t.iommu, va,
+						   GFP_KERNEL);
+	case FZ_DART16K:
+		return pt_iommu_dart_cut_mapping(&ctx->t.iommu, va,
+						 GFP_KERNEL);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_cut_mapping(&ctx->t.iommu, va,
 						    GFP_KERNEL);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_cut_mapping(&ctx->t.iommu, va,
@@ -1445,6 +1691,11 @@ static int fz_read_dirty(struct fz_ctx *ctx, u64 va, u64 len,
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_read_and_clear_dirty(d, va, len, flags,
 							     bm);
+	case FZ_ARMV7S:
+	case FZ_DART16K:
+	case FZ_DART4K:
+		/* No dirty state: neither format has read_and_clear_dirty */
+		return -EOPNOTSUPP;
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_read_and_clear_dirty(d, va, len,
 							      flags, bm);
@@ -1468,6 +1719,12 @@ static void fz_deinit(struct fz_ctx *ctx)
 		return pt_iommu_vtdss_deinit(&ctx->t.iommu);
 	case FZ_RISCV64:
 		return pt_iommu_riscv64_deinit(&ctx->t.iommu);
+	case FZ_ARMV7S:
+		return pt_iommu_armv7s_deinit(&ctx->t.iommu);
+	case FZ_DART16K:
+		return pt_iommu_dart_deinit(&ctx->t.iommu);
+	case FZ_DART4K:
+		return pt_iommu_dart_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM4K:
 		return pt_iommu_armv8_4k_deinit(&ctx->t.iommu);
 	case FZ_ARM16K:
@@ -1510,6 +1767,48 @@ static u64 fz_hw_top(struct fz_ctx *ctx)
 		/* iosatp MODE 8, 9, 10: Sv39, Sv48, Sv57 */
 		pt_iommu_riscv64_hw_info(&ctx->t.rv, &info);
 		return (info.ppn << 12) | (info.mode - 6);
+	}
+	case FZ_ARMV7S: {
+		struct pt_iommu_armv7s_hw_info info = {};
+		u64 pa;
+
+		/*
+		 * TTBR0 bits 31:14 with TTBCR.N = 0 (the level 1 table of a
+		 * 34-bit IOVA is 64K aligned); MediaTek's bits 2:0 are
+		 * address bits 34:32
+		 */
+		pt_iommu_armv7s_hw_info(&ctx->t.v7s, &info);
+		if (info.tcr)
+			fz_fail(ctx, "TTBCR %x", info.tcr);
+		pa = info.ttbr & GENMASK(31, 14);
+		if (cfg->mtk)
+			pa |= (u64)(info.ttbr & 7) << 32;
+		ctx->top_entries_lg2 = cfg->vasz - 20;
+		return pa | 1;
+	}
+	case FZ_DART16K:
+	case FZ_DART4K: {
+		struct pt_iommu_dart_hw_info info = {};
+
+		/*
+		 * The L1 table of each TTBR, as many as the IOVA bits above
+		 * L1 select: walked as one table when they follow each other
+		 */
+		if (cfg->fmt == FZ_DART16K)
+			pt_iommu_dart_hw_info(&ctx->t.dart, &info);
+		else
+			pt_iommu_dart_4k_hw_info(&ctx->t.dart, &info);
+		bits = cfg->vasz - fz_item_lg2(ctx, 1);
+		if (info.n_ttbrs !=
+		    (bits > ctx->b ? 1U << (bits - ctx->b) : 1))
+			fz_fail(ctx, "%u TTBRs", info.n_ttbrs);
+		for (level = 1; level < info.n_ttbrs; level++)
+			if (info.ttbr[level] !=
+			    info.ttbr[0] + (level << ctx->g))
+				fz_fail(ctx, "TTBR %u at %llx", level,
+					info.ttbr[level]);
+		ctx->top_entries_lg2 = bits;
+		return info.ttbr[0] | 1;
 	}
 	case FZ_ARM4K:
 		pt_iommu_armv8_4k_hw_info(&ctx->t.arm, &arm);
@@ -1614,6 +1913,7 @@ static int fz_init(struct fz_ctx *ctx)
 	unsigned int i;
 	int ret;
 
+	ctx->wsz = cfg->fmt == FZ_ARMV7S ? 4 : 8;
 	t->test = &ctx->hooks;
 	t->domain.ops = &fz_domain_ops;
 	t->nid = NUMA_NO_NODE;
@@ -1680,6 +1980,36 @@ static int fz_init(struct fz_ctx *ctx)
 		ctx->g = 12;
 		ctx->b = 9;
 		ret = pt_iommu_riscv64_init(&ctx->t.rv, &c, GFP_KERNEL);
+		break;
+	}
+	case FZ_ARMV7S: {
+		struct pt_iommu_armv7s_cfg c = { .common = common };
+
+		if (cfg->v7ns)
+			c.common.features |= BIT(PT_FEAT_ARMV7S_NS);
+		if (cfg->np)
+			c.common.features |= BIT(PT_FEAT_ARMV7S_NO_PERMS);
+		if (cfg->mtk)
+			c.common.features |= BIT(PT_FEAT_ARMV7S_MTK_EXT);
+		/* 256 small pages a level 0 table, 1M a level 1 entry */
+		ctx->g = 12;
+		ctx->b = 8;
+		ret = pt_iommu_armv7s_init(&ctx->t.v7s, &c, GFP_KERNEL);
+		break;
+	}
+	case FZ_DART16K:
+	case FZ_DART4K: {
+		struct pt_iommu_dart_cfg c = { .common = common };
+
+		if (cfg->v2)
+			c.common.features |= BIT(PT_FEAT_DART_V2);
+		ctx->g = cfg->fmt == FZ_DART16K ? 14 : 12;
+		ctx->b = ctx->g - 3;
+		if (cfg->fmt == FZ_DART16K)
+			ret = pt_iommu_dart_init(&ctx->t.dart, &c, GFP_KERNEL);
+		else
+			ret = pt_iommu_dart_4k_init(&ctx->t.dart, &c,
+						    GFP_KERNEL);
 		break;
 	}
 	default: {
@@ -2100,7 +2430,7 @@ static void fz_table_hull(struct fz_ctx *ctx, u64 *table, unsigned int level,
 		u64 s = base + (i << item), last = s + fz_mask(item);
 		struct fz_ent ent;
 
-		fz_decode(ctx, level, i, fz_load(table, i), &ent);
+		fz_decode(ctx, level, i, fz_load(ctx, table, i), &ent);
 		if (ent.type != FZ_E_TABLE || !level)
 			continue;
 		if (s >= a && last <= e) {
@@ -2439,7 +2769,7 @@ static void fz_do_dirty_set(struct fz_thread *th, const struct fz_op *op)
 			continue;
 		}
 		/* The SMMU clears AP[2] (bit 7) of a DBM (bit 51) entry */
-		if (!(fz_load(hw.entry, i) & BIT_ULL(51)))
+		if (!(fz_load(ctx, hw.entry, i) & BIT_ULL(51)))
 			fz_fail(ctx, "writable leaf %llx without DBM", l->va);
 		__atomic_fetch_and(hw.entry + i,
 				   ~(__force u64)cpu_to_le64(BIT_ULL(7)),

@@ -8,10 +8,27 @@
  * page was freed, and always returns the same struct page for it. The table
  * keeps the addresses complemented so LeakSanitizer does not count it as a
  * reference to the pages.
+ *
+ * Every allocation is mapped below 4G (user_low_map()), whatever its gfp:
+ * physical addresses are the user-space virtual ones here, and a format
+ * whose table entries hold fewer address bits than a user-space address has
+ * must be able to point at its tables, as it can in a kernel whose memory is
+ * low (the QEMU guests'). That serves both the formats with short table
+ * pointers: Apple DART (36-bit addresses in v1 entries, allocated without a
+ * zone flag) and ARMv7s (32-bit TTBR and table entries, allocated with
+ * __GFP_DMA32, or __GFP_DMA without ZONE_DMA32, which ask for memory below
+ * 4G and get it). The cost: a format that forgets its PT_TABLE_GFP is not
+ * caught here (kpt_v7_test_tables_below_4g() passes either way). Pages
+ * without a zone flag cannot go above 4G but below 2^36 instead: ASan's
+ * shadow takes 2G to 16T on x86-64.
+ * Each allocation is a mapping of its own, naturally aligned like the buddy
+ * allocator's and unmapped when freed, so a use after free faults.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -99,6 +116,44 @@ static struct page *user_memmap(const void *addr)
 	return page;
 }
 
+/* Below 4G, where the kernel maps them with MAP_32BIT (x86-64), else a hint */
+#ifdef MAP_32BIT
+#define USER_LOW_FLAGS MAP_32BIT
+#else
+#define USER_LOW_FLAGS 0
+#endif
+#define USER_LOW_HINT ((void *)0x10000000UL)
+#define USER_LOW_LIMIT BIT_ULL(32)
+
+/*
+ * @size bytes aligned to @size (a power of two) below USER_LOW_LIMIT, or
+ * NULL: twice the size is mapped and what is outside the aligned part
+ * unmapped again.
+ */
+static void *user_low_map(size_t size)
+{
+	size_t len = size > PAGE_SIZE ? 2 * size : size;
+	uintptr_t start, aligned;
+	void *mem;
+
+	mem = mmap(USER_LOW_HINT, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | USER_LOW_FLAGS, -1, 0);
+	if (mem == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)mem;
+	if (start + len > USER_LOW_LIMIT) {
+		munmap(mem, len);
+		fprintf(stderr, "user_alloc_pages: no memory below 4G\n");
+		return NULL;
+	}
+	aligned = (start + size - 1) & ~(uintptr_t)(size - 1);
+	if (aligned != start)
+		munmap(mem, aligned - start);
+	if (aligned + size != start + len)
+		munmap((void *)(aligned + size), start + len - aligned - size);
+	return (void *)aligned;
+}
+
 struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	size_t npages = (size_t)1 << order;
@@ -109,7 +164,8 @@ struct page *user_alloc_pages(gfp_t gfp, unsigned int order)
 	if (WARN_ON(order > MAX_PAGE_ORDER))
 		return NULL;
 	/* Naturally aligned, like the buddy allocator's (ARM 16K/64K tables) */
-	if (posix_memalign(&mem, npages * PAGE_SIZE, npages * PAGE_SIZE))
+	mem = user_low_map(npages * PAGE_SIZE);
+	if (!mem)
 		return NULL;
 	/* Pages the caller did not ask to be zeroed hold junk */
 	memset(mem, (gfp & __GFP_ZERO) ? 0 : 0x5a, npages * PAGE_SIZE);
@@ -135,6 +191,7 @@ void user_put_page(struct page *page)
 {
 	struct page *head = page->head;
 	int refs = atomic_dec_return(&head->refcount);
+	size_t len;
 
 	if (WARN(refs < 0, "put_page() of a free page at %p",
 		 page_address(head))) {
@@ -144,10 +201,15 @@ void user_put_page(struct page *page)
 	if (refs)
 		return;
 
+	/*
+	 * The size read under the lock: once unmapped, another thread may map
+	 * the same address and set up its struct pages (under the lock)
+	 */
 	pthread_mutex_lock(&user_mm_lock);
 	user_allocations--;
+	len = PAGE_SIZE << head->order;
 	pthread_mutex_unlock(&user_mm_lock);
-	free(page_address(head));
+	munmap(page_address(head), len);
 }
 
 struct page *user_virt_to_page(const void *addr)

@@ -630,6 +630,70 @@ void pt_iommu_riscv64_hw_info(struct pt_iommu_riscv64 *table,
 			      struct pt_iommu_riscv64_hw_info *info);
 
 /**
+ * enum pt_armv7s_features - Features of the ARMv7 short-descriptor format
+ * @PT_FEAT_ARMV7S_NS: io-pgtable's IO_PGTABLE_QUIRK_ARM_NS: NSTable in
+ *	every table entry and NS in every section and supersection, for an
+ *	SMMU that translates non-secure accesses (MediaTek).
+ * @PT_FEAT_ARMV7S_NO_PERMS: IO_PGTABLE_QUIRK_NO_PERMS: no access
+ *	permission (AP) and no execute-never (XN) bits, for an SMMU that
+ *	does not implement them.
+ * @PT_FEAT_ARMV7S_MTK_EXT: IO_PGTABLE_QUIRK_ARM_MTK_EXT: output address
+ *	bits 32, 33 and 34 in entry bits 9, 4 and 5 of every leaf (MediaTek
+ *	4GB mode and beyond), an output size of up to 35 bits and an input
+ *	size of up to 34 bits (a level 1 table of up to 16384 entries). Only
+ *	with PT_FEAT_ARMV7S_NO_PERMS, whose AP and XN bits those are.
+ */
+enum pt_armv7s_features {
+	PT_FEAT_ARMV7S_NS = PT_FEAT_FMT_START,
+	PT_FEAT_ARMV7S_NO_PERMS,
+	PT_FEAT_ARMV7S_MTK_EXT,
+};
+
+/**
+ * struct pt_iommu_armv7s - ARMv7 short-descriptor page table
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_armv7s {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_armv7s_cfg - ARMv7 short-descriptor configuration
+ * @common: Configuration common to every format. @common.max_vasz_lg2 (the
+ *	input size) is 32, or 33 or 34 with PT_FEAT_ARMV7S_MTK_EXT;
+ *	@common.max_oasz_lg2 is 32, or 33 to 35 with PT_FEAT_ARMV7S_MTK_EXT;
+ *	@common.features may hold the enum pt_armv7s_features and
+ *	PT_FEAT_DMA_INCOHERENT. Tables are always allocated below 4G
+ *	(GFP_DMA32), so a 32-bit TTBR and table entry reach them.
+ */
+struct pt_iommu_armv7s_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_armv7s_hw_info - What an SMMU driver programs
+ * @ttbr: TTBR0 as io-pgtable-arm-v7s computes it: the level 1 table's
+ *	address with S and the walk cacheability (NOS and write-back
+ *	write-allocate for a coherent walker, non-cacheable otherwise); with
+ *	PT_FEAT_ARMV7S_MTK_EXT the address with bits 34:32 in bits 2:0.
+ * @tcr: TTBCR: 0 (N = 0, short descriptors).
+ * @prrr: PRRR for the TEX remap of the memory types the leaves use.
+ * @nmrr: NMRR, likewise.
+ */
+struct pt_iommu_armv7s_hw_info {
+	u32 ttbr;
+	u32 tcr;
+	u32 prrr;
+	u32 nmrr;
+};
+
+IOMMU_PT_DECLARE_OPS(armv7s);
+int pt_iommu_armv7s_init(struct pt_iommu_armv7s *table,
+			 const struct pt_iommu_armv7s_cfg *cfg, gfp_t gfp);
+void pt_iommu_armv7s_hw_info(struct pt_iommu_armv7s *table,
+			     struct pt_iommu_armv7s_hw_info *info);
+
+/**
  * enum pt_armv8_features - Features of the ARM VMSAv8-64 formats
  * @PT_FEAT_ARMV8_S2: A stage 2 table (S2AP, MemAttr, concatenated tops);
  *	stage 1 otherwise.
@@ -719,5 +783,65 @@ IOMMU_PT_DECLARE_ARMV8(armv8_64k);
 IOMMU_PT_DECLARE_DIRTY_OPS(armv8_4k);
 IOMMU_PT_DECLARE_DIRTY_OPS(armv8_16k);
 IOMMU_PT_DECLARE_DIRTY_OPS(armv8_64k);
+
+/**
+ * enum pt_dart_features - Features of the Apple DART formats
+ * @PT_FEAT_DART_V2: The DART v2 entry layout (apple-dart's t6000 and t8110,
+ *	io-pgtable's APPLE_DART2): 42-bit output addresses shifted right by 4,
+ *	NO_READ, NO_WRITE and NO_CACHE in bits 3:1. Without it the DART v1
+ *	layout (t8020, APPLE_DART): 36-bit output addresses in place, NO_READ
+ *	and NO_WRITE in bits 8:7, sub-page protection off (bit 1). 16K
+ *	granule only (-EOPNOTSUPP with dart_4k).
+ */
+enum pt_dart_features {
+	PT_FEAT_DART_V2 = PT_FEAT_FMT_START,
+};
+
+/**
+ * struct pt_iommu_dart - Apple DART page table, either granule
+ * @iommu: Generic part; its domain is what the driver hands to the core.
+ */
+struct pt_iommu_dart {
+	struct pt_iommu iommu;
+};
+
+/**
+ * struct pt_iommu_dart_cfg - Apple DART configuration
+ * @common: Configuration common to every format. @common.max_oasz_lg2 is 32
+ *	to 36 (v1) or 32 to 42 (v2), apple-dart's hw->oas or what a t8110
+ *	reports; @common.max_vasz_lg2 is 32 (apple-dart's t8020 and t6000) up
+ *	to what 4 TTBRs resolve (38 bits with 16K, 32 with 4K), at most
+ *	@common.max_oasz_lg2; @common.features may hold PT_FEAT_DART_V2 and
+ *	PT_FEAT_DMA_INCOHERENT.
+ */
+struct pt_iommu_dart_cfg {
+	struct pt_iommu_cfg common;
+};
+
+/**
+ * struct pt_iommu_dart_hw_info - What apple-dart programs
+ * @ttbr: Physical address of the L1 table of each TTBR, as
+ *	io_pgtable_cfg.apple_dart_cfg.ttbr[] gives them: TTBR i translates the
+ *	IOVAs whose bits above one L1 table's span are i. The driver encodes
+ *	them into its TTBR registers (its valid bit, address shift).
+ * @n_ttbrs: How many TTBRs the table uses, 1, 2 or 4; the driver clears the
+ *	others.
+ */
+struct pt_iommu_dart_hw_info {
+	u64 ttbr[4];
+	u8 n_ttbrs;
+};
+
+#define IOMMU_PT_DECLARE_DART(fmt)                                      \
+	IOMMU_PT_DECLARE_OPS(fmt);                                      \
+	int pt_iommu_##fmt##_init(struct pt_iommu_dart *table,          \
+				  const struct pt_iommu_dart_cfg *cfg,  \
+				  gfp_t gfp);                           \
+	void pt_iommu_##fmt##_hw_info(struct pt_iommu_dart *table,      \
+				      struct pt_iommu_dart_hw_info *info)
+
+/* The 16K granule (every DART of apple-dart) and the 4K one (v1 only) */
+IOMMU_PT_DECLARE_DART(dart);
+IOMMU_PT_DECLARE_DART(dart_4k);
 
 #endif
