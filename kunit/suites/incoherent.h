@@ -1251,7 +1251,7 @@ static void kpt_inc_range(const struct kpt_inc *inc,
 	u64 d;
 
 	*near = min_t(u64, half / 4, KPT_SZ_2M);
-	if (hweight64(inc->ctx.table.iommu.domain.pgsize_bitmap) < 2)
+	if (hweight_long(inc->ctx.table.iommu.domain.pgsize_bitmap) < 2)
 		*near = min_t(u64, *near,
 			      KPT_INC_MAX_LEAVES / 4 * inc->ctx.min_pgsize);
 	d = *near + 17 * inc->ctx.min_pgsize;

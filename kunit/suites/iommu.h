@@ -1820,7 +1820,7 @@ static void kpt_unmap_stops(struct kpt_ctx *ctx, const struct kpt_span *span)
 	u64 base = span->first;
 
 	/* A format with one leaf size (Apple DART) has no leaf to stop at */
-	if (hweight64(kpt_domain(ctx)->pgsize_bitmap) < 2)
+	if (hweight_long(kpt_domain(ctx)->pgsize_bitmap) < 2)
 		return;
 	kpt_map_ok(ctx, base + m2 - 2 * k4, m2 - 2 * k4, m2 + 2 * k4,
 		   IOMMU_READ);
