@@ -444,7 +444,9 @@ cmd_qemu()
 	qemu_arch_params "$1"
 	shift
 	arch=$QEMU_ARCH
-	local args=(--arch="$arch")
+	# kunit.py's default of 300 s is too short for every suite under TCG
+	# on a busy machine (arm64 was stopped in the DART suites)
+	local args=(--arch="$arch" --timeout="${QEMU_TIMEOUT:-1500}")
 
 	ensure_pkgs "${QEMU_PKGS[@]}"
 	[ -z "$QEMU_CROSS" ] || args+=(--cross_compile="$QEMU_CROSS")
