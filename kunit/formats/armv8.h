@@ -271,7 +271,7 @@ static const u64 kpt_arm_table_pas[] = {
  * Random operations per configuration: the six files test some twenty
  * configurations between them.
  */
-#define KPT_RND_OPS 4000
+#define KPT_RND_OPS (CONFIG_IOMMU_PT_KUNIT_RANDOM_OPS * 2 / 5)
 
 /* Every level tested by the format suite is a whole granule */
 #define KPT_FMT_TOP_LEVEL (KPT_REF_MAX_LEVEL + 1)

@@ -2911,9 +2911,12 @@ static void kpt_test_va_edges(struct kunit *test)
 /* Random differential test against a list of mapped intervals */
 
 #define KPT_RND_MAX_IV 160
-/* Operations per configuration; a personality with many may use fewer */
+/*
+ * Operations per configuration (CONFIG_IOMMU_PT_KUNIT_RANDOM_OPS); a
+ * personality with many configurations may use fewer.
+ */
 #ifndef KPT_RND_OPS
-#define KPT_RND_OPS 10000
+#define KPT_RND_OPS CONFIG_IOMMU_PT_KUNIT_RANDOM_OPS
 #endif
 #define KPT_RND_CHECK_EVERY 1000
 
