@@ -45,7 +45,7 @@ help:
 kunit:
 	@bash scripts/kernel.sh kunit $(KUNIT_ARGS)
 
-QEMU_ARCHES ?= arm64 s390 riscv arm
+QEMU_ARCHES ?= arm64 arm s390 riscv
 
 qemu:
 	@rc=0; for a in $(QEMU_ARCHES); do \
