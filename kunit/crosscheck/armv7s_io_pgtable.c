@@ -47,8 +47,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "../../../iommu-pages.h"
-#include "../pgsize.h"
+#include "common.h"
 
 /* Descriptor fields (ARM ARM B3.5.1), for the walker and the messages */
 #define XC_TYPE GENMASK(1, 0)
@@ -64,9 +63,6 @@
 #define XC_MTK_PA32 BIT(9)
 #define XC_MTK_PA33 BIT(4)
 #define XC_MTK_PA34 BIT(5)
-
-/* Stop reporting after this many differences in one test */
-#define XC_MAX_REPORTS 8
 
 struct xc_cfg {
 	const char *name;
@@ -124,19 +120,12 @@ struct xc_leaf {
 	u64 oa;
 };
 
-enum xc_side { XC_OURS, XC_IO };
-
-static const char *const xc_side_name[] = { "generic_pt", "io-pgtable" };
-
 struct xc_ctx {
-	struct kunit *test;
+	struct xc_sides xs;
 	const struct xc_cfg *cfg;
 	struct pt_iommu_armv7s ours;
 	struct io_pgtable_cfg io_cfg;
-	struct io_pgtable_ops *io;
-	u64 bitmap[2];
 	struct xc_top top[2];
-	unsigned int reports;
 	/* What the comparisons saw: leaves by size (4K, 64K, 1M, 16M) */
 	unsigned int leaves[25];
 	/* Leaves with output address bits above 31 */
@@ -246,119 +235,6 @@ static void xc_fields(u32 diff, unsigned int level, char *buf, size_t len)
 						    fields[i].l2);
 }
 
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-	__printf(2, 3);
-
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	if (ctx->reports++ >= XC_MAX_REPORTS)
-		return;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	KUNIT_FAIL(ctx->test, "%s: %pV", ctx->cfg->name, &vaf);
-	va_end(args);
-}
-
-static struct iommu_domain *xc_domain(struct xc_ctx *ctx)
-{
-	return &ctx->ours.iommu.domain;
-}
-
-static u64 xc_phys(struct xc_ctx *ctx, enum xc_side side, u64 iova)
-{
-	if (side == XC_OURS)
-		return pt_iommu_armv7s_iova_to_phys(xc_domain(ctx), iova);
-	return ctx->io->iova_to_phys(ctx->io, iova);
-}
-
-/* Map like iommu_map(): a map_pages call per step of kpt_core_pgsize() */
-static int xc_map(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 pa,
-		  u64 len, int prot)
-{
-	u64 pgsize, count;
-	size_t mapped;
-	int ret;
-
-	while (len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova, pa, len,
-					 &count);
-		if (!pgsize)
-			return -EINVAL;
-		mapped = 0;
-		if (side == XC_OURS)
-			ret = pt_iommu_armv7s_map_pages(xc_domain(ctx), iova,
-							pa, pgsize, count,
-							prot, GFP_KERNEL,
-							&mapped);
-		else
-			ret = ctx->io->map_pages(ctx->io, iova, pa, pgsize,
-						 count, prot, GFP_KERNEL,
-						 &mapped);
-		if (ret)
-			return ret;
-		if (!mapped || mapped > len)
-			return -EIO;
-		iova += mapped;
-		pa += mapped;
-		len -= mapped;
-	}
-	return 0;
-}
-
-/* Unmap like iommu_unmap(); the bytes unmapped */
-static u64 xc_unmap(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 len)
-{
-	struct iommu_iotlb_gather gather;
-	u64 pgsize, count, done = 0;
-	size_t n;
-
-	iommu_iotlb_gather_init(&gather);
-	while (done < len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova + done,
-					 iova + done, len - done, &count);
-		if (!pgsize)
-			break;
-		if (side == XC_OURS)
-			n = pt_iommu_armv7s_unmap_pages(xc_domain(ctx),
-							iova + done, pgsize,
-							count, &gather);
-		else
-			n = ctx->io->unmap_pages(ctx->io, iova + done, pgsize,
-						 count, &gather);
-		if (!n)
-			break;
-		done += n;
-	}
-	/* What the driver's iotlb_sync does after the flush */
-	iommu_put_pages_list(&gather.freelist);
-	return done;
-}
-
-/* iommu_flush_ops: a coherent walker with nothing cached to invalidate */
-static void xc_tlb_flush_all(void *cookie)
-{
-}
-
-static void xc_tlb_flush_walk(unsigned long iova, size_t size, size_t granule,
-			      void *cookie)
-{
-}
-
-static void xc_tlb_add_page(struct iommu_iotlb_gather *gather,
-			    unsigned long iova, size_t granule, void *cookie)
-{
-}
-
-static const struct iommu_flush_ops xc_flush_ops = {
-	.tlb_flush_all = xc_tlb_flush_all,
-	.tlb_flush_walk = xc_tlb_flush_walk,
-	.tlb_add_page = xc_tlb_add_page,
-};
-
 /*
  * The level 1 table from TTBR0: bits 31:14 (the table is 16K aligned, 64K
  * with a 34-bit IOVA); with MediaTek's extension bits 2:0 are address bits
@@ -383,7 +259,7 @@ static void xc_check_regs(struct xc_ctx *ctx)
 	const struct io_pgtable_cfg *io = &ctx->io_cfg;
 	const struct xc_cfg *cfg = ctx->cfg;
 	struct pt_iommu_armv7s_hw_info info = {};
-	struct kunit *test = ctx->test;
+	struct kunit *test = ctx->xs.test;
 	u32 attrs = cfg->quirks & XC_MTK ? GENMASK(13, 3) : GENMASK(13, 0);
 	bool mtk = cfg->quirks & XC_MTK;
 
@@ -413,6 +289,8 @@ static void xc_check_regs(struct xc_ctx *ctx)
 					  ~(uintptr_t)PT_TOP_LEVEL_MASK)));
 }
 
+static const struct xc_ops xc_armv7s_ops = XC_OPS(armv7s);
+
 static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 {
 	const struct xc_cfg *cfg = test->param_value;
@@ -421,8 +299,11 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	struct device *dev;
 	int ret;
 
-	ctx->test = test;
+	ctx->xs.test = test;
+	ctx->xs.name = cfg->name;
+	ctx->xs.domain = &ctx->ours.iommu.domain;
 	ctx->cfg = cfg;
+	ctx->xs.ours = &xc_armv7s_ops;
 	dev = kunit_device_register(test, "generic_pt_xc_v7s");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 
@@ -436,9 +317,9 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 		.tlb = &xc_flush_ops,
 		.iommu_dev = dev,
 	};
-	ctx->io = alloc_io_pgtable_ops(ARM_V7S, &ctx->io_cfg, ctx);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->io, "%s: io-pgtable", cfg->name);
-	ctx->bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
+	ctx->xs.io = alloc_io_pgtable_ops(ARM_V7S, &ctx->io_cfg, ctx);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->xs.io, "%s: io-pgtable", cfg->name);
+	ctx->xs.bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
 
 	ours_cfg.common.max_vasz_lg2 = cfg->ias;
 	ours_cfg.common.max_oasz_lg2 = cfg->oas;
@@ -451,22 +332,22 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ctx->ours.iommu.nid = NUMA_NO_NODE;
 	ret = pt_iommu_armv7s_init(&ctx->ours, &ours_cfg, GFP_KERNEL);
 	if (ret) {
-		free_io_pgtable_ops(ctx->io);
-		ctx->io = NULL;
+		free_io_pgtable_ops(ctx->xs.io);
+		ctx->xs.io = NULL;
 	}
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: generic_pt init", cfg->name);
-	ctx->bitmap[XC_OURS] = xc_domain(ctx)->pgsize_bitmap;
+	ctx->xs.bitmap[XC_OURS] = ctx->xs.domain->pgsize_bitmap;
 
 	/* The same four sizes, within the IOVA space */
-	KUNIT_EXPECT_EQ_MSG(test, ctx->bitmap[XC_IO], all, "%s", cfg->name);
-	KUNIT_EXPECT_EQ_MSG(test, ctx->bitmap[XC_OURS], all, "%s", cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->xs.bitmap[XC_IO], all, "%s", cfg->name);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->xs.bitmap[XC_OURS], all, "%s", cfg->name);
 	xc_check_regs(ctx);
 }
 
 static void xc_ctx_free(struct xc_ctx *ctx)
 {
-	if (ctx->io)
-		free_io_pgtable_ops(ctx->io);
+	if (ctx->xs.io)
+		free_io_pgtable_ops(ctx->xs.io);
 	pt_iommu_armv7s_deinit(&ctx->ours.iommu);
 }
 
@@ -478,9 +359,9 @@ static void xc_ctx_free(struct xc_ctx *ctx)
  */
 static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 {
-	u64 iova = va, end = va + len, holes = 0, step, probe[3];
+	u64 iova = va, end = va + len, holes = 0, step;
 	struct xc_leaf leaf[2];
-	unsigned int side, i;
+	unsigned int side;
 	char fields[128];
 
 	while (iova < end) {
@@ -491,15 +372,15 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 		step = SZ_4K;
 		if (!leaf[XC_OURS].found && !leaf[XC_IO].found) {
 			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, iova))
-					xc_report(ctx, "%s: iova_to_phys(%llx) of a hole",
+				if (xc_phys(&ctx->xs, side, iova))
+					xc_report(&ctx->xs, "%s: iova_to_phys(%llx) of a hole",
 						  xc_side_name[side], iova);
 			holes += step;
 			iova += step;
 			continue;
 		}
 		if (leaf[XC_OURS].found != leaf[XC_IO].found) {
-			xc_report(ctx, "iova %llx mapped by %s only", iova,
+			xc_report(&ctx->xs, "iova %llx mapped by %s only", iova,
 				  xc_side_name[leaf[XC_IO].found]);
 			iova += step;
 			continue;
@@ -509,10 +390,11 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 			u64 off = iova & (BIT_ULL(l->size_lg2) - 1);
 
 			if (l->oa & (BIT_ULL(l->size_lg2) - 1))
-				xc_report(ctx, "%s: iova %llx word %08x: OA bits below the size",
+				xc_report(&ctx->xs,
+					  "%s: iova %llx word %08x: OA bits below the size",
 					  xc_side_name[side], iova, l->word);
 			if (l->oa + off != want)
-				xc_report(ctx, "%s: iova %llx translates to %llx, not %llx",
+				xc_report(&ctx->xs, "%s: iova %llx translates to %llx, not %llx",
 					  xc_side_name[side], iova, l->oa + off,
 					  want);
 		}
@@ -521,14 +403,14 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 			ctx->high++;
 		if (leaf[XC_OURS].level != leaf[XC_IO].level ||
 		    leaf[XC_OURS].size_lg2 != leaf[XC_IO].size_lg2)
-			xc_report(ctx, "iova %llx: 2^%u at level %u, io-pgtable 2^%u at %u",
+			xc_report(&ctx->xs, "iova %llx: 2^%u at level %u, io-pgtable 2^%u at %u",
 				  iova, leaf[XC_OURS].size_lg2,
 				  leaf[XC_OURS].level, leaf[XC_IO].size_lg2,
 				  leaf[XC_IO].level);
 		else if (leaf[XC_OURS].word != leaf[XC_IO].word) {
 			xc_fields(leaf[XC_OURS].word ^ leaf[XC_IO].word,
 				  leaf[XC_IO].level, fields, sizeof(fields));
-			xc_report(ctx, "iova %llx: %08x, io-pgtable %08x: %s",
+			xc_report(&ctx->xs, "iova %llx: %08x, io-pgtable %08x: %s",
 				  iova, leaf[XC_OURS].word, leaf[XC_IO].word,
 				  fields);
 		}
@@ -537,19 +419,7 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 		step = BIT_ULL(min(leaf[XC_OURS].size_lg2,
 				   leaf[XC_IO].size_lg2));
 		step = min(step - (iova & (step - 1)), end - iova);
-		probe[0] = iova;
-		probe[1] = iova + step / 2;
-		probe[2] = iova + step - 1;
-		for (i = 0; i != ARRAY_SIZE(probe); i++) {
-			u64 exp = pa + (probe[i] - va);
-
-			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, probe[i]) != exp)
-					xc_report(ctx, "%s: iova_to_phys(%llx) is %llx, not %llx",
-						  xc_side_name[side], probe[i],
-						  xc_phys(ctx, side, probe[i]),
-						  exp);
-		}
+		xc_check_phys(&ctx->xs, iova, step, va, pa);
 		iova += step;
 	}
 	return holes;
@@ -563,32 +433,9 @@ static void xc_expect_hole(struct xc_ctx *ctx, u64 iova)
 
 	for (side = 0; side != 2; side++) {
 		xc_walk(&ctx->top[side], iova, &leaf);
-		if (leaf.found || xc_phys(ctx, side, iova))
-			xc_report(ctx, "%s: iova %llx outside every range is mapped",
+		if (leaf.found || xc_phys(&ctx->xs, side, iova))
+			xc_report(&ctx->xs, "%s: iova %llx outside every range is mapped",
 				  xc_side_name[side], iova);
-	}
-}
-
-struct xc_range {
-	u64 va;
-	u64 pa;
-	u64 len;
-	int prot;
-	/* Bytes unmapped inside it by the test */
-	u64 holes;
-};
-
-static void xc_map_both(struct xc_ctx *ctx, struct xc_range *r)
-{
-	unsigned int side;
-	int ret;
-
-	for (side = 0; side != 2; side++) {
-		ret = xc_map(ctx, side, r->va, r->pa, r->len, r->prot);
-		KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0,
-				    "%s: %s: map %llx+%llx at %llx prot %x",
-				    ctx->cfg->name, xc_side_name[side], r->va,
-				    r->len, r->pa, r->prot);
 	}
 }
 
@@ -604,15 +451,15 @@ static void xc_unmap_both(struct xc_ctx *ctx, struct xc_range *r, u64 off,
 	u64 iova = r->va + off;
 	unsigned int side;
 
-	KUNIT_EXPECT_EQ(ctx->test,
+	KUNIT_EXPECT_EQ(ctx->xs.test,
 			pt_iommu_armv7s_cut_mapping(&ctx->ours.iommu, iova,
 						    GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(ctx->test,
+	KUNIT_EXPECT_EQ(ctx->xs.test,
 			pt_iommu_armv7s_cut_mapping(&ctx->ours.iommu,
 						    iova + len, GFP_KERNEL),
 			0);
 	for (side = 0; side != 2; side++)
-		KUNIT_EXPECT_EQ_MSG(ctx->test, xc_unmap(ctx, side, iova, len),
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test, xc_unmap(&ctx->xs, side, iova, len),
 				    len, "%s: %s: unmap %llx+%llx",
 				    ctx->cfg->name, xc_side_name[side], iova,
 				    len);
@@ -704,7 +551,7 @@ static void xc_compare_all(struct xc_ctx *ctx, struct xc_range *r,
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		KUNIT_EXPECT_EQ_MSG(ctx->test,
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test,
 				    xc_compare(ctx, r[i].va, r[i].pa, r[i].len),
 				    r[i].holes, "%s: range %u %s: bytes unmapped",
 				    ctx->cfg->name, i, when);
@@ -735,7 +582,7 @@ static void xc_test_ranges(struct kunit *test)
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		xc_map_both(ctx, &r[i]);
+		xc_map_both(&ctx->xs, &r[i]);
 		n++;
 	}
 	KUNIT_EXPECT_GE(test, n, 8);
@@ -750,7 +597,7 @@ static void xc_test_ranges(struct kunit *test)
 	xc_unmap_both(ctx, &r[XC_R_SUPER], p + s + 3 * s, s);
 	xc_compare_all(ctx, r, "after partial unmaps");
 
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/* Every leaf size was compared, and above 4G where there is some */
 	KUNIT_EXPECT_GT(test, ctx->leaves[12], 0);
 	KUNIT_EXPECT_GT(test, ctx->leaves[16], 0);
@@ -792,7 +639,7 @@ static void xc_test_prot(struct kunit *test)
 		if (!(prot & (IOMMU_READ | IOMMU_WRITE))) {
 			for (side = 0; side != 2; side++)
 				KUNIT_EXPECT_EQ_MSG(test,
-						    xc_map(ctx, side, page_va,
+						    xc_map(&ctx->xs, side, page_va,
 							   pa, SZ_4K, prot),
 						    -EINVAL, "%s: prot %x",
 						    xc_side_name[side], prot);
@@ -801,11 +648,11 @@ static void xc_test_prot(struct kunit *test)
 		}
 		for (side = 0; side != 2; side++) {
 			KUNIT_EXPECT_EQ(test,
-					xc_map(ctx, side, page_va, pa, SZ_4K,
+					xc_map(&ctx->xs, side, page_va, pa, SZ_4K,
 					       prot),
 					0);
 			KUNIT_EXPECT_EQ(test,
-					xc_map(ctx, side, section_va, pa,
+					xc_map(&ctx->xs, side, section_va, pa,
 					       SZ_1M, prot),
 					0);
 		}
@@ -813,7 +660,7 @@ static void xc_test_prot(struct kunit *test)
 		xc_compare(ctx, section_va, pa, SZ_1M);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/* Every combination with READ or WRITE, on a page and a section */
 	KUNIT_EXPECT_EQ(test, n, 48);
 	KUNIT_EXPECT_EQ(test, ctx->leaves[12], 48);

@@ -31,8 +31,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "../../../iommu-pages.h"
-#include "../pgsize.h"
+#include "common.h"
 
 /* Descriptor fields (Arm ARM D8.3), for the walker and the messages */
 #define XC_VALID BIT_ULL(0)
@@ -54,23 +53,13 @@
  */
 #define XC_INTENDED_DIFF(s2) (XC_CONTIG | ((s2) ? XC_XN0 : 0))
 
-/* Stop reporting after this many differences in one test */
-#define XC_MAX_REPORTS 8
-
 struct xc_gran {
 	unsigned int lg2;
 	int (*init)(struct pt_iommu_armv8 *table,
 		    const struct pt_iommu_armv8_cfg *cfg, gfp_t gfp);
 	void (*hw_info)(struct pt_iommu_armv8 *table,
 			struct pt_iommu_armv8_hw_info *info);
-	int (*map_pages)(struct iommu_domain *domain, unsigned long iova,
-			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			 int prot, gfp_t gfp, size_t *mapped);
-	size_t (*unmap_pages)(struct iommu_domain *domain, unsigned long iova,
-			      size_t pgsize, size_t pgcount,
-			      struct iommu_iotlb_gather *gather);
-	phys_addr_t (*iova_to_phys)(struct iommu_domain *domain,
-				    dma_addr_t iova);
+	struct xc_ops ops;
 	int (*cut_mapping)(struct pt_iommu *table, dma_addr_t cut_iova,
 			   gfp_t gfp);
 	void (*deinit)(struct pt_iommu *table);
@@ -81,9 +70,7 @@ struct xc_gran {
 		.lg2 = g,                                \
 		.init = pt_iommu_##fmt##_init,           \
 		.hw_info = pt_iommu_##fmt##_hw_info,     \
-		.map_pages = pt_iommu_##fmt##_map_pages, \
-		.unmap_pages = pt_iommu_##fmt##_unmap_pages, \
-		.iova_to_phys = pt_iommu_##fmt##_iova_to_phys, \
+		.ops = XC_OPS(fmt),                      \
 		.cut_mapping = pt_iommu_##fmt##_cut_mapping, \
 		.deinit = pt_iommu_##fmt##_deinit,       \
 	}
@@ -164,20 +151,13 @@ struct xc_leaf {
 	u64 oa;
 };
 
-enum xc_side { XC_OURS, XC_IO };
-
-static const char *const xc_side_name[] = { "generic_pt", "io-pgtable" };
-
 struct xc_ctx {
-	struct kunit *test;
+	struct xc_sides xs;
 	const struct xc_cfg *cfg;
 	const struct xc_gran *gran;
 	struct pt_iommu_armv8 ours;
 	struct io_pgtable_cfg io_cfg;
-	struct io_pgtable_ops *io;
-	u64 bitmap[2];
 	struct xc_top top[2];
-	unsigned int reports;
 	/* What the comparisons saw: leaves by lookup level, masked bits */
 	unsigned int leaves[4];
 	unsigned int contig;
@@ -309,117 +289,6 @@ static void xc_fields(u64 diff, bool s2, char *buf, size_t len)
 				       s2 ? fields[i].s2 : fields[i].s1);
 }
 
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-	__printf(2, 3);
-
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	if (ctx->reports++ >= XC_MAX_REPORTS)
-		return;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	KUNIT_FAIL(ctx->test, "%s: %pV", ctx->cfg->name, &vaf);
-	va_end(args);
-}
-
-static struct iommu_domain *xc_domain(struct xc_ctx *ctx)
-{
-	return &ctx->ours.iommu.domain;
-}
-
-static u64 xc_phys(struct xc_ctx *ctx, enum xc_side side, u64 iova)
-{
-	if (side == XC_OURS)
-		return ctx->gran->iova_to_phys(xc_domain(ctx), iova);
-	return ctx->io->iova_to_phys(ctx->io, iova);
-}
-
-/* Map like iommu_map(): a map_pages call per step of kpt_core_pgsize() */
-static int xc_map(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 pa,
-		  u64 len, int prot)
-{
-	u64 pgsize, count;
-	size_t mapped;
-	int ret;
-
-	while (len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova, pa, len,
-					 &count);
-		if (!pgsize)
-			return -EINVAL;
-		mapped = 0;
-		if (side == XC_OURS)
-			ret = ctx->gran->map_pages(xc_domain(ctx), iova, pa,
-						   pgsize, count, prot,
-						   GFP_KERNEL, &mapped);
-		else
-			ret = ctx->io->map_pages(ctx->io, iova, pa, pgsize,
-						 count, prot, GFP_KERNEL,
-						 &mapped);
-		if (ret)
-			return ret;
-		if (!mapped || mapped > len)
-			return -EIO;
-		iova += mapped;
-		pa += mapped;
-		len -= mapped;
-	}
-	return 0;
-}
-
-/* Unmap like iommu_unmap(); the bytes unmapped */
-static u64 xc_unmap(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 len)
-{
-	struct iommu_iotlb_gather gather;
-	u64 pgsize, count, done = 0;
-	size_t n;
-
-	iommu_iotlb_gather_init(&gather);
-	while (done < len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova + done,
-					 iova + done, len - done, &count);
-		if (!pgsize)
-			break;
-		if (side == XC_OURS)
-			n = ctx->gran->unmap_pages(xc_domain(ctx), iova + done,
-						   pgsize, count, &gather);
-		else
-			n = ctx->io->unmap_pages(ctx->io, iova + done, pgsize,
-						 count, &gather);
-		if (!n)
-			break;
-		done += n;
-	}
-	/* What the driver's iotlb_sync does after the flush */
-	iommu_put_pages_list(&gather.freelist);
-	return done;
-}
-
-/* iommu_flush_ops: a coherent walker with nothing cached to invalidate */
-static void xc_tlb_flush_all(void *cookie)
-{
-}
-
-static void xc_tlb_flush_walk(unsigned long iova, size_t size, size_t granule,
-			      void *cookie)
-{
-}
-
-static void xc_tlb_add_page(struct iommu_iotlb_gather *gather,
-			    unsigned long iova, size_t granule, void *cookie)
-{
-}
-
-static const struct iommu_flush_ops xc_flush_ops = {
-	.tlb_flush_all = xc_tlb_flush_all,
-	.tlb_flush_walk = xc_tlb_flush_walk,
-	.tlb_add_page = xc_tlb_add_page,
-};
-
 /*
  * The registers both drivers would program must describe the same walk.
  * Intended difference: io-pgtable-arm's stage 1 MAIR also has attribute 3
@@ -430,7 +299,7 @@ static const struct iommu_flush_ops xc_flush_ops = {
 static void xc_check_regs(struct xc_ctx *ctx)
 {
 	const struct io_pgtable_cfg *io = &ctx->io_cfg;
-	struct kunit *test = ctx->test;
+	struct kunit *test = ctx->xs.test;
 	const struct xc_cfg *cfg = ctx->cfg;
 	struct pt_iommu_armv8_hw_info info, io_info = {};
 	unsigned int g = cfg->granule_lg2;
@@ -500,10 +369,10 @@ static u64 xc_contig_sizes(unsigned int g)
  */
 static void xc_check_sizes(struct xc_ctx *ctx)
 {
-	struct kunit *test = ctx->test;
+	struct kunit *test = ctx->xs.test;
 	const struct xc_cfg *cfg = ctx->cfg;
 	u64 in_ias = GENMASK_ULL(cfg->ias - 1, 0);
-	u64 ours = ctx->bitmap[XC_OURS], io = ctx->bitmap[XC_IO] & in_ias;
+	u64 ours = ctx->xs.bitmap[XC_OURS], io = ctx->xs.bitmap[XC_IO] & in_ias;
 
 	KUNIT_EXPECT_EQ_MSG(test, io & ~ours, 0, "%s: sizes only io-pgtable has",
 			    cfg->name);
@@ -524,7 +393,9 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	struct device *dev;
 	int ret;
 
-	ctx->test = test;
+	ctx->xs.test = test;
+	ctx->xs.name = cfg->name;
+	ctx->xs.domain = &ctx->ours.iommu.domain;
 	ctx->cfg = cfg;
 	for (i = 0; i != ARRAY_SIZE(xc_grans); i++)
 		if (xc_grans[i].lg2 == g)
@@ -532,6 +403,7 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	if (!ctx->gran)
 		kunit_skip(test, "the %uK granule is not reachable here",
 			   1U << (g - 10));
+	ctx->xs.ours = &ctx->gran->ops;
 
 	dev = kunit_device_register(test, "generic_pt_xc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
@@ -546,13 +418,13 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 		.tlb = &xc_flush_ops,
 		.iommu_dev = dev,
 	};
-	ctx->io = alloc_io_pgtable_ops(cfg->s2 ? ARM_64_LPAE_S2 :
+	ctx->xs.io = alloc_io_pgtable_ops(cfg->s2 ? ARM_64_LPAE_S2 :
 						 ARM_64_LPAE_S1,
 				       &ctx->io_cfg, ctx);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->io, "%s: io-pgtable", cfg->name);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->xs.io, "%s: io-pgtable", cfg->name);
 	/* io-pgtable-arm keeps the sizes of the granule it chose */
-	ctx->bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
-	KUNIT_EXPECT_EQ(test, ctx->bitmap[XC_IO] & -ctx->bitmap[XC_IO],
+	ctx->xs.bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
+	KUNIT_EXPECT_EQ(test, ctx->xs.bitmap[XC_IO] & -ctx->xs.bitmap[XC_IO],
 			BIT_ULL(g));
 
 	ours_cfg.common.max_vasz_lg2 = cfg->ias;
@@ -568,11 +440,11 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ctx->ours.iommu.nid = NUMA_NO_NODE;
 	ret = ctx->gran->init(&ctx->ours, &ours_cfg, GFP_KERNEL);
 	if (ret) {
-		free_io_pgtable_ops(ctx->io);
-		ctx->io = NULL;
+		free_io_pgtable_ops(ctx->xs.io);
+		ctx->xs.io = NULL;
 	}
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: generic_pt init", cfg->name);
-	ctx->bitmap[XC_OURS] = xc_domain(ctx)->pgsize_bitmap;
+	ctx->xs.bitmap[XC_OURS] = ctx->xs.domain->pgsize_bitmap;
 
 	xc_check_regs(ctx);
 	xc_check_sizes(ctx);
@@ -580,8 +452,8 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 
 static void xc_ctx_free(struct xc_ctx *ctx)
 {
-	if (ctx->io)
-		free_io_pgtable_ops(ctx->io);
+	if (ctx->xs.io)
+		free_io_pgtable_ops(ctx->xs.io);
 	ctx->gran->deinit(&ctx->ours.iommu);
 }
 
@@ -596,9 +468,9 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 	const struct xc_cfg *cfg = ctx->cfg;
 	unsigned int g = cfg->granule_lg2;
 	u64 mask = ~XC_INTENDED_DIFF(cfg->s2);
-	u64 iova = va, end = va + len, holes = 0, step, probe[3];
+	u64 iova = va, end = va + len, holes = 0, step;
 	struct xc_leaf leaf[2];
-	unsigned int side, i;
+	unsigned int side;
 	char fields[96];
 
 	while (iova < end) {
@@ -609,15 +481,15 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 		step = BIT_ULL(g);
 		if (!leaf[XC_OURS].found && !leaf[XC_IO].found) {
 			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, iova))
-					xc_report(ctx, "%s: iova_to_phys(%llx) of a hole",
+				if (xc_phys(&ctx->xs, side, iova))
+					xc_report(&ctx->xs, "%s: iova_to_phys(%llx) of a hole",
 						  xc_side_name[side], iova);
 			holes += step;
 			iova += step;
 			continue;
 		}
 		if (leaf[XC_OURS].found != leaf[XC_IO].found) {
-			xc_report(ctx, "iova %llx mapped by %s only", iova,
+			xc_report(&ctx->xs, "iova %llx mapped by %s only", iova,
 				  xc_side_name[leaf[XC_IO].found]);
 			iova += step;
 			continue;
@@ -626,11 +498,11 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 			struct xc_leaf *l = &leaf[side];
 
 			if (l->bad)
-				xc_report(ctx, "%s: iova %llx word %016llx: %s",
+				xc_report(&ctx->xs, "%s: iova %llx word %016llx: %s",
 					  xc_side_name[side], iova, l->word,
 					  l->bad);
 			if (l->oa + (iova & (BIT_ULL(l->size_lg2) - 1)) != want)
-				xc_report(ctx, "%s: iova %llx translates to %llx, not %llx",
+				xc_report(&ctx->xs, "%s: iova %llx translates to %llx, not %llx",
 					  xc_side_name[side], iova,
 					  l->oa + (iova &
 						   (BIT_ULL(l->size_lg2) - 1)),
@@ -642,13 +514,13 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 		if (cfg->s2 && (leaf[XC_OURS].word ^ leaf[XC_IO].word) & XC_XN0)
 			ctx->xn0++;
 		if (leaf[XC_OURS].level != leaf[XC_IO].level)
-			xc_report(ctx, "iova %llx: leaf level %u, io-pgtable %u",
+			xc_report(&ctx->xs, "iova %llx: leaf level %u, io-pgtable %u",
 				  iova, leaf[XC_OURS].level, leaf[XC_IO].level);
 		if ((leaf[XC_OURS].word ^ leaf[XC_IO].word) & mask) {
 			xc_fields((leaf[XC_OURS].word ^ leaf[XC_IO].word) &
 					  mask,
 				  cfg->s2, fields, sizeof(fields));
-			xc_report(ctx, "iova %llx: %016llx, io-pgtable %016llx: %s",
+			xc_report(&ctx->xs, "iova %llx: %016llx, io-pgtable %016llx: %s",
 				  iova, leaf[XC_OURS].word, leaf[XC_IO].word,
 				  fields);
 		}
@@ -657,19 +529,7 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len)
 		step = BIT_ULL(min(leaf[XC_OURS].size_lg2,
 				   leaf[XC_IO].size_lg2));
 		step = min(step - (iova & (step - 1)), end - iova);
-		probe[0] = iova;
-		probe[1] = iova + step / 2;
-		probe[2] = iova + step - 1;
-		for (i = 0; i != ARRAY_SIZE(probe); i++) {
-			u64 exp = pa + (probe[i] - va);
-
-			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, probe[i]) != exp)
-					xc_report(ctx, "%s: iova_to_phys(%llx) is %llx, not %llx",
-						  xc_side_name[side], probe[i],
-						  xc_phys(ctx, side, probe[i]),
-						  exp);
-		}
+		xc_check_phys(&ctx->xs, iova, step, va, pa);
 		iova += step;
 	}
 	return holes;
@@ -683,32 +543,9 @@ static void xc_expect_hole(struct xc_ctx *ctx, u64 iova)
 
 	for (side = 0; side != 2; side++) {
 		xc_walk(ctx->cfg->granule_lg2, &ctx->top[side], iova, &leaf);
-		if (leaf.found || xc_phys(ctx, side, iova))
-			xc_report(ctx, "%s: iova %llx outside every range is mapped",
+		if (leaf.found || xc_phys(&ctx->xs, side, iova))
+			xc_report(&ctx->xs, "%s: iova %llx outside every range is mapped",
 				  xc_side_name[side], iova);
-	}
-}
-
-struct xc_range {
-	u64 va;
-	u64 pa;
-	u64 len;
-	int prot;
-	/* Bytes unmapped inside it by the test */
-	u64 holes;
-};
-
-static void xc_map_both(struct xc_ctx *ctx, struct xc_range *r)
-{
-	unsigned int side;
-	int ret;
-
-	for (side = 0; side != 2; side++) {
-		ret = xc_map(ctx, side, r->va, r->pa, r->len, r->prot);
-		KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0,
-				    "%s: %s: map %llx+%llx at %llx prot %x",
-				    ctx->cfg->name, xc_side_name[side], r->va,
-				    r->len, r->pa, r->prot);
 	}
 }
 
@@ -724,14 +561,14 @@ static void xc_unmap_both(struct xc_ctx *ctx, struct xc_range *r, u64 off,
 	u64 iova = r->va + off;
 	unsigned int side;
 
-	KUNIT_EXPECT_EQ(ctx->test,
+	KUNIT_EXPECT_EQ(ctx->xs.test,
 			ctx->gran->cut_mapping(&ctx->ours.iommu, iova,
 					       GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(ctx->test,
+	KUNIT_EXPECT_EQ(ctx->xs.test,
 			ctx->gran->cut_mapping(&ctx->ours.iommu, iova + len,
 					       GFP_KERNEL), 0);
 	for (side = 0; side != 2; side++)
-		KUNIT_EXPECT_EQ_MSG(ctx->test, xc_unmap(ctx, side, iova, len),
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test, xc_unmap(&ctx->xs, side, iova, len),
 				    len, "%s: %s: unmap %llx+%llx",
 				    ctx->cfg->name, xc_side_name[side], iova,
 				    len);
@@ -764,7 +601,7 @@ static void xc_ranges(struct xc_ctx *ctx, struct xc_range *r)
 	unsigned int i;
 
 	/* The large leaf: a level 2 block, else a run of 32 blocks */
-	big = ctx->bitmap[XC_IO] & b2 ? b2 : 32 * b1;
+	big = ctx->xs.bitmap[XC_IO] & b2 ? b2 : 32 * b1;
 
 	memset(r, 0, sizeof(*r) * XC_NR_RANGES);
 	r[XC_R_PAGES] = (struct xc_range){ 5 * p, 77 * p, 40 * p, IOMMU_READ };
@@ -814,7 +651,7 @@ static void xc_compare_all(struct xc_ctx *ctx, struct xc_range *r,
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		KUNIT_EXPECT_EQ_MSG(ctx->test,
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test,
 				    xc_compare(ctx, r[i].va, r[i].pa, r[i].len),
 				    r[i].holes, "%s: range %u %s: bytes unmapped",
 				    ctx->cfg->name, i, when);
@@ -847,7 +684,7 @@ static void xc_test_ranges(struct kunit *test)
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		xc_map_both(ctx, &r[i]);
+		xc_map_both(&ctx->xs, &r[i]);
 		nx |= !!(r[i].prot & IOMMU_NOEXEC);
 		n++;
 	}
@@ -868,7 +705,7 @@ static void xc_test_ranges(struct kunit *test)
 		xc_unmap_both(ctx, &r[XC_R_BIG], p + b1 + 3 * b1, b1);
 	xc_compare_all(ctx, r, "after partial unmaps");
 
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/*
 	 * The ranges reached pages, level 1 blocks, the level 2 blocks where
 	 * there are some (1G, 4T) and the large range fits (not in the 4G of
@@ -878,7 +715,7 @@ static void xc_test_ranges(struct kunit *test)
 	KUNIT_EXPECT_GT(test, ctx->leaves[3], 0);
 	KUNIT_EXPECT_GT(test, ctx->leaves[2], 0);
 	KUNIT_EXPECT_EQ_MSG(test, !!ctx->leaves[1],
-			    !!(ctx->bitmap[XC_IO] &
+			    !!(ctx->xs.bitmap[XC_IO] &
 			       BIT_ULL(xc_item_lg2(ctx->cfg->granule_lg2, 1))) &&
 			    (r[XC_R_BIG].len || r[XC_R_BIG_SKEW].len),
 			    "%s: level 2 blocks", ctx->cfg->name);
@@ -920,7 +757,7 @@ static void xc_test_prot(struct kunit *test)
 		if (!(prot & (IOMMU_READ | IOMMU_WRITE))) {
 			for (side = 0; side != 2; side++)
 				KUNIT_EXPECT_EQ_MSG(test,
-						    xc_map(ctx, side, page_va,
+						    xc_map(&ctx->xs, side, page_va,
 							   pa, p, prot),
 						    -EINVAL, "%s: prot %x",
 						    xc_side_name[side], prot);
@@ -929,7 +766,7 @@ static void xc_test_prot(struct kunit *test)
 		}
 		for (side = 0; side != 2; side++)
 			KUNIT_EXPECT_EQ(test,
-					xc_map(ctx, side, page_va, pa, p, prot),
+					xc_map(&ctx->xs, side, page_va, pa, p, prot),
 					0);
 		xc_compare(ctx, page_va, pa, p);
 		nx += !!(prot & IOMMU_NOEXEC);
@@ -938,14 +775,14 @@ static void xc_test_prot(struct kunit *test)
 			continue;
 		for (side = 0; side != 2; side++)
 			KUNIT_EXPECT_EQ(test,
-					xc_map(ctx, side, block_va, pa, b1,
+					xc_map(&ctx->xs, side, block_va, pa, b1,
 					       prot),
 					0);
 		xc_compare(ctx, block_va, pa, b1);
 		nx += !!(prot & IOMMU_NOEXEC);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/*
 	 * Every combination with READ or WRITE, on a block too; the region of
 	 * a 32-bit kernel (256M) holds fewer blocks, and none of 512M

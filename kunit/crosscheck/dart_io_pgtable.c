@@ -33,8 +33,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../../../iommu-pages.h"
-#include "../pgsize.h"
+#include "common.h"
 
 /* Entry bits, as io-pgtable-dart.c names them */
 #define XC_DART_VALID BIT_ULL(0)
@@ -51,23 +50,13 @@
  */
 #define XC_DART_V2_NO_CACHE BIT_ULL(1)
 
-/* Stop reporting after this many differences in one test */
-#define XC_MAX_REPORTS 8
-
 struct xc_gran {
 	unsigned int lg2;
 	int (*init)(struct pt_iommu_dart *table,
 		    const struct pt_iommu_dart_cfg *cfg, gfp_t gfp);
 	void (*hw_info)(struct pt_iommu_dart *table,
 			struct pt_iommu_dart_hw_info *info);
-	int (*map_pages)(struct iommu_domain *domain, unsigned long iova,
-			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			 int prot, gfp_t gfp, size_t *mapped);
-	size_t (*unmap_pages)(struct iommu_domain *domain, unsigned long iova,
-			      size_t pgsize, size_t pgcount,
-			      struct iommu_iotlb_gather *gather);
-	phys_addr_t (*iova_to_phys)(struct iommu_domain *domain,
-				    dma_addr_t iova);
+	struct xc_ops ops;
 	void (*deinit)(struct pt_iommu *table);
 };
 
@@ -76,9 +65,7 @@ struct xc_gran {
 		.lg2 = g,                                      \
 		.init = pt_iommu_##fmt##_init,                 \
 		.hw_info = pt_iommu_##fmt##_hw_info,           \
-		.map_pages = pt_iommu_##fmt##_map_pages,       \
-		.unmap_pages = pt_iommu_##fmt##_unmap_pages,   \
-		.iova_to_phys = pt_iommu_##fmt##_iova_to_phys, \
+		.ops = XC_OPS(fmt),                            \
 		.deinit = pt_iommu_##fmt##_deinit,             \
 	}
 
@@ -136,41 +123,17 @@ struct xc_leaf {
 	u64 oa;
 };
 
-enum xc_side { XC_OURS, XC_IO };
-
-static const char *const xc_side_name[] = { "generic_pt", "io-pgtable" };
-
 struct xc_ctx {
-	struct kunit *test;
+	struct xc_sides xs;
 	const struct xc_cfg *cfg;
 	const struct xc_gran *gran;
 	struct pt_iommu_dart ours;
 	struct io_pgtable_cfg io_cfg;
-	struct io_pgtable_ops *io;
-	u64 bitmap[2];
 	struct xc_top top[2];
-	unsigned int reports;
 	/* What the comparisons saw: pages, by TTBR; masked NO_CACHE bits */
 	unsigned int pages[4];
 	unsigned int no_cache;
 };
-
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-	__printf(2, 3);
-
-static void xc_report(struct xc_ctx *ctx, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	if (ctx->reports++ >= XC_MAX_REPORTS)
-		return;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	KUNIT_FAIL(ctx->test, "%s: %pV", ctx->cfg->name, &vaf);
-	va_end(args);
-}
 
 static u64 xc_addr(const struct xc_cfg *cfg, u64 word)
 {
@@ -225,100 +188,6 @@ static void xc_walk(const struct xc_cfg *cfg, const struct xc_top *top,
 	leaf->oa = xc_addr(cfg, l2);
 }
 
-static struct iommu_domain *xc_domain(struct xc_ctx *ctx)
-{
-	return &ctx->ours.iommu.domain;
-}
-
-static u64 xc_phys(struct xc_ctx *ctx, enum xc_side side, u64 iova)
-{
-	if (side == XC_OURS)
-		return ctx->gran->iova_to_phys(xc_domain(ctx), iova);
-	return ctx->io->iova_to_phys(ctx->io, iova);
-}
-
-/* Map like iommu_map(): a map_pages call per step of kpt_core_pgsize() */
-static int xc_map(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 pa,
-		  u64 len, int prot)
-{
-	u64 pgsize, count;
-	size_t mapped;
-	int ret;
-
-	while (len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova, pa, len,
-					 &count);
-		if (!pgsize)
-			return -EINVAL;
-		mapped = 0;
-		if (side == XC_OURS)
-			ret = ctx->gran->map_pages(xc_domain(ctx), iova, pa,
-						   pgsize, count, prot,
-						   GFP_KERNEL, &mapped);
-		else
-			ret = ctx->io->map_pages(ctx->io, iova, pa, pgsize,
-						 count, prot, GFP_KERNEL,
-						 &mapped);
-		if (ret)
-			return ret;
-		if (!mapped || mapped > len)
-			return -EIO;
-		iova += mapped;
-		pa += mapped;
-		len -= mapped;
-	}
-	return 0;
-}
-
-/* Unmap like iommu_unmap(); the bytes unmapped */
-static u64 xc_unmap(struct xc_ctx *ctx, enum xc_side side, u64 iova, u64 len)
-{
-	struct iommu_iotlb_gather gather;
-	u64 pgsize, count, done = 0;
-	size_t n;
-
-	iommu_iotlb_gather_init(&gather);
-	while (done < len) {
-		pgsize = kpt_core_pgsize(ctx->bitmap[side], iova + done,
-					 iova + done, len - done, &count);
-		if (!pgsize)
-			break;
-		if (side == XC_OURS)
-			n = ctx->gran->unmap_pages(xc_domain(ctx), iova + done,
-						   pgsize, count, &gather);
-		else
-			n = ctx->io->unmap_pages(ctx->io, iova + done, pgsize,
-						 count, &gather);
-		if (!n)
-			break;
-		done += n;
-	}
-	/* What the driver's iotlb_sync does after the flush */
-	iommu_put_pages_list(&gather.freelist);
-	return done;
-}
-
-/* iommu_flush_ops: a coherent walker with nothing cached to invalidate */
-static void xc_tlb_flush_all(void *cookie)
-{
-}
-
-static void xc_tlb_flush_walk(unsigned long iova, size_t size, size_t granule,
-			      void *cookie)
-{
-}
-
-static void xc_tlb_add_page(struct iommu_iotlb_gather *gather,
-			    unsigned long iova, size_t granule, void *cookie)
-{
-}
-
-static const struct iommu_flush_ops xc_flush_ops = {
-	.tlb_flush_all = xc_tlb_flush_all,
-	.tlb_flush_walk = xc_tlb_flush_walk,
-	.tlb_add_page = xc_tlb_add_page,
-};
-
 /*
  * The TTBRs both drivers would program: as many on both sides, each a
  * granule aligned table; the unused ones zero in the format's hw_info.
@@ -327,7 +196,7 @@ static void xc_check_ttbrs(struct xc_ctx *ctx)
 {
 	const struct io_pgtable_cfg *io = &ctx->io_cfg;
 	const struct xc_cfg *cfg = ctx->cfg;
-	struct kunit *test = ctx->test;
+	struct kunit *test = ctx->xs.test;
 	struct pt_iommu_dart_hw_info info;
 	unsigned int i;
 
@@ -361,12 +230,15 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	unsigned int i;
 	int ret;
 
-	ctx->test = test;
+	ctx->xs.test = test;
+	ctx->xs.name = cfg->name;
+	ctx->xs.domain = &ctx->ours.iommu.domain;
 	ctx->cfg = cfg;
 	for (i = 0; i != ARRAY_SIZE(xc_grans); i++)
 		if (xc_grans[i].lg2 == cfg->granule_lg2)
 			ctx->gran = &xc_grans[i];
 	KUNIT_ASSERT_NOT_NULL(test, ctx->gran);
+	ctx->xs.ours = &ctx->gran->ops;
 
 	dev = kunit_device_register(test, "generic_pt_xc_dart");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
@@ -380,10 +252,10 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 		.tlb = &xc_flush_ops,
 		.iommu_dev = dev,
 	};
-	ctx->io = alloc_io_pgtable_ops(cfg->v2 ? APPLE_DART2 : APPLE_DART,
-				       &ctx->io_cfg, ctx);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->io, "%s: io-pgtable", cfg->name);
-	ctx->bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
+	ctx->xs.io = alloc_io_pgtable_ops(cfg->v2 ? APPLE_DART2 : APPLE_DART,
+					  &ctx->io_cfg, ctx);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->xs.io, "%s: io-pgtable", cfg->name);
+	ctx->xs.bitmap[XC_IO] = ctx->io_cfg.pgsize_bitmap;
 
 	ours_cfg.common.max_vasz_lg2 = cfg->ias;
 	ours_cfg.common.max_oasz_lg2 = cfg->oas;
@@ -392,24 +264,24 @@ static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 	ctx->ours.iommu.nid = NUMA_NO_NODE;
 	ret = ctx->gran->init(&ctx->ours, &ours_cfg, GFP_KERNEL);
 	if (ret) {
-		free_io_pgtable_ops(ctx->io);
-		ctx->io = NULL;
+		free_io_pgtable_ops(ctx->xs.io);
+		ctx->xs.io = NULL;
 	}
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: generic_pt init", cfg->name);
-	ctx->bitmap[XC_OURS] = xc_domain(ctx)->pgsize_bitmap;
+	ctx->xs.bitmap[XC_OURS] = ctx->xs.domain->pgsize_bitmap;
 	/* One page size on both sides: the granule */
-	KUNIT_EXPECT_EQ(test, ctx->bitmap[XC_OURS], ctx->bitmap[XC_IO]);
-	KUNIT_EXPECT_EQ(test, ctx->bitmap[XC_OURS], BIT_ULL(cfg->granule_lg2));
+	KUNIT_EXPECT_EQ(test, ctx->xs.bitmap[XC_OURS], ctx->xs.bitmap[XC_IO]);
+	KUNIT_EXPECT_EQ(test, ctx->xs.bitmap[XC_OURS], BIT_ULL(cfg->granule_lg2));
 	/* The aperture apple-dart gives the domain */
-	KUNIT_EXPECT_EQ(test, (u64)xc_domain(ctx)->geometry.aperture_end,
+	KUNIT_EXPECT_EQ(test, (u64)ctx->xs.domain->geometry.aperture_end,
 			(u64)DMA_BIT_MASK(cfg->ias));
 	xc_check_ttbrs(ctx);
 }
 
 static void xc_ctx_free(struct xc_ctx *ctx)
 {
-	if (ctx->io)
-		free_io_pgtable_ops(ctx->io);
+	if (ctx->xs.io)
+		free_io_pgtable_ops(ctx->xs.io);
 	ctx->gran->deinit(&ctx->ours.iommu);
 }
 
@@ -423,11 +295,11 @@ static void xc_ctx_free(struct xc_ctx *ctx)
 static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len, int prot)
 {
 	const struct xc_cfg *cfg = ctx->cfg;
-	u64 page = BIT_ULL(cfg->granule_lg2), holes = 0, iova, probe[3];
+	u64 page = BIT_ULL(cfg->granule_lg2), holes = 0, iova;
 	u64 mask = ~(cfg->v2 ? XC_DART_V2_NO_CACHE : 0);
 	u64 addr = xc_addr_bits(cfg);
 	struct xc_leaf leaf[2];
-	unsigned int side, i;
+	unsigned int side;
 
 	for (iova = va; iova < va + len; iova += page) {
 		u64 want = pa + (iova - va);
@@ -436,55 +308,43 @@ static u64 xc_compare(struct xc_ctx *ctx, u64 va, u64 pa, u64 len, int prot)
 			xc_walk(cfg, &ctx->top[side], iova, &leaf[side]);
 		if (!leaf[XC_OURS].found && !leaf[XC_IO].found) {
 			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, iova))
-					xc_report(ctx, "%s: iova_to_phys(%llx) of a hole",
+				if (xc_phys(&ctx->xs, side, iova))
+					xc_report(&ctx->xs, "%s: iova_to_phys(%llx) of a hole",
 						  xc_side_name[side], iova);
 			holes += page;
 			continue;
 		}
 		if (leaf[XC_OURS].found != leaf[XC_IO].found) {
-			xc_report(ctx, "iova %llx mapped by %s only", iova,
+			xc_report(&ctx->xs, "iova %llx mapped by %s only", iova,
 				  xc_side_name[leaf[XC_IO].found]);
 			continue;
 		}
 		ctx->pages[xc_ttbr_of(cfg, iova)]++;
 		for (side = 0; side != 2; side++)
 			if (leaf[side].oa != want)
-				xc_report(ctx, "%s: iova %llx translates to %llx, not %llx",
+				xc_report(&ctx->xs, "%s: iova %llx translates to %llx, not %llx",
 					  xc_side_name[side], iova,
 					  leaf[side].oa, want);
 		if ((leaf[XC_OURS].word ^ leaf[XC_IO].word) & mask)
-			xc_report(ctx, "iova %llx: page %016llx, io-pgtable %016llx",
+			xc_report(&ctx->xs, "iova %llx: page %016llx, io-pgtable %016llx",
 				  iova, leaf[XC_OURS].word, leaf[XC_IO].word);
 		if ((leaf[XC_OURS].l1 ^ leaf[XC_IO].l1) & ~addr)
-			xc_report(ctx, "iova %llx: L1 entry %016llx, io-pgtable %016llx",
+			xc_report(&ctx->xs, "iova %llx: L1 entry %016llx, io-pgtable %016llx",
 				  iova, leaf[XC_OURS].l1, leaf[XC_IO].l1);
 		/* The masked bit: see XC_DART_V2_NO_CACHE */
 		if (cfg->v2) {
 			if (!(leaf[XC_IO].word & XC_DART_V2_NO_CACHE))
-				xc_report(ctx, "iova %llx: io-pgtable page without bit 1",
+				xc_report(&ctx->xs, "iova %llx: io-pgtable page without bit 1",
 					  iova);
 			if (!(leaf[XC_OURS].word & XC_DART_V2_NO_CACHE) !=
 			    !!(prot & IOMMU_CACHE))
-				xc_report(ctx, "iova %llx: NO_CACHE %016llx with prot %x",
+				xc_report(&ctx->xs, "iova %llx: NO_CACHE %016llx with prot %x",
 					  iova, leaf[XC_OURS].word, prot);
 			if ((leaf[XC_OURS].word ^ leaf[XC_IO].word) &
 			    XC_DART_V2_NO_CACHE)
 				ctx->no_cache++;
 		}
-		probe[0] = iova;
-		probe[1] = iova + page / 2;
-		probe[2] = iova + page - 1;
-		for (i = 0; i != ARRAY_SIZE(probe); i++) {
-			u64 exp = pa + (probe[i] - va);
-
-			for (side = 0; side != 2; side++)
-				if (xc_phys(ctx, side, probe[i]) != exp)
-					xc_report(ctx, "%s: iova_to_phys(%llx) is %llx, not %llx",
-						  xc_side_name[side], probe[i],
-						  xc_phys(ctx, side, probe[i]),
-						  exp);
-		}
+		xc_check_phys(&ctx->xs, iova, page, va, pa);
 	}
 	return holes;
 }
@@ -497,32 +357,9 @@ static void xc_expect_hole(struct xc_ctx *ctx, u64 iova)
 
 	for (side = 0; side != 2; side++) {
 		xc_walk(ctx->cfg, &ctx->top[side], iova, &leaf);
-		if (leaf.found || xc_phys(ctx, side, iova))
-			xc_report(ctx, "%s: iova %llx outside every range is mapped",
+		if (leaf.found || xc_phys(&ctx->xs, side, iova))
+			xc_report(&ctx->xs, "%s: iova %llx outside every range is mapped",
 				  xc_side_name[side], iova);
-	}
-}
-
-struct xc_range {
-	u64 va;
-	u64 pa;
-	u64 len;
-	int prot;
-	/* Bytes unmapped inside it by the test */
-	u64 holes;
-};
-
-static void xc_map_both(struct xc_ctx *ctx, struct xc_range *r)
-{
-	unsigned int side;
-	int ret;
-
-	for (side = 0; side != 2; side++) {
-		ret = xc_map(ctx, side, r->va, r->pa, r->len, r->prot);
-		KUNIT_EXPECT_EQ_MSG(ctx->test, ret, 0,
-				    "%s: %s: map %llx+%llx at %llx prot %x",
-				    ctx->cfg->name, xc_side_name[side], r->va,
-				    r->len, r->pa, r->prot);
 	}
 }
 
@@ -532,8 +369,8 @@ static void xc_unmap_both(struct xc_ctx *ctx, struct xc_range *r, u64 off,
 	unsigned int side;
 
 	for (side = 0; side != 2; side++)
-		KUNIT_EXPECT_EQ_MSG(ctx->test,
-				    xc_unmap(ctx, side, r->va + off, len), len,
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test,
+				    xc_unmap(&ctx->xs, side, r->va + off, len), len,
 				    "%s: %s: unmap %llx+%llx", ctx->cfg->name,
 				    xc_side_name[side], r->va + off, len);
 	r->holes += len;
@@ -588,7 +425,7 @@ static void xc_compare_all(struct xc_ctx *ctx, struct xc_range *r,
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		KUNIT_EXPECT_EQ_MSG(ctx->test,
+		KUNIT_EXPECT_EQ_MSG(ctx->xs.test,
 				    xc_compare(ctx, r[i].va, r[i].pa, r[i].len,
 					       r[i].prot),
 				    r[i].holes, "%s: range %u %s: bytes unmapped",
@@ -623,7 +460,7 @@ static void xc_test_ranges(struct kunit *test)
 	for (i = 0; i != XC_NR_RANGES; i++) {
 		if (!r[i].len)
 			continue;
-		xc_map_both(ctx, &r[i]);
+		xc_map_both(&ctx->xs, &r[i]);
 		n++;
 	}
 	KUNIT_EXPECT_GE(test, n, 4);
@@ -637,7 +474,7 @@ static void xc_test_ranges(struct kunit *test)
 	xc_unmap_both(ctx, &r[XC_R_TOP_VA], 0, 2 * p);
 	xc_compare_all(ctx, r, "after partial unmaps");
 
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/*
 	 * Pages were seen through the first, second and last TTBR, and bit 1
 	 * was masked on v2
@@ -678,7 +515,7 @@ static void xc_test_prot(struct kunit *test)
 		if (!(prot & (IOMMU_READ | IOMMU_WRITE))) {
 			for (side = 0; side != 2; side++)
 				KUNIT_EXPECT_EQ_MSG(test,
-						    xc_map(ctx, side, va, pa, p,
+						    xc_map(&ctx->xs, side, va, pa, p,
 							   prot),
 						    -EINVAL, "%s: prot %x",
 						    xc_side_name[side], prot);
@@ -686,12 +523,12 @@ static void xc_test_prot(struct kunit *test)
 			continue;
 		}
 		for (side = 0; side != 2; side++)
-			KUNIT_EXPECT_EQ(test, xc_map(ctx, side, va, pa, p, prot),
+			KUNIT_EXPECT_EQ(test, xc_map(&ctx->xs, side, va, pa, p, prot),
 					0);
 		xc_compare(ctx, va, pa, p, prot);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, ctx->reports, 0);
+	KUNIT_EXPECT_EQ(test, ctx->xs.reports, 0);
 	/* Every combination with READ or WRITE; half of them without CACHE */
 	KUNIT_EXPECT_EQ(test, n, 48);
 	KUNIT_EXPECT_EQ(test, ctx->pages[0], 48);
