@@ -19,9 +19,12 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
   Its walker returns the base of the leaf it found (amdvi_translation_result
   "hpa", or the base of an IOTLB hit): every translation into the buffer
   returned the buffer's first address, none a later 4K page of it, and the
-  data check proves the whole buffer was translated;
-- dma:walker-4K: each 4K page was translated on its own (a translation
-  returned each page's address);
+  data check proves the whole buffer was translated. With --granule 16384
+  or 65536 (an arm64 kernel of that PAGE_SIZE) 2M is a contiguous run of
+  the granule's pages, which QEMU's SMMUv3 walker reads as pages: each
+  translation into the buffer returned a page of the granule;
+- dma:walker-4K: each 4K buffer was translated on its own (a translation
+  returned the address of its page of the granule);
 - dma:no-fault: the IOMMU logged no fault (QEMU's amdvi_page_fault, the
   driver's "Event logged" messages);
 - dma:ours: the guest's function profile shows the DMA domain mapped and
@@ -29,8 +32,8 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
   the driver;
 - dma:live-cut: the KUnit suite generic_pt_dma_live_cut (kunit/dma/
   live_cut.c) ran in the guest and passed: QEMU's edu device copied pages
-  of a 2M mapping that was cut eight times under its pending copies, every
-  byte checked by the guest;
+  of a 2M mapping that was cut eight times under its pending copies, and of
+  a 64K run cut once, every byte checked by the guest;
 - dma:live-cut-walker: QEMU's trace of edu's translations, against the
   pages the suite printed ("DMACUT" lines): the pages copied before the
   cuts went through the 2M leaf (translated to its base), each page at a
@@ -67,6 +70,11 @@ AMDVI_RE = re.compile(
 SMMU_RE = re.compile(
     r'smmu_ptw_(?:block|page)_pte\b.*?iova=(0x[0-9a-fA-F]+).*?'
     r'(?:block|page) address = (0x[0-9a-fA-F]+)')
+# The descriptor QEMU's SMMUv3 walker read, and its Contiguous bit
+SMMU_PTE_RE = re.compile(r'smmu_ptw_page_pte\b.*?iova=(0x[0-9a-fA-F]+).*?'
+                         r'\bpte=(0x[0-9a-fA-F]+).*?'
+                         r'page address = (0x[0-9a-fA-F]+)')
+ARM_CONTIG = 1 << 52
 FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged|'
                       r'smmuv3_translate_abort|smmuv3_record_event|'
                       r'event 0x[0-9a-f]+ received)')
@@ -145,67 +153,105 @@ def kunit_case(console, case):
 
 def check_live_cut(console, trace, refused):
     """The results dma:live-cut and dma:live-cut-walker. With @refused the
-    domain has no cut_mapping op: live_cut_refused must pass instead of
-    live_cut_2m, and the walker find the 2M leaf after the refused cut."""
-    case, other = (('live_cut_refused', 'live_cut_2m') if refused else
-                   ('live_cut_2m', 'live_cut_refused'))
-    got = (kunit_case(console, case), kunit_case(console, other))
+    domain has no cut_mapping op: live_cut_refused must pass and the cutting
+    cases skip, the walker finding the 2M leaf after the refused cut;
+    otherwise live_cut_2m and live_cut_contig pass (live_cut_contig may skip
+    where the domain has no 64K run of 4K pages) and live_cut_refused
+    skips."""
+    want = ({'live_cut_2m': 'skip', 'live_cut_contig': 'skip',
+             'live_cut_refused': 'ok'} if refused else
+            {'live_cut_2m': 'ok', 'live_cut_contig': 'ok',
+             'live_cut_refused': 'skip'})
+    got = {case: kunit_case(console, case) for case in want}
     fails = [ln.strip() for ln in console
              if re.search(r'# live_cut_\w+: (?!DMACUT)', ln) and
              'kunit_skip' not in ln]
-    ok = got == ('ok', 'skip')
-    results = [(ok, 'dma:live-cut', f'{case} {got[0]}, {other} {got[1]}' +
+    ok = all(got[c] == w or (c == 'live_cut_contig' and got[c] == 'skip')
+             for c, w in want.items())
+    results = [(ok, 'dma:live-cut',
+                ', '.join(f'{c} {g}' for c, g in got.items()) +
                 (f': {fails[0]}' if fails and not ok else ''))]
 
-    # expect: (4K page, low, high) of the leaf base, and whether the walker
-    # must have translated that page: an SMMU's IOTLB serves the other
-    # pages of a cached 2M leaf until the invalidation after the cuts.
-    cuts, expect = [], []
-    edu = iova = phys = None
+    # Each "DMACUT map" line starts a mapping (iova, phys, size) whose
+    # lines follow. expect: (4K page of the IOVA, low, high) of the leaf
+    # base, and whether the walker must have translated that page: an
+    # SMMU's IOTLB serves the other pages of a cached 2M leaf until the
+    # invalidation after the cuts, and QEMU's SMMU walker reads the
+    # entries of a contiguous run as 4K pages (the hint is for TLBs).
+    expect, cuts, maps, contig = [], [], [], []
+    edu = iova = phys = size = None
     smmu = any(dev is None for dev, _, _ in translations(trace))
     for ln in console:
         m = re.search(r'DMACUT map edu (\S+) iova (0x[0-9a-f]+) '
-                      r'phys (0x[0-9a-f]+)', ln)
+                      r'phys (0x[0-9a-f]+) size (0x[0-9a-f]+)', ln)
         if m:
-            edu, iova, phys = (m.group(1), int(m.group(2), 16),
-                               int(m.group(3), 16))
+            edu, iova, phys, size = (m.group(1), int(m.group(2), 16),
+                                     int(m.group(3), 16),
+                                     int(m.group(4), 16))
+            maps.append((iova, size))
+            cuts = []
             continue
         m = re.search(r'DMACUT (before|cut|after|refused) ([\d ]+)$',
                       ln.rstrip())
         if not m or iova is None:
             continue
         pg = [int(x) for x in m.group(2).split()]
+        page0 = iova >> 12
+        run = smmu and size < 2 * MB
+        if run and m.group(1) != 'refused':
+            # The pages a copy used: before the cut, the run's hint
+            contig += [(page0 + p, m.group(1) == 'before')
+                       for p in (pg if m.group(1) != 'cut' else pg[2:])]
         if m.group(1) == 'before':
-            expect += [(p, phys, phys, i == 0 or not smmu)
-                       for i, p in enumerate(pg)]
+            expect += [(page0 + p, phys, phys + (p * 4096 if run else 0),
+                        i == 0 or not smmu) for i, p in enumerate(pg)]
         elif m.group(1) == 'refused':
             cuts.append(pg[0])
         elif m.group(1) == 'cut':
             cuts.append(pg[0])
-            expect.append((pg[2], phys + pg[0] * 4096, phys + pg[0] * 4096,
-                           not smmu))
+            expect.append((page0 + pg[2], phys + pg[0] * 4096,
+                           phys + pg[0] * 4096, not smmu))
         else:
             below = max((c for c in cuts if c <= pg[1]), default=None)
             if below is not None:
-                expect.append((pg[1], phys + below * 4096,
+                expect.append((page0 + pg[1], phys + below * 4096,
                                phys + pg[1] * 4096, True))
-    if edu is None or not cuts:
+    if edu is None or not expect:
         results.append((False, 'dma:live-cut-walker',
                         'no DMACUT lines from the suite'))
         return results
-    pages = edu_translations(trace, edu, iova, 2 * MB)
+    pages = {}
+    for iova, size in maps:
+        for pg, bases in edu_translations(trace, edu, iova, size).items():
+            pages[pg] = bases
+    # SMMUv3: the descriptors of a run carry the Contiguous hint before
+    # the cut and none after it (neither side of a cut holds a whole run)
+    ptes = {}
+    for ln in trace:
+        m = SMMU_PTE_RE.search(ln)
+        if m:
+            ptes.setdefault(int(m.group(1), 16) >> 12, []).append(
+                int(m.group(2), 16))
     bad = []
+    for p, hint in contig:
+        got = ptes.get(p, [])
+        if any(bool(pte & ARM_CONTIG) != hint for pte in got):
+            bad.append(f'IOVA page {p:#x}: descriptor {got[0]:#x} '
+                       f'{"without" if hint else "with"} the Contiguous '
+                       'hint')
     for p, low, high, needed in expect:
-        got = pages.get((iova >> 12) + p)
+        got = pages.get(p)
         if not got:
             if needed:
-                bad.append(f'page {p} never translated')
+                bad.append(f'IOVA page {p:#x} never translated')
         elif not all(low <= b <= high for b in got):
-            bad.append(f'page {p} translated to {got[0]:#x}, expected '
-                       f'{low:#x}' + (f'..{high:#x}' if high != low else ''))
+            bad.append(f'IOVA page {p:#x} translated to {got[0]:#x}, '
+                       f'expected {low:#x}' +
+                       (f'..{high:#x}' if high != low else ''))
     results.append((not bad, 'dma:live-cut-walker',
                     bad[0] if bad else f'{len(expect)} pages of edu ({edu}) '
-                    'translated through the leaves the cuts left'))
+                    f'in {len(maps)} mappings translated through the leaves '
+                    'the cuts left'))
     return results
 
 
@@ -234,25 +280,47 @@ def check(args):
     for _, _, hpa in translations(trace):
         bases[hpa] = bases.get(hpa, 0) + 1
 
+    g = args.granule
     if len(huge) != 1 or not huge[0] or huge[0] % (2 * MB):
         results.append((False, 'dma:walker-2M',
                         f'no 2M-aligned buffer address ({huge})'))
-    else:
+    elif g == 4096:
         p = huge[0]
         inside = sorted(b for b in bases if p < b < p + 2 * MB)
         ok = bases.get(p, 0) > 0 and not inside
         detail = (f'{bases.get(p, 0)} translations to {p:#x}, '
                   f'{len(inside)} to later 4K pages of the buffer')
         results.append((ok, 'dma:walker-2M', detail))
+    else:
+        # With a 16K or 64K granule 2M is a contiguous run (128 or 32
+        # entries with the hint), not a block: QEMU's walker reads each
+        # entry as a page of the granule, at its own address.
+        p = huge[0]
+        inside = sorted(b for b in bases if p <= b < p + 2 * MB)
+        odd = [b for b in inside if b % g]
+        # and each descriptor read carries the Contiguous hint
+        nohint = [int(m.group(2), 16) for m in map(SMMU_PTE_RE.search, trace)
+                  if m and p <= int(m.group(3), 16) < p + 2 * MB and
+                  not int(m.group(2), 16) & ARM_CONTIG]
+        ok = bases.get(p, 0) > 0 and not odd and not nohint
+        detail = (f'a run of {2 * MB // g} entries of {g // 1024}K: '
+                  f'{len(inside)} of them translated, each to its own page, '
+                  'with the Contiguous hint' +
+                  (f', not {odd[0]:#x}' if odd else '') +
+                  (f'; descriptor {nohint[0]:#x} without the hint'
+                   if nohint else ''))
+        results.append((ok, 'dma:walker-2M', detail))
 
     if len(small) != 16 or not all(small):
         results.append((False, 'dma:walker-4K',
                         f'16 page addresses expected, got {small}'))
     else:
-        missing = [p for p in small if not bases.get(p)]
+        # Each 4K buffer through the leaf of its granule page
+        missing = [p for p in small if not bases.get(p - p % g)]
         results.append((not missing, 'dma:walker-4K',
-                        f'{16 - len(missing)} of 16 pages translated on '
-                        'their own' + (f', not {missing}' if missing else '')))
+                        f'{16 - len(missing)} of 16 buffers translated '
+                        f'through their own {g // 1024}K page' +
+                        (f', not {missing}' if missing else '')))
 
     faults = [ln for ln in console + trace if FAULT_RE.search(ln)]
     results.append((not faults, 'dma:no-fault',
@@ -299,8 +367,10 @@ def main():
     c.add_argument('--trace', required=True)
     c.add_argument('--out', required=True)
     c.add_argument('--expect-ours', action='store_true')
+    c.add_argument('--granule', type=int, default=4096,
+                   help='the DMA domain\'s page size (16K, 64K kernels)')
     c.add_argument('--expect-cut', action='store_true',
-                   help='live_cut_2m must pass')
+                   help='live_cut_2m and live_cut_contig must pass')
     c.add_argument('--expect-cut-refused', action='store_true',
                    help='live_cut_refused must pass (no cut_mapping op)')
     c.add_argument('log')

@@ -23,6 +23,15 @@
  *  - after the cuts and a flush of the IOTLB, between pages no copy used
  *    before.
  *
+ * live_cut_contig does the same with a 64K run of 4K entries (the
+ * contiguous hint of the ARM formats, sixteen next-level-7 entries on AMD
+ * v1) mapped at another IOVA: a copy before the cut, a cut at its fourth
+ * page under a pending copy, a copy after it. QEMU's SMMUv3 walker reads
+ * the hint's entries as 4K pages (the hint only lets a TLB cache the run
+ * as one entry), so there the walker check can show no more than that
+ * each page still translates where it did; AMD-Vi's walker reads the 64K
+ * page, then the smaller ones the cut left.
+ *
  * Where the domain has no cut_mapping op (live_cut_refused: an SMMU without
  * BBML level 2), the cut must fail with -EOPNOTSUPP and the 2M leaf still
  * translate every page.
@@ -77,6 +86,10 @@
 #define LIVE_CUT_SIZE SZ_2M
 #define LIVE_CUT_PAGES (LIVE_CUT_SIZE / SZ_4K)
 #define LIVE_CUT_STEPS 8
+/* live_cut_contig: a 64K run at its own 2M-aligned IOVA, cut at page 3 */
+#define LIVE_CUT_RUN SZ_64K
+#define LIVE_CUT_RUN_IOVA (LIVE_CUT_IOVA + SZ_4M)
+#define LIVE_CUT_RUN_CUT 3
 #define EDU_TIMEOUT_MS 5000
 
 struct live_cut {
@@ -87,8 +100,9 @@ struct live_cut {
 	struct page *pages;
 	u64 *mem;		/* the 2M, as the CPU sees it */
 	phys_addr_t phys;
+	u64 iova;		/* where the test maps lc->phys */
+	size_t size;		/* how much, when mapped */
 	bool attached;
-	bool mapped;
 	u32 seed;
 };
 
@@ -156,9 +170,9 @@ static bool live_cut_check(struct live_cut *lc, unsigned int dst, u32 seed,
 	return true;
 }
 
-static u64 live_cut_iova(unsigned int page)
+static u64 live_cut_iova(struct live_cut *lc, unsigned int page)
 {
-	return LIVE_CUT_IOVA + (u64)page * SZ_4K;
+	return lc->iova + (u64)page * SZ_4K;
 }
 
 /*
@@ -171,7 +185,7 @@ static bool live_cut_copy(struct live_cut *lc, unsigned int src,
 	u32 seed = live_cut_fill(lc, src, dst);
 	int ret;
 
-	edu_start(lc, live_cut_iova(src), EDU_BUF, 0);
+	edu_start(lc, live_cut_iova(lc, src), EDU_BUF, 0);
 	if (cut) {
 		ret = iommu_cut_mapping(lc->domain, cut, GFP_KERNEL);
 		KUNIT_EXPECT_EQ_MSG(lc->test, ret, 0, "cut at %#lx", cut);
@@ -181,7 +195,7 @@ static bool live_cut_copy(struct live_cut *lc, unsigned int src,
 			   what, src);
 		return false;
 	}
-	edu_start(lc, EDU_BUF, live_cut_iova(dst), EDU_DMA_TO_BUS);
+	edu_start(lc, EDU_BUF, live_cut_iova(lc, dst), EDU_DMA_TO_BUS);
 	if (!edu_wait(lc)) {
 		KUNIT_FAIL(lc->test, "%s: edu did not finish writing page %u",
 			   what, dst);
@@ -190,19 +204,22 @@ static bool live_cut_copy(struct live_cut *lc, unsigned int src,
 	return live_cut_check(lc, dst, seed, what);
 }
 
-/* The 2M, mapped in one call: one 2M leaf where the domain has the size */
-static void live_cut_map(struct live_cut *lc)
+/*
+ * @size bytes at @iova, mapped in one call: one leaf of that size where the
+ * domain has it
+ */
+static void live_cut_map(struct live_cut *lc, u64 iova, size_t size)
 {
 	int ret;
 
-	ret = iommu_map(lc->domain, LIVE_CUT_IOVA, lc->phys, LIVE_CUT_SIZE,
+	ret = iommu_map(lc->domain, iova, lc->phys, size,
 			IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, GFP_KERNEL);
 	KUNIT_ASSERT_EQ(lc->test, ret, 0);
-	lc->mapped = true;
+	lc->iova = iova;
+	lc->size = size;
 	kunit_info(lc->test,
-		   "DMACUT map edu %s iova %#llx phys %#llx size %#x\n",
-		   pci_name(lc->pdev), (u64)LIVE_CUT_IOVA, (u64)lc->phys,
-		   LIVE_CUT_SIZE);
+		   "DMACUT map edu %s iova %#llx phys %#llx size %#zx\n",
+		   pci_name(lc->pdev), iova, (u64)lc->phys, size);
 }
 
 /*
@@ -296,8 +313,8 @@ static void live_cut_exit(struct kunit *test)
 
 	if (!lc || !lc->pdev)
 		return;
-	if (lc->mapped)
-		iommu_unmap(lc->domain, LIVE_CUT_IOVA, LIVE_CUT_SIZE);
+	if (lc->size)
+		iommu_unmap(lc->domain, lc->iova, lc->size);
 	if (lc->attached) {
 		pci_clear_master(lc->pdev);
 		iommu_detach_device(lc->domain, &lc->pdev->dev);
@@ -313,6 +330,19 @@ static void live_cut_exit(struct kunit *test)
 	pci_dev_put(lc->pdev);
 }
 
+/*
+ * The cases cut at 4K boundaries and copy 4K pages: a domain of 4K pages
+ * (the SMMUv3 domains of a 16K or 64K kernel have that granule).
+ */
+static void live_cut_need_4k(struct live_cut *lc)
+{
+	unsigned long sizes = lc->domain->pgsize_bitmap;
+
+	if ((sizes & -sizes) != SZ_4K)
+		kunit_skip(lc->test, "the domain's smallest page is %#lx",
+			   sizes & -sizes);
+}
+
 /* The 2M leaf cut at eight 4K boundaries while the device copies through it */
 static void live_cut_2m(struct kunit *test)
 {
@@ -321,10 +351,11 @@ static void live_cut_2m(struct kunit *test)
 
 	if (!iommu_can_cut_mapping(lc->domain))
 		kunit_skip(test, "the domain cannot cut");
+	live_cut_need_4k(lc);
 	KUNIT_ASSERT_TRUE_MSG(test, lc->domain->pgsize_bitmap & SZ_2M,
 			      "the domain has no 2M pages (%#lx)",
 			      lc->domain->pgsize_bitmap);
-	live_cut_map(lc);
+	live_cut_map(lc, LIVE_CUT_IOVA, LIVE_CUT_SIZE);
 
 	/* Before: through the 2M leaf */
 	kunit_info(test, "DMACUT before 0 %u\n", LIVE_CUT_PAGES - 1);
@@ -341,7 +372,7 @@ static void live_cut_2m(struct kunit *test)
 		src = cut - 1;
 		dst = cut;
 		kunit_info(test, "DMACUT cut %u %u %u\n", cut, src, dst);
-		if (!live_cut_copy(lc, src, dst, live_cut_iova(cut),
+		if (!live_cut_copy(lc, src, dst, live_cut_iova(lc, cut),
 				   "under a cut"))
 			bad++;
 	}
@@ -359,19 +390,61 @@ static void live_cut_2m(struct kunit *test)
 
 	/* Each side of every cut unmaps on its own */
 	cut = LIVE_CUT_PAGES / 2 + 1;
-	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(cut),
+	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(lc, cut),
 					  SZ_4K * 16), SZ_4K * 16);
 	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(lc->domain,
-						 live_cut_iova(cut)), 0);
+						 live_cut_iova(lc, cut)), 0);
 	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(lc->domain,
-						 live_cut_iova(cut - 1)),
+						 live_cut_iova(lc, cut - 1)),
 			lc->phys + (cut - 1) * SZ_4K);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, LIVE_CUT_IOVA,
 					  cut * SZ_4K), cut * SZ_4K);
-	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(cut + 16),
+	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain,
+					  live_cut_iova(lc, cut + 16),
 					  LIVE_CUT_SIZE - (cut + 16) * SZ_4K),
 			LIVE_CUT_SIZE - (cut + 16) * SZ_4K);
-	lc->mapped = false;
+	lc->size = 0;
+}
+
+/*
+ * A 64K run (the ARM contiguous hint, AMD v1's next-level-7 entries) cut at
+ * a 4K boundary while the device copies through it
+ */
+static void live_cut_contig(struct kunit *test)
+{
+	struct live_cut *lc = test->priv;
+	unsigned int cut = LIVE_CUT_RUN_CUT, last = LIVE_CUT_RUN / SZ_4K - 1;
+	unsigned long sizes = lc->domain->pgsize_bitmap;
+
+	if (!iommu_can_cut_mapping(lc->domain))
+		kunit_skip(test, "the domain cannot cut");
+	live_cut_need_4k(lc);
+	if (!(sizes & LIVE_CUT_RUN))
+		kunit_skip(test, "no 64K pages (sizes %#lx)", sizes);
+	live_cut_map(lc, LIVE_CUT_RUN_IOVA, LIVE_CUT_RUN);
+
+	kunit_info(test, "DMACUT before 0 %u\n", last);
+	KUNIT_EXPECT_TRUE(test, live_cut_copy(lc, 0, last, 0,
+					      "before the cut"));
+	kunit_info(test, "DMACUT cut %u %u %u\n", cut, cut - 1, cut);
+	KUNIT_EXPECT_TRUE(test, live_cut_copy(lc, cut - 1, cut,
+					      live_cut_iova(lc, cut),
+					      "under the cut"));
+	iommu_flush_iotlb_all(lc->domain);
+	kunit_info(test, "DMACUT after 1 %u\n", last - 2);
+	KUNIT_EXPECT_TRUE(test, live_cut_copy(lc, 1, last - 2, 0,
+					      "after the cut"));
+
+	/* The run is gone: each side unmaps on its own */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(lc, cut),
+					  LIVE_CUT_RUN - cut * SZ_4K),
+			LIVE_CUT_RUN - cut * SZ_4K);
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(lc->domain,
+						 live_cut_iova(lc, cut - 1)),
+			lc->phys + (cut - 1) * SZ_4K);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, LIVE_CUT_RUN_IOVA,
+					  cut * SZ_4K), cut * SZ_4K);
+	lc->size = 0;
 }
 
 /*
@@ -385,23 +458,26 @@ static void live_cut_refused(struct kunit *test)
 
 	if (iommu_can_cut_mapping(lc->domain))
 		kunit_skip(test, "the domain can cut");
-	live_cut_map(lc);
-	KUNIT_EXPECT_EQ(test, iommu_cut_mapping(lc->domain,
-						live_cut_iova(LIVE_CUT_PAGES / 2 + 1),
-						GFP_KERNEL), -EOPNOTSUPP);
+	live_cut_need_4k(lc);
+	live_cut_map(lc, LIVE_CUT_IOVA, LIVE_CUT_SIZE);
+	KUNIT_EXPECT_EQ(test,
+			iommu_cut_mapping(lc->domain,
+					  live_cut_iova(lc, LIVE_CUT_PAGES / 2 + 1),
+					  GFP_KERNEL), -EOPNOTSUPP);
 	kunit_info(test, "DMACUT refused %u\n", LIVE_CUT_PAGES / 2 + 1);
 	kunit_info(test, "DMACUT before 0 %u\n", LIVE_CUT_PAGES - 1);
 	KUNIT_EXPECT_TRUE(test, live_cut_copy(lc, 0, LIVE_CUT_PAGES - 1, 0,
 					      "after a refused cut"));
-	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(1),
+	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, live_cut_iova(lc, 1),
 					  SZ_4K), 0);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(lc->domain, LIVE_CUT_IOVA,
 					  LIVE_CUT_SIZE), LIVE_CUT_SIZE);
-	lc->mapped = false;
+	lc->size = 0;
 }
 
 static struct kunit_case live_cut_cases[] = {
 	KUNIT_CASE_SLOW(live_cut_2m),
+	KUNIT_CASE_SLOW(live_cut_contig),
 	KUNIT_CASE_SLOW(live_cut_refused),
 	{}
 };
