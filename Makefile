@@ -7,7 +7,8 @@
 USER_TARGET ?= run
 
 .PHONY: help kunit qemu check user checkpatch sparse kerneldoc htmldocs clean \
-	bench bench-user bench-scale iommufd iommufd-bench dma fuzz series-build
+	bench bench-user bench-scale iommufd iommufd-bench dma dma-granules fuzz \
+	series-build
 
 help:
 	@echo 'make kunit       run the KUnit suites on UML (the main job)'
@@ -34,6 +35,8 @@ help:
 	@echo 'make dma         block I/O and a cut under DMA through QEMU'"'"'s'
 	@echo '                 amd-iommu and smmuv3 walking the AMD and SMMUv3'
 	@echo '                 drivers'"'"' domains on our tables'
+	@echo 'make dma-granules  the SMMUv3 guest with 16K and 64K pages (a'
+	@echo '                 kernel each; not in make check)'
 	@echo 'make series-build  each patch of patches/ built on the ones before'
 	@echo '                 it (drivers/iommu, drivers/vfio, the selftests)'
 	@echo 'make bench-user  instruction counts of the same operations'
@@ -77,6 +80,11 @@ dma:
 	@bash scripts/kernel.sh dma amd
 	@bash scripts/kernel.sh dma smmuv3
 	@bash scripts/kernel.sh dma smmuv3-bbml0
+
+dma-granules:
+	@rc=0; for g in 16k 64k; do \
+		bash scripts/kernel.sh dma smmuv3-$$g || rc=1; \
+	done; exit $$rc
 
 series-build:
 	@bash scripts/kernel.sh series-build

@@ -10,7 +10,8 @@
 #                          sparse|checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
 #                          iommufd [iommufd|iommufd_fail_nth]|
-#                          dma amd|smmuv3|smmuv3-bbml0|
+#                          dma amd|smmuv3|smmuv3-bbml0|smmuv3-16k|
+#                              smmuv3-64k|
 #                          series-build
 #
 # Environment:
@@ -864,13 +865,23 @@ own_configure()
 	QEMU_MAKE=(make -C "$KDIR" -s ARCH="$QEMU_ARCH")
 	[ -z "$QEMU_CROSS" ] || QEMU_MAKE+=(CROSS_COMPILE="$QEMU_CROSS")
 	[ "${LLVM:-}" != 1 ] || QEMU_MAKE+=(LLVM=1)
-	QEMU_FRAG=$CACHE/$QEMU_ARCH.config
 	mkdir -p "$CACHE"
-	# An option set alike twice only once (Kconfig warns of the second)
-	cat ${QEMU_BASE:+"$QEMU_BASE"} "$ROOT/.kunitconfig" \
-		"$ROOT/kunit/configs/$QEMU_ARCH.kunitconfig" |
-		awk '!/^CONFIG_/ || !seen[$0]++' >"$QEMU_FRAG"
-	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH$CC_SUFFIX}
+	if [ -n "${QEMU_PAGES:-}" ]; then
+		# dma smmuv3-16k|smmuv3-64k: the DMA guest alone (no KUnit
+		# suites but kunit/dma/), with that PAGE_SIZE
+		QEMU_FRAG=$CACHE/$QEMU_ARCH-$QEMU_PAGES.config
+		{ cat "$QEMU_BASE"
+		  echo "CONFIG_ARM64_${QEMU_PAGES^^}_PAGES=y"; } >"$QEMU_FRAG"
+		BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH-$QEMU_PAGES$CC_SUFFIX}
+	else
+		QEMU_FRAG=$CACHE/$QEMU_ARCH.config
+		# An option set alike twice only once (Kconfig warns of the
+		# second)
+		cat ${QEMU_BASE:+"$QEMU_BASE"} "$ROOT/.kunitconfig" \
+			"$ROOT/kunit/configs/$QEMU_ARCH.kunitconfig" |
+			awk '!/^CONFIG_/ || !seen[$0]++' >"$QEMU_FRAG"
+		BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH$CC_SUFFIX}
+	fi
 	guest_configure "$QEMU_FRAG" "${QEMU_MAKE[@]}"
 }
 
@@ -938,23 +949,31 @@ qemu_own()
 	return $rc
 }
 
-# dma amd|smmuv3|smmuv3-bbml0: block I/O through an IOMMU that QEMU
+# dma amd|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block I/O through
+# an IOMMU that QEMU
 # emulates, whose walker (written by others from the same specification)
 # translates every DMA of a virtio-blk disk through the page table of the
 # device's DMA domain, on Generic PT with the series:
 #   amd           q35 with -device amd-iommu: the AMD IOMMU driver's v1
 #                 domains on amdv1; the iommufd guest's kernel (x86_64);
 #   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
-#                 domains on armv8_4k, an arm64 kernel of its own
-#                 (scripts/dma/arm64.config); QEMU's SMMU reports BBML
-#                 level 2 (it never raises a TLB conflict abort);
+#                 domains on armv8_4k, the arm64 kernel of "qemu arm64"
+#                 (scripts/dma/arm64.config is its base); QEMU's SMMU
+#                 reports BBML level 2 (it never raises a TLB conflict
+#                 abort);
 #   smmuv3-bbml0  the same with BBML level 0 declared
 #                 (arm_smmu_v3.assume_bbml=0, patch 10): the domains have
-#                 no cut_mapping op and the cut is refused.
+#                 no cut_mapping op and the cut is refused;
+#   smmuv3-16k, smmuv3-64k
+#                 the SMMUv3 guest in a kernel of that PAGE_SIZE (its own
+#                 build, build-arm64-16k or -64k, without the other
+#                 suites): domains on armv8_16k or armv8_64k, where 2M is a
+#                 contiguous run; not in make check (make dma-granules).
 # scripts/dma/dmatest.c reads a disk the host wrote, through a 2M hugetlb
 # page and through separate 4K pages, with O_DIRECT, writes and reads back
 # (scripts/dma/init.c runs it); the KUnit suite of kunit/dma/live_cut.c
-# cuts a 2M mapping while QEMU's edu device copies through it; then
+# cuts a 2M mapping and a 64K run while QEMU's edu device copies through
+# them (4K pages only); then
 # scripts/dma_check.py checks the data, the disk, QEMU's trace of the
 # translations (the leaf sizes its walker found) and the kernel log, and
 # writes the KTAP (DMA_KTAP, default $BUILD_DIR/dma-<iommu>.ktap).
@@ -971,7 +990,9 @@ cmd_dma()
 	# runs none), and only they: the arm64 kernel has all the others too.
 	append="panic=-1 iommu.passthrough=0 iommu.strict=1 kunit.enable=1"
 	append+=" kunit.filter_glob=generic_pt_dma_*"
-	append+=" hugepagesz=2M hugepages=4"
+	# 2M hugetlb pages, also the default size dmatest's MAP_HUGETLB gets
+	# (a 64K-page arm64 kernel's default is 512M)
+	append+=" default_hugepagesz=2M hugepagesz=2M hugepages=4"
 	case "$iommu" in
 	amd)
 		lock
@@ -986,27 +1007,39 @@ cmd_dma()
 			  amdvi_page_fault)
 		check+=(--expect-cut)
 		;;
-	smmuv3 | smmuv3-bbml0)
+	smmuv3 | smmuv3-bbml0 | smmuv3-16k | smmuv3-64k)
 		lock
 		ensure_pkgs qemu-system-arm gcc-aarch64-linux-gnu \
 			libc6-dev-arm64-cross cpio
 		qemu_arch_params arm64
+		case "$iommu" in
+		*-16k | *-64k) QEMU_PAGES=${iommu#smmuv3-} ;;
+		esac
 		own_build
 		cc=aarch64-linux-gnu-gcc
 		qemu="qemu-system-aarch64"
 		kernel=$BUILD_DIR/arch/arm64/boot/Image
+		# A Cortex-A57 has no 16K granule: -cpu max for that kernel
 		machine=(-M "virt,iommu=smmuv3" -cpu cortex-a57)
+		[ "${QEMU_PAGES:-}" != 16k ] ||
+			machine=(-M "virt,iommu=smmuv3" -cpu max)
 		append="console=ttyAMA0 $append"
 		trace_ev=(smmu_ptw_block_pte smmu_ptw_page_pte
 			  smmuv3_translate_abort smmuv3_record_event)
-		if [ "$iommu" = smmuv3 ]; then
-			check+=(--expect-cut)
-		else
+		case "$iommu" in
+		smmuv3) check+=(--expect-cut) ;;
+		smmuv3-bbml0)
 			append+=" arm_smmu_v3.assume_bbml=0"
 			check+=(--expect-cut-refused)
-		fi
+			;;
+		*)
+			# The live cut cases need 4K pages and skip
+			check+=(--granule $((${QEMU_PAGES%k} * 1024)))
+			;;
+		esac
 		;;
-	*) die "dma: unknown IOMMU '$iommu' (amd, smmuv3, smmuv3-bbml0)" ;;
+	*) die "dma: unknown IOMMU '$iommu' (amd, smmuv3, smmuv3-bbml0," \
+	       "smmuv3-16k, smmuv3-64k)" ;;
 	esac
 
 	rm -rf "$BUILD_DIR/dma-initramfs"

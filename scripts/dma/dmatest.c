@@ -70,16 +70,20 @@ static long check(const __u64 *buf, size_t len, __u64 seed, __u64 off)
 	return -1;
 }
 
-/* Physical address of the page holding @p, from /proc/self/pagemap */
+/*
+ * Physical address of @p, from /proc/self/pagemap, whose entries are the
+ * kernel's pages (4K, 16K or 64K on arm64)
+ */
 static __u64 phys_of(int pagemap, const void *p)
 {
+	unsigned long page = sysconf(_SC_PAGESIZE);
 	__u64 ent;
-	off_t at = (uintptr_t)p / PAGE_SZ * sizeof(ent);
+	off_t at = (uintptr_t)p / page * sizeof(ent);
 
 	if (pread(pagemap, &ent, sizeof(ent), at) != sizeof(ent) ||
 	    !(ent & (1ULL << 63)))
 		return 0;
-	return (ent & ((1ULL << 55) - 1)) * PAGE_SZ;
+	return (ent & ((1ULL << 55) - 1)) * page + (uintptr_t)p % page;
 }
 
 static int report_fail(const char *what, long at)
