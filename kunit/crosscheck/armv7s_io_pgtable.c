@@ -289,7 +289,9 @@ static void xc_check_regs(struct xc_ctx *ctx)
 					  ~(uintptr_t)PT_TOP_LEVEL_MASK)));
 }
 
-static const struct xc_ops xc_armv7s_ops = XC_OPS(armv7s);
+static const struct iommu_domain_ops xc_armv7s_ops = {
+	IOMMU_PT_DOMAIN_OPS(armv7s),
+};
 
 static void xc_ctx_init(struct kunit *test, struct xc_ctx *ctx)
 {

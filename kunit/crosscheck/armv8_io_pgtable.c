@@ -59,7 +59,7 @@ struct xc_gran {
 		    const struct pt_iommu_armv8_cfg *cfg, gfp_t gfp);
 	void (*hw_info)(struct pt_iommu_armv8 *table,
 			struct pt_iommu_armv8_hw_info *info);
-	struct xc_ops ops;
+	struct iommu_domain_ops ops;
 	int (*cut_mapping)(struct pt_iommu *table, dma_addr_t cut_iova,
 			   gfp_t gfp);
 	void (*deinit)(struct pt_iommu *table);
@@ -70,7 +70,7 @@ struct xc_gran {
 		.lg2 = g,                                \
 		.init = pt_iommu_##fmt##_init,           \
 		.hw_info = pt_iommu_##fmt##_hw_info,     \
-		.ops = XC_OPS(fmt),                      \
+		.ops = { IOMMU_PT_DOMAIN_OPS(fmt) },     \
 		.cut_mapping = pt_iommu_##fmt##_cut_mapping, \
 		.deinit = pt_iommu_##fmt##_deinit,       \
 	}

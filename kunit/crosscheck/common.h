@@ -27,36 +27,12 @@ enum xc_side { XC_OURS, XC_IO };
 static const char *const xc_side_name[] = { "generic_pt", "io-pgtable" };
 
 /**
- * struct xc_ops - The format's domain operations under test
- * @map_pages: pt_iommu_<fmt>_map_pages()
- * @unmap_pages: pt_iommu_<fmt>_unmap_pages()
- * @iova_to_phys: pt_iommu_<fmt>_iova_to_phys()
- */
-struct xc_ops {
-	int (*map_pages)(struct iommu_domain *domain, unsigned long iova,
-			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			 int prot, gfp_t gfp, size_t *mapped);
-	size_t (*unmap_pages)(struct iommu_domain *domain, unsigned long iova,
-			      size_t pgsize, size_t pgcount,
-			      struct iommu_iotlb_gather *gather);
-	phys_addr_t (*iova_to_phys)(struct iommu_domain *domain,
-				    dma_addr_t iova);
-};
-
-#define XC_OPS(fmt)                                            \
-	{                                                      \
-		.map_pages = pt_iommu_##fmt##_map_pages,       \
-		.unmap_pages = pt_iommu_##fmt##_unmap_pages,   \
-		.iova_to_phys = pt_iommu_##fmt##_iova_to_phys, \
-	}
-
-/**
  * struct xc_sides - The two page tables a cross-check compares
  * @test: the running test
  * @name: the configuration's name, first in every report
  * @reports: reports so far (XC_MAX_REPORTS are printed)
  * @domain: our table's domain
- * @ours: our format's operations on @domain
+ * @ours: our format's domain operations (IOMMU_PT_DOMAIN_OPS())
  * @io: the io-pgtable side
  * @bitmap: the page sizes of each side, indexed by enum xc_side
  */
@@ -65,7 +41,7 @@ struct xc_sides {
 	const char *name;
 	unsigned int reports;
 	struct iommu_domain *domain;
-	const struct xc_ops *ours;
+	const struct iommu_domain_ops *ours;
 	struct io_pgtable_ops *io;
 	u64 bitmap[2];
 };

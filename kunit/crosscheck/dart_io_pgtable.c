@@ -56,7 +56,7 @@ struct xc_gran {
 		    const struct pt_iommu_dart_cfg *cfg, gfp_t gfp);
 	void (*hw_info)(struct pt_iommu_dart *table,
 			struct pt_iommu_dart_hw_info *info);
-	struct xc_ops ops;
+	struct iommu_domain_ops ops;
 	void (*deinit)(struct pt_iommu *table);
 };
 
@@ -65,7 +65,7 @@ struct xc_gran {
 		.lg2 = g,                                      \
 		.init = pt_iommu_##fmt##_init,                 \
 		.hw_info = pt_iommu_##fmt##_hw_info,           \
-		.ops = XC_OPS(fmt),                            \
+		.ops = { IOMMU_PT_DOMAIN_OPS(fmt) },           \
 		.deinit = pt_iommu_##fmt##_deinit,             \
 	}
 
