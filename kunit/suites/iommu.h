@@ -2918,6 +2918,12 @@ static void kpt_test_va_edges(struct kunit *test)
 #ifndef KPT_RND_OPS
 #define KPT_RND_OPS CONFIG_IOMMU_PT_KUNIT_RANDOM_OPS
 #endif
+/*
+ * Kconfig's range (100 and up, two fifths for the ARM formats); a build that
+ * got the option wrong (user/Makefile once defined every symbol as 1) would
+ * otherwise run a test of one operation and pass
+ */
+static_assert(KPT_RND_OPS >= 40);
 #define KPT_RND_CHECK_EVERY 1000
 
 struct kpt_iv {
