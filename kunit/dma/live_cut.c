@@ -28,9 +28,9 @@
  * v1) mapped at another IOVA: a copy before the cut, a cut at its fourth
  * page under a pending copy, a copy after it. QEMU's SMMUv3 walker reads
  * the hint's entries as 4K pages (the hint only lets a TLB cache the run
- * as one entry), so there the walker check can show no more than that
- * each page still translates where it did; AMD-Vi's walker reads the 64K
- * page, then the smaller ones the cut left.
+ * as one entry); its trace gives the descriptors it read, the hint set on
+ * those walked before the cut and clear on those walked after it. AMD-Vi's
+ * walker reads the 64K page, then the smaller ones the cut left.
  *
  * Where the domain has no cut_mapping op (live_cut_refused: an SMMU without
  * BBML level 2), the cut must fail with -EOPNOTSUPP and the 2M leaf still
