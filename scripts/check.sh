@@ -77,12 +77,11 @@ kunit_step()
 
 	shift
 	step "$name-build" env KUNIT_PHASE=build "$@"
+	bg_wait
 	if [ $status -ne 0 ]; then
-		bg_wait
 		args+=(--ktap "$name:$ktap:$status")
 		return
 	fi
-	bg_wait
 	echo "=== $name: $* (running in the background)"
 	env KUNIT_PHASE=exec KTAP_LOG="$ktap" "$@" >"$LOGS/$name.log" 2>&1 &
 	bg_pid=$!

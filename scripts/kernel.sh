@@ -872,7 +872,6 @@ own_configure()
 		QEMU_FRAG=$CACHE/$QEMU_ARCH-$QEMU_PAGES.config
 		{ cat "$QEMU_BASE"
 		  echo "CONFIG_ARM64_${QEMU_PAGES^^}_PAGES=y"; } >"$QEMU_FRAG"
-		BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH-$QEMU_PAGES$CC_SUFFIX}
 	else
 		QEMU_FRAG=$CACHE/$QEMU_ARCH.config
 		# An option set alike twice only once (Kconfig warns of the
@@ -880,9 +879,16 @@ own_configure()
 		cat ${QEMU_BASE:+"$QEMU_BASE"} "$ROOT/.kunitconfig" \
 			"$ROOT/kunit/configs/$QEMU_ARCH.kunitconfig" |
 			awk '!/^CONFIG_/ || !seen[$0]++' >"$QEMU_FRAG"
-		BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH$CC_SUFFIX}
 	fi
+	own_build_dir
 	guest_configure "$QEMU_FRAG" "${QEMU_MAKE[@]}"
+}
+
+# own_build_dir: BUILD_DIR, unless set: build-<arch>, or build-arm64-16k or
+# -64k for a DMA guest of that page size, "-clang" added with LLVM=1
+own_build_dir()
+{
+	BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH${QEMU_PAGES:+-$QEMU_PAGES}$CC_SUFFIX}
 }
 
 # own_build: that kernel, with the library and the series grafted.
@@ -921,7 +927,7 @@ qemu_own()
 		[ "$phase" = run ] || return 0
 		;;
 	exec)
-		BUILD_DIR=${BUILD_DIR:-$CACHE/build-$QEMU_ARCH$CC_SUFFIX}
+		own_build_dir
 		;;
 	*) die "KUNIT_PHASE must be run, build or exec, not '$phase'" ;;
 	esac
@@ -950,10 +956,9 @@ qemu_own()
 }
 
 # dma amd|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block I/O through
-# an IOMMU that QEMU
-# emulates, whose walker (written by others from the same specification)
-# translates every DMA of a virtio-blk disk through the page table of the
-# device's DMA domain, on Generic PT with the series:
+# an IOMMU that QEMU emulates, whose walker (written by others from the same
+# specification) translates every DMA of a virtio-blk disk through the page
+# table of the device's DMA domain, on Generic PT with the series:
 #   amd           q35 with -device amd-iommu: the AMD IOMMU driver's v1
 #                 domains on amdv1; the iommufd guest's kernel (x86_64);
 #   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
@@ -1017,8 +1022,8 @@ cmd_dma()
 		esac
 		own_build
 		cc=aarch64-linux-gnu-gcc
-		qemu="qemu-system-aarch64"
-		kernel=$BUILD_DIR/arch/arm64/boot/Image
+		qemu=$QEMU_BIN
+		kernel=$BUILD_DIR/$QEMU_IMAGE
 		# A Cortex-A57 has no 16K granule: -cpu max for that kernel
 		machine=(-M "virt,iommu=smmuv3" -cpu cortex-a57)
 		[ "${QEMU_PAGES:-}" != 16k ] ||
