@@ -25,6 +25,10 @@
 #include <linux/stringify.h>
 #include <linux/generic_pt/iommu.h>
 
+#ifdef CONFIG_X86
+#include <asm/cacheflush.h>
+#endif
+
 #include "../iommu-pages.h"
 #include "generic_pt/pt_iter.h"
 
@@ -95,7 +99,25 @@ static bool table_incoherent(struct pt_iommu *iommu_table)
  * An incoherent walker reads table memory through a streaming DMA mapping to
  * the IOMMU device, made when the table is allocated. Table entries hold CPU
  * physical addresses, so the mapping must not translate.
+ *
+ * Not on x86: its DMA API does no cache maintenance (every device is taken
+ * to snoop), while a VT-d or AMD-Vi unit without page-walk coherency reads
+ * memory behind the CPU caches. There the lines are written back with
+ * clflush, as the x86 IOMMU drivers do, and no device is needed.
  */
+#ifdef CONFIG_X86
+#define PT_INCOHERENT_CLFLUSH true
+static void pt_clflush(void *addr, size_t len)
+{
+	clflush_cache_range(addr, len);
+}
+#else
+#define PT_INCOHERENT_CLFLUSH false
+static void pt_clflush(void *addr, size_t len)
+{
+}
+#endif
+
 static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table,
 			 unsigned int lg2sz)
 {
@@ -106,6 +128,10 @@ static int table_dma_map(struct pt_iommu *iommu_table, struct pt_table_p *table,
 
 	if (test && test->dma_map) {
 		test->dma_map(test, table, len);
+		return 0;
+	}
+	if (PT_INCOHERENT_CLFLUSH) {
+		pt_clflush(table, len);
 		return 0;
 	}
 	dma = dma_map_single(dev, table, len, DMA_TO_DEVICE);
@@ -133,6 +159,8 @@ static void table_dma_unmap(struct pt_iommu *iommu_table,
 		test->dma_unmap(test, table, len);
 		return;
 	}
+	if (PT_INCOHERENT_CLFLUSH)
+		return;
 	dma_unmap_single(iommu_table->iommu_device, virt_to_phys(table), len,
 			 DMA_TO_DEVICE);
 }
@@ -149,6 +177,10 @@ static void table_sync(struct pt_iommu *iommu_table, struct pt_table_p *table,
 		return;
 	if (test && test->dma_sync) {
 		test->dma_sync(test, table, offset, len);
+		return;
+	}
+	if (PT_INCOHERENT_CLFLUSH) {
+		pt_clflush((u8 *)table + offset, len);
 		return;
 	}
 	dma_sync_single_for_device(iommu_table->iommu_device,
@@ -2660,7 +2692,7 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 		why = "a dynamic top needs driver_ops with change_top and get_top_lock";
 	/* An incoherent walker needs the device to DMA map table memory to */
 	else if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
-		 !iommu_table->iommu_device &&
+		 !PT_INCOHERENT_CLFLUSH && !iommu_table->iommu_device &&
 		 !(test && test->dma_map && test->dma_sync && test->dma_unmap))
 		why = "an incoherent walker needs iommu_device";
 	else if (domain->type && !(domain->type & __IOMMU_DOMAIN_PAGING))

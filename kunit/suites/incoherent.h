@@ -1148,7 +1148,12 @@ static void kpt_inc_test_init(struct kunit *test)
 		KPT_OP(deinit)(&ctx->table.iommu);
 		ctx->table.iommu.test = NULL;
 		ret = kpt_fmt_init(&ctx->table, &cfg, &ctx->drv_ops);
-		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL,
+		/*
+		 * x86 writes incoherent tables back with clflush: no device.
+		 * Everywhere else the DMA API needs one.
+		 */
+		KUNIT_EXPECT_EQ_MSG(test, ret,
+				    IS_ENABLED(CONFIG_X86) ? 0 : -EINVAL,
 				    "%s: incoherent without a device or hooks",
 				    cfg.name);
 		if (!ret)

@@ -39,7 +39,9 @@ struct pt_common {
 /**
  * enum pt_features - Optional behaviours of a page table
  * @PT_FEAT_DMA_INCOHERENT: The table walker does not snoop the CPU caches;
- *	table memory is DMA mapped and written back after every change.
+ *	table memory is DMA mapped and written back after every change (on
+ *	x86, whose DMA API does no cache maintenance, written back with
+ *	clflush, unmapped).
  * @PT_FEAT_DYNAMIC_TOP: The table starts with few levels and adds levels on
  *	top when a map needs a larger IOVA. The driver is told through
  *	&pt_iommu_driver_ops.change_top.

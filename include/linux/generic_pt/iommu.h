@@ -84,7 +84,8 @@ struct pt_iommu_test_hooks {
  *	Set by the driver before init; required with PT_FEAT_DYNAMIC_TOP.
  * @iommu_device: The device that walks the table, used for DMA mapping of
  *	table memory when the walker is incoherent. Set by the driver before
- *	init; required with PT_FEAT_DMA_INCOHERENT.
+ *	init; required with PT_FEAT_DMA_INCOHERENT except on x86, where
+ *	table memory is written back with clflush instead.
  * @nid: NUMA node for table memory, NUMA_NO_NODE for any. Set by the driver
  *	before init (a zeroed structure means node 0).
  * @test: Test observation points, see struct pt_iommu_test_hooks.
