@@ -33,8 +33,9 @@ help:
 	@echo 'make iommufd-bench  VFIO type1 v1.0 map of 1 GiB, large pages off'
 	@echo '                 (6.12) and on, in one boot of that guest'
 	@echo 'make dma         block I/O and a cut under DMA through QEMU'"'"'s'
-	@echo '                 amd-iommu and smmuv3 walking the AMD and SMMUv3'
-	@echo '                 drivers'"'"' domains on our tables'
+	@echo '                 amd-iommu, intel-iommu and smmuv3 walking the'
+	@echo '                 AMD, Intel and SMMUv3 drivers'"'"' domains on our'
+	@echo '                 tables'
 	@echo 'make dma-granules  the SMMUv3 guest with 16K and 64K pages (a'
 	@echo '                 kernel each; not in make check)'
 	@echo 'make series-build  each patch of patches/ built on the ones before'
@@ -78,6 +79,7 @@ iommufd-bench:
 
 dma:
 	@bash scripts/kernel.sh dma amd
+	@bash scripts/kernel.sh dma intel
 	@bash scripts/kernel.sh dma smmuv3
 	@bash scripts/kernel.sh dma smmuv3-bbml0
 

@@ -17,7 +17,8 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
   host's pattern everywhere else (checked here, not by the guest);
 - dma:walker-2M: QEMU's IOMMU translated the 2M buffer through one 2M leaf.
   Its walker returns the base of the leaf it found (amdvi_translation_result
-  "hpa", or the base of an IOTLB hit): every translation into the buffer
+  "hpa", or the base of an IOTLB hit; VT-d's vtd_dmar_translate gives the
+  leaf's IOVA, base and size): every translation into the buffer
   returned the buffer's first address, none a later 4K page of it, and the
   data check proves the whole buffer was translated. With --granule 16384
   or 65536 (an arm64 kernel of that PAGE_SIZE) 2M is a contiguous run of
@@ -25,8 +26,9 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
   translation into the buffer returned a page of the granule;
 - dma:walker-4K: each 4K buffer was translated on its own (a translation
   returned the address of its page of the granule);
-- dma:no-fault: the IOMMU logged no fault (QEMU's amdvi_page_fault, the
-  driver's "Event logged" messages);
+- dma:no-fault: the IOMMU logged no fault (QEMU's amdvi_page_fault and
+  vtd_dmar_fault, the drivers' "Event logged" and "DMAR: [DMA ..."
+  messages);
 - dma:ours: the guest's function profile shows the DMA domain mapped and
   unmapped through Generic PT (pt_iommu_* calls), when the series converts
   the driver;
@@ -39,7 +41,8 @@ verdict ("DMATEST-RESULT"). The checks, each a KTAP result:
   cuts went through the 2M leaf (translated to its base), each page at a
   cut was translated to its own address (a leaf starts there), and each
   page copied after the cuts through a leaf that starts at or above the
-  cut below it;
+  cut below it (VT-d, which has no 64K pages: the 2M mapping only, whose
+  leaves after the cuts are 4K);
 - kernel-log: no WARNING, BUG, KASAN, lockdep or RCU report, Oops or panic.
 """
 
@@ -62,7 +65,9 @@ M64 = (1 << 64) - 1
 
 # QEMU's trace of its walkers, each giving the IOVA and the base of the leaf
 # the walker found: AMD-Vi ("gpa" is the IOVA, "hpa" the leaf's base, with
-# the device), SMMUv3 (the level and address of a block or a page).
+# the device), SMMUv3 (the level and address of a block or a page), VT-d
+# (the device, the IOVA and base of the leaf, and its size less one: every
+# translation, from the IOTLB or a walk).
 AMDVI_RE = re.compile(
     r'(amdvi_translation_result|amdvi_iotlb_hit)\b.*?'
     r'devid:? ([0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f]).*?'
@@ -74,16 +79,26 @@ SMMU_RE = re.compile(
 SMMU_PTE_RE = re.compile(r'smmu_ptw_page_pte\b.*?iova=(0x[0-9a-fA-F]+).*?'
                          r'\bpte=(0x[0-9a-fA-F]+).*?'
                          r'page address = (0x[0-9a-fA-F]+)')
+VTD_RE = re.compile(
+    r'vtd_dmar_translate\b.*?dev ([0-9a-f]{2}:[0-9a-f]{2})\.([0-9a-f]{2}) '
+    r'iova (0x[0-9a-fA-F]+) -> gpa (0x[0-9a-fA-F]+) mask (0x[0-9a-fA-F]+)')
 ARM_CONTIG = 1 << 52
 FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged|'
                       r'smmuv3_translate_abort|smmuv3_record_event|'
-                      r'event 0x[0-9a-f]+ received)')
+                      r'event 0x[0-9a-f]+ received|vtd_dmar_fault|'
+                      r'DMAR: \[DMA (?:Read|Write)|DMAR: DRHD: handling fault)')
 
 
 def translations(trace):
-    """(devid or None, IOVA, base of the leaf) of each translation traced"""
+    """(devid or None, IOVA, base of the leaf) of each translation traced.
+    VT-d gives the leaf's first IOVA, not the one translated."""
     out = []
     for ln in trace:
+        m = VTD_RE.search(ln)
+        if m:
+            out.append((f'{m.group(1)}.{int(m.group(2), 16):x}',
+                        int(m.group(3), 16), int(m.group(4), 16)))
+            continue
         m = AMDVI_RE.search(ln)
         if m:
             out.append((m.group(2), int(m.group(3), 16),
@@ -93,6 +108,12 @@ def translations(trace):
         if m:
             out.append((None, int(m.group(1), 16), int(m.group(2), 16)))
     return out
+
+
+def vtd_leaves(trace):
+    """(IOVA, base, size) of each leaf QEMU's VT-d translated through"""
+    return [(int(m.group(3), 16), int(m.group(4), 16), int(m.group(5), 16) + 1)
+            for m in map(VTD_RE.search, trace) if m]
 
 
 def smmu_ptes(trace):
@@ -157,15 +178,17 @@ def kunit_case(console, case):
     return None
 
 
-def check_live_cut(console, trace, refused):
+def check_live_cut(console, trace, refused, contig_run=True):
     """The results dma:live-cut and dma:live-cut-walker. With @refused the
     domain has no cut_mapping op: live_cut_refused must pass and the cutting
     cases skip, the walker finding the 2M leaf after the refused cut;
     otherwise live_cut_2m and live_cut_contig pass and live_cut_refused
-    skips."""
+    skips. Without @contig_run the domain has no 64K pages (VT-d) and
+    live_cut_contig skips."""
     want = ({'live_cut_2m': 'skip', 'live_cut_contig': 'skip',
              'live_cut_refused': 'ok'} if refused else
-            {'live_cut_2m': 'ok', 'live_cut_contig': 'ok',
+            {'live_cut_2m': 'ok',
+             'live_cut_contig': 'ok' if contig_run else 'skip',
              'live_cut_refused': 'skip'})
     got = {case: kunit_case(console, case) for case in want}
     fails = [ln.strip() for ln in console
@@ -182,9 +205,13 @@ def check_live_cut(console, trace, refused):
     # SMMU's IOTLB serves the other pages of a cached 2M leaf until the
     # invalidation after the cuts, and QEMU's SMMU walker reads the
     # entries of a contiguous run as 4K pages (the hint is for TLBs).
+    # VT-d's IOTLB does the same, and its trace names the leaf's first
+    # IOVA, not the one translated: the pages of a 2M leaf are its first.
     expect, cuts, maps, contig = [], [], [], []
     edu = iova = phys = size = None
     smmu = any(dev is None for dev, _, _ in translations(trace))
+    vtd = vtd_leaves(trace)
+    cached = smmu or bool(vtd)
     for ln in console:
         m = re.search(r'DMACUT map edu (\S+) iova (0x[0-9a-f]+) '
                       r'phys (0x[0-9a-f]+) size (0x[0-9a-f]+)', ln)
@@ -192,7 +219,7 @@ def check_live_cut(console, trace, refused):
             edu, iova, phys, size = (m.group(1), int(m.group(2), 16),
                                      int(m.group(3), 16),
                                      int(m.group(4), 16))
-            maps.append((iova, size))
+            maps.append((iova, phys, size))
             cuts = []
             continue
         m = re.search(r'DMACUT (before|cut|after|refused) ([\d ]+)$',
@@ -208,13 +235,13 @@ def check_live_cut(console, trace, refused):
                        for p in (pg if m.group(1) != 'cut' else pg[2:])]
         if m.group(1) == 'before':
             expect += [(page0 + p, phys, phys + (p * 4096 if run else 0),
-                        i == 0 or not smmu) for i, p in enumerate(pg)]
+                        i == 0 or not cached) for i, p in enumerate(pg)]
         elif m.group(1) == 'refused':
             cuts.append(pg[0])
         elif m.group(1) == 'cut':
             cuts.append(pg[0])
             expect.append((page0 + pg[2], phys + pg[0] * 4096,
-                           phys + pg[0] * 4096, not smmu))
+                           phys + pg[0] * 4096, not cached))
         else:
             below = max((c for c in cuts if c <= pg[1]), default=None)
             if below is not None:
@@ -225,7 +252,7 @@ def check_live_cut(console, trace, refused):
                         'no DMACUT lines from the suite'))
         return results
     pages = {}
-    for iova, size in maps:
+    for iova, _, size in maps:
         for pg, bases in edu_translations(trace, edu, iova, size).items():
             pages[pg] = bases
     # SMMUv3: the descriptors of a run carry the Contiguous hint before
@@ -240,6 +267,14 @@ def check_live_cut(console, trace, refused):
             bad.append(f'IOVA page {p:#x}: descriptor {got[0]:#x} '
                        f'{"without" if hint else "with"} the Contiguous '
                        'hint')
+    # VT-d: the 2M mapping went through one 2M leaf before the cuts, and
+    # every leaf of a mapping maps its IOVAs linearly
+    for iova, phys, size in maps if vtd else []:
+        mine = [lf for lf in vtd if iova <= lf[0] < iova + size]
+        if size == 2 * MB and (iova, phys, size) not in mine:
+            bad.append(f'no 2M leaf at IOVA {iova:#x}')
+        bad += [f'leaf {va:#x}+{sz:#x} translated to {pa:#x}'
+                for va, pa, sz in mine if pa - phys != va - iova]
     for p, low, high, needed in expect:
         got = pages.get(p)
         if not got:
@@ -339,7 +374,8 @@ def check(args):
             f'{f} {n}' for f, n in sorted(calls.items())) or 'no profile'))
 
     if args.expect_cut or args.expect_cut_refused:
-        results += check_live_cut(console, trace, args.expect_cut_refused)
+        results += check_live_cut(console, trace, args.expect_cut_refused,
+                                  not args.no_contig_run)
 
     reports = [ln for ln in console if KERNEL_REPORT_RE.search(ln)]
     results.append((not reports, 'kernel-log',
@@ -373,6 +409,9 @@ def main():
                    help='live_cut_2m and live_cut_contig must pass')
     c.add_argument('--expect-cut-refused', action='store_true',
                    help='live_cut_refused must pass (no cut_mapping op)')
+    c.add_argument('--no-contig-run', action='store_true',
+                   help='the domain has no 64K pages: live_cut_contig '
+                   'skips (VT-d)')
     c.add_argument('log')
     args = ap.parse_args()
     if args.cmd == 'disk':

@@ -10,7 +10,7 @@
 #                          sparse|checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
 #                          iommufd [iommufd|iommufd_fail_nth]|
-#                          dma amd|smmuv3|smmuv3-bbml0|smmuv3-16k|
+#                          dma amd|intel|smmuv3|smmuv3-bbml0|smmuv3-16k|
 #                              smmuv3-64k|
 #                          series-build
 #
@@ -955,12 +955,17 @@ qemu_own()
 	return $rc
 }
 
-# dma amd|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block I/O through
+# dma amd|intel|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block I/O through
 # an IOMMU that QEMU emulates, whose walker (written by others from the same
 # specification) translates every DMA of a virtio-blk disk through the page
 # table of the device's DMA domain, on Generic PT with the series:
 #   amd           q35 with -device amd-iommu: the AMD IOMMU driver's v1
 #                 domains on amdv1; the iommufd guest's kernel (x86_64);
+#   intel         q35 with -device intel-iommu in legacy mode (QEMU 7.2's
+#                 default; the unit's page walks do not snoop, so every
+#                 change is written back with clflush): the Intel IOMMU
+#                 driver's second-stage domains on vtdss; the same kernel;
+#                 VT-d has no 64K pages, so live_cut_contig skips;
 #   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
 #                 domains on armv8_4k, the arm64 kernel of "qemu arm64"
 #                 (scripts/dma/arm64.config is its base); QEMU's SMMU
@@ -1012,6 +1017,19 @@ cmd_dma()
 			  amdvi_page_fault)
 		check+=(--expect-cut)
 		;;
+	intel)
+		lock
+		ensure_pkgs qemu-system-x86 cpio
+		iommufd_build
+		cc=gcc
+		qemu="qemu-system-x86_64"
+		kernel=$BUILD_DIR/arch/x86/boot/bzImage
+		# Interrupt remapping needs a split irqchip, which TCG lacks
+		machine=(-M q35 -cpu qemu64 -device "intel-iommu,intremap=off")
+		append="console=ttyS0 no_timer_check intel_iommu=on $append"
+		trace_ev=(vtd_dmar_translate vtd_dmar_fault)
+		check+=(--expect-cut --no-contig-run)
+		;;
 	smmuv3 | smmuv3-bbml0 | smmuv3-16k | smmuv3-64k)
 		lock
 		ensure_pkgs qemu-system-arm gcc-aarch64-linux-gnu \
@@ -1043,7 +1061,7 @@ cmd_dma()
 			;;
 		esac
 		;;
-	*) die "dma: unknown IOMMU '$iommu' (amd, smmuv3, smmuv3-bbml0," \
+	*) die "dma: unknown IOMMU '$iommu' (amd, intel, smmuv3, smmuv3-bbml0," \
 	       "smmuv3-16k, smmuv3-64k)" ;;
 	esac
 
