@@ -80,6 +80,7 @@ iommufd-bench:
 dma:
 	@bash scripts/kernel.sh dma amd
 	@bash scripts/kernel.sh dma intel
+	@bash scripts/kernel.sh dma intel-sm
 	@bash scripts/kernel.sh dma smmuv3
 	@bash scripts/kernel.sh dma smmuv3-bbml0
 

@@ -143,12 +143,12 @@ fi
 # Real DMA through the IOMMUs QEMU emulates, walking the page tables of the
 # drivers' DMA domains (patches 8, 9 and 12 of the series put them on our
 # tables), and a 2M mapping cut under the DMA of QEMU's edu device: the AMD
-# IOMMU and the Intel IOMMU (legacy mode, second stage) in the iommufd
-# step's kernel, then SMMUv3 in an arm64 kernel of its own, once with the
-# BBML level QEMU reports, 2 (the cut), and once with level 0 declared (the
-# cut refused). DMA=0 skips them.
+# IOMMU and the Intel IOMMU (second stage, in legacy and in scalable mode)
+# in the iommufd step's kernel, then SMMUv3 in an arm64 kernel of its own,
+# once with the BBML level QEMU reports, 2 (the cut), and once with level 0
+# declared (the cut refused). DMA=0 skips them.
 if [ -f patches/series ] && [ "${DMA:-1}" != 0 ]; then
-	for iommu in amd intel smmuv3 smmuv3-bbml0; do
+	for iommu in amd intel intel-sm smmuv3 smmuv3-bbml0; do
 		step "dma-$iommu" env DMA_KTAP="$LOGS/dma-$iommu.ktap" \
 			bash scripts/kernel.sh dma "$iommu"
 		args+=(--ktap "dma-$iommu:$LOGS/dma-$iommu.ktap:$status")

@@ -10,8 +10,8 @@
 #                          sparse|checkpatch|kerneldoc|htmldocs|clean|
 #                          bench [kunit.py args]|
 #                          iommufd [iommufd|iommufd_fail_nth]|
-#                          dma amd|intel|smmuv3|smmuv3-bbml0|smmuv3-16k|
-#                              smmuv3-64k|
+#                          dma amd|intel|intel-sm|smmuv3|smmuv3-bbml0|
+#                              smmuv3-16k|smmuv3-64k|
 #                          series-build
 #
 # Environment:
@@ -955,10 +955,11 @@ qemu_own()
 	return $rc
 }
 
-# dma amd|intel|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block I/O through
-# an IOMMU that QEMU emulates, whose walker (written by others from the same
-# specification) translates every DMA of a virtio-blk disk through the page
-# table of the device's DMA domain, on Generic PT with the series:
+# dma amd|intel|intel-sm|smmuv3|smmuv3-bbml0|smmuv3-16k|smmuv3-64k: block
+# I/O through an IOMMU that QEMU emulates, whose walker (written by others
+# from the same specification) translates every DMA of a virtio-blk disk
+# through the page table of the device's DMA domain, on Generic PT with the
+# series:
 #   amd           q35 with -device amd-iommu: the AMD IOMMU driver's v1
 #                 domains on amdv1; the iommufd guest's kernel (x86_64);
 #   intel         q35 with -device intel-iommu in legacy mode (QEMU 7.2's
@@ -966,6 +967,9 @@ qemu_own()
 #                 change is written back with clflush): the Intel IOMMU
 #                 driver's second-stage domains on vtdss; the same kernel;
 #                 VT-d has no 64K pages, so live_cut_contig skips;
+#   intel-sm      the same unit in scalable mode with a 48-bit AGAW: the
+#                 second-stage table (4 levels) set up through PASID
+#                 entries (QEMU 7.2's scalable mode has no first stage);
 #   smmuv3        virt with iommu=smmuv3: the SMMUv3 driver's stage 1
 #                 domains on armv8_4k, the arm64 kernel of "qemu arm64"
 #                 (scripts/dma/arm64.config is its base); QEMU's SMMU
@@ -1017,7 +1021,7 @@ cmd_dma()
 			  amdvi_page_fault)
 		check+=(--expect-cut)
 		;;
-	intel)
+	intel | intel-sm)
 		lock
 		ensure_pkgs qemu-system-x86 cpio
 		iommufd_build
@@ -1025,7 +1029,11 @@ cmd_dma()
 		qemu="qemu-system-x86_64"
 		kernel=$BUILD_DIR/arch/x86/boot/bzImage
 		# Interrupt remapping needs a split irqchip, which TCG lacks
-		machine=(-M q35 -cpu qemu64 -device "intel-iommu,intremap=off")
+		ev=intel-iommu,intremap=off
+		# Scalable mode: QEMU 7.2 has only the second stage there, set
+		# up through PASID entries; a 48-bit AGAW, 4 levels
+		[ "$iommu" = intel ] || ev+=,x-scalable-mode=on,aw-bits=48
+		machine=(-M q35 -cpu qemu64 -device "$ev")
 		append="console=ttyS0 no_timer_check intel_iommu=on $append"
 		trace_ev=(vtd_dmar_translate vtd_dmar_fault)
 		check+=(--expect-cut --no-contig-run)
@@ -1061,8 +1069,8 @@ cmd_dma()
 			;;
 		esac
 		;;
-	*) die "dma: unknown IOMMU '$iommu' (amd, intel, smmuv3, smmuv3-bbml0," \
-	       "smmuv3-16k, smmuv3-64k)" ;;
+	*) die "dma: unknown IOMMU '$iommu' (amd, intel, intel-sm, smmuv3," \
+	       "smmuv3-bbml0, smmuv3-16k, smmuv3-64k)" ;;
 	esac
 
 	rm -rf "$BUILD_DIR/dma-initramfs"
