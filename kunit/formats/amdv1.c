@@ -760,7 +760,7 @@ static struct kunit_case kpt_amd_cases[] = {
 
 static struct kunit_suite kpt_amd_suite = {
 	.name = KPT_SUITE_NAME("rules"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_amd_cases,
 };
 

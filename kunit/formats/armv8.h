@@ -1740,7 +1740,7 @@ static struct kunit_case kpt_arm_cases[] = {
 
 static struct kunit_suite kpt_arm_suite = {
 	.name = KPT_SUITE_NAME("arm"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_arm_cases,
 };
 

@@ -699,7 +699,7 @@ static struct kunit_case kpt_dart_cases[] = {
 
 static struct kunit_suite kpt_dart_suite = {
 	.name = KPT_SUITE_NAME("dart"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_dart_cases,
 };
 

@@ -800,7 +800,7 @@ static struct kunit_case kpt_rv_cases[] = {
 
 static struct kunit_suite kpt_rv_suite = {
 	.name = KPT_SUITE_NAME("rv"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_rv_cases,
 };
 

@@ -710,7 +710,7 @@ static struct kunit_case kpt_vtd_cases[] = {
 
 static struct kunit_suite kpt_vtd_suite = {
 	.name = KPT_SUITE_NAME("vtd"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_vtd_cases,
 };
 

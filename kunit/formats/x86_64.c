@@ -792,7 +792,7 @@ static struct kunit_case kpt_x86_cases[] = {
 
 static struct kunit_suite kpt_x86_suite = {
 	.name = KPT_SUITE_NAME("canonical"),
-	.init = kpt_iommu_init,
+	.init = kpt_iommu64_init,
 	.test_cases = kpt_x86_cases,
 };
 

@@ -930,7 +930,7 @@ static const struct kpt_cfg *kpt_conc_dyn_cfg(void)
 {
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+	kpt_for_each_cfg(i)
 		if (kpt_cfgs[i].dyn_start_levels)
 			return &kpt_cfgs[i];
 	return NULL;
@@ -943,7 +943,7 @@ static const struct kpt_cfg *kpt_conc_fixed_cfg(void)
 
 	if (kpt_cut_cfg())
 		return kpt_cut_cfg();
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+	kpt_for_each_cfg(i)
 		if (!kpt_cfgs[i].dyn_start_levels)
 			return &kpt_cfgs[i];
 	return NULL;

@@ -131,7 +131,7 @@ static const struct kpt_cfg *kpt_cut_cfg(void)
 	const struct kpt_cfg *best = NULL;
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 
 		/* With one leaf size there is no leaf to turn into a table */
@@ -847,7 +847,7 @@ static void kpt_cut_test_errors(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+	kpt_for_each_cfg(i)
 		kpt_cut_errors_cfg(test, &kpt_cfgs[i]);
 }
 
@@ -1575,13 +1575,18 @@ static u64 kpt_cut_rand_point(struct kpt_cut *c, u64 lo, u64 hi)
 static void kpt_cut_test_area_split(struct kunit *test)
 {
 	const struct kpt_cfg *cfg = kpt_cut_cfg();
-	u64 sizes = kpt_ref_pgsize_bitmap(cfg) & kpt_max(KPT_CUT_MAX_LG2 + 1);
-	u64 big = BIT_ULL(fls64(sizes) - 1);
-	u64 second = sizes & (big - 1) ?
-		BIT_ULL(fls64(sizes & (big - 1)) - 1) : 0;
+	struct kpt_span spans[KPT_MAX_SPANS];
+	u64 sizes, big, second;
 	unsigned int i;
 	struct kpt_cut c;
 
+	/* Four of the big size fit the first span (small on a 32-bit kernel) */
+	kpt_ref_spans(cfg, spans);
+	sizes = kpt_ref_pgsize_bitmap(cfg) &
+		kpt_max(min_t(unsigned int, KPT_CUT_MAX_LG2 + 1,
+			      spans[0].lg2 - 2));
+	big = BIT_ULL(fls64(sizes) - 1);
+	second = sizes & (big - 1) ? BIT_ULL(fls64(sizes & (big - 1)) - 1) : 0;
 	if (!second)
 		kunit_skip(test, "%s: one leaf size, no area of mixed sizes",
 			   cfg->name);
@@ -1946,8 +1951,7 @@ static void kpt_cut_test_concurrent(struct kunit *test)
 
 static int kpt_cut_init(struct kunit *test)
 {
-	/* The IOVAs of the tests need a 64-bit unsigned long */
-	if (BITS_PER_LONG < 64)
+	if (!kpt_any_cfg_fits_ulong())
 		kunit_skip(test, "needs 64-bit IOVAs");
 	if (!kpt_cut_cfg())
 		kunit_skip(test, "no configuration to cut in");

@@ -469,8 +469,7 @@ static struct kunit_case kpt_dirty_cases[] = {
 
 static int kpt_dirty_init(struct kunit *test)
 {
-	/* The IOVAs of the tests need a 64-bit unsigned long */
-	if (BITS_PER_LONG < 64)
+	if (!kpt_any_cfg_fits_ulong())
 		kunit_skip(test, "needs 64-bit IOVAs");
 	if (!kpt_cut_cfg())
 		kunit_skip(test, "no configuration that cuts every leaf");

@@ -983,12 +983,15 @@ static u64 kpt_inc_unmap(struct kpt_inc *inc, u64 va, u64 len)
 }
 
 /* Unmap a whole span, in two halves when it is 2^64 */
+/* In two halves where the span's size does not fit size_t (2^64; 4G) */
 static u64 kpt_inc_unmap_span(struct kpt_inc *inc, const struct kpt_span *span)
 {
-	if (span->lg2 < 64)
+	u64 half = BIT_ULL(BITS_PER_LONG - 1);
+
+	if (span->lg2 < BITS_PER_LONG)
 		return kpt_inc_unmap(inc, span->first, BIT_ULL(span->lg2));
-	return kpt_inc_unmap(inc, 0, BIT_ULL(63)) +
-	       kpt_inc_unmap(inc, BIT_ULL(63), BIT_ULL(63));
+	return kpt_inc_unmap(inc, span->first, half) +
+	       kpt_inc_unmap(inc, span->first + half, half);
 }
 
 /* What a cut did to the tables */
@@ -1131,7 +1134,7 @@ static void kpt_inc_test_init(struct kunit *test)
 	unsigned int i;
 	int ret, want;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_cfg cfg = kpt_cfgs[i];
 		struct kpt_inc_cut_stats st;
 		struct kpt_ctx *ctx;
@@ -1191,7 +1194,7 @@ static void kpt_inc_test_sizes(struct kunit *test)
 {
 	unsigned int i, s, lg2;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		struct kpt_span spans[KPT_MAX_SPANS];
 		unsigned int nspans = kpt_ref_spans(&kpt_cfgs[i], spans);
@@ -1274,7 +1277,7 @@ static void kpt_inc_test_ranges(struct kunit *test)
 {
 	unsigned int i, s;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		struct kpt_span spans[KPT_MAX_SPANS];
 		unsigned int nspans = kpt_ref_spans(&kpt_cfgs[i], spans);
@@ -1346,7 +1349,7 @@ static void kpt_inc_test_cut(struct kunit *test)
 {
 	unsigned int i, level;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		u64 bitmap = kpt_domain(&inc->ctx)->pgsize_bitmap;
 		struct kpt_span spans[KPT_MAX_SPANS];
@@ -1455,7 +1458,7 @@ static void kpt_inc_test_dynamic_top(struct kunit *test)
 
 	kpt_skip_without_dynamic_top(test);
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		unsigned int max_level = kpt_ref_levels(&(struct kpt_cfg){
 			.vasz_lg2 = cfg->vasz_lg2 }) - 1;
@@ -1531,7 +1534,7 @@ static void kpt_inc_test_dirty(struct kunit *test)
 #if defined(pt_entry_write_is_dirty) && defined(KPT_REF_DIRTY)
 	unsigned int i, j;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		struct kpt_walk walk = { .leaf_fn = kpt_inc_cpu_leaf,
 					 .priv = inc };
@@ -1607,7 +1610,7 @@ static void kpt_inc_test_deinit(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		struct kpt_inc *inc = kpt_inc_new(test, &kpt_cfgs[i], true);
 		struct kpt_span spans[KPT_MAX_SPANS];
 		struct iommu_iotlb_gather gather;
@@ -1662,7 +1665,7 @@ static void kpt_inc_test_dma_api(struct kunit *test)
 			0);
 #endif
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		unsigned int features = kpt_incoherent_features(cfg->features);
 		struct KPT_INC_FMT_CFG fcfg = {
@@ -1742,7 +1745,7 @@ static void kpt_inc_test_replace(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		unsigned int lg2 = kpt_ref_item_lg2(1);
 		struct kpt_span spans[KPT_MAX_SPANS];
@@ -1829,7 +1832,7 @@ static void kpt_inc_test_nested_map(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							kpt_inc_nested_unhook,
 							NULL), 0);
-	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++) {
+	kpt_for_each_cfg(i) {
 		const struct kpt_cfg *cfg = &kpt_cfgs[i];
 		unsigned int top = kpt_ref_levels(cfg) - 1;
 		struct kpt_span spans[KPT_MAX_SPANS];
