@@ -89,6 +89,12 @@ FAULT_RE = re.compile(r'(amdvi_page_fault|IO_PAGE_FAULT|Event logged|'
                       r'DMAR: \[DMA (?:Read|Write)|DMAR: DRHD: handling fault)')
 
 
+def vtd_leaf(m):
+    """(devid, IOVA, base, size) of a leaf VTD_RE matched"""
+    return (f'{m.group(1)}.{int(m.group(2), 16):x}', int(m.group(3), 16),
+            int(m.group(4), 16), int(m.group(5), 16) + 1)
+
+
 def translations(trace):
     """(devid or None, IOVA, base of the leaf) of each translation traced.
     VT-d gives the leaf's first IOVA, not the one translated."""
@@ -96,8 +102,7 @@ def translations(trace):
     for ln in trace:
         m = VTD_RE.search(ln)
         if m:
-            out.append((f'{m.group(1)}.{int(m.group(2), 16):x}',
-                        int(m.group(3), 16), int(m.group(4), 16)))
+            out.append(vtd_leaf(m)[:3])
             continue
         m = AMDVI_RE.search(ln)
         if m:
@@ -111,9 +116,9 @@ def translations(trace):
 
 
 def vtd_leaves(trace):
-    """(IOVA, base, size) of each leaf QEMU's VT-d translated through"""
-    return [(int(m.group(3), 16), int(m.group(4), 16), int(m.group(5), 16) + 1)
-            for m in map(VTD_RE.search, trace) if m]
+    """(devid, IOVA, base, size) of each leaf QEMU's VT-d translated
+    through"""
+    return [vtd_leaf(m) for m in map(VTD_RE.search, trace) if m]
 
 
 def smmu_ptes(trace):
@@ -156,10 +161,15 @@ def check_disk(path):
     return None
 
 
+def devid_of(bdf):
+    """The bus:slot.function of a PCI address, as the traces name devices"""
+    return bdf.split(':', 1)[1] if bdf.count(':') == 2 else bdf
+
+
 def edu_translations(trace, bdf, iova, size):
     """{4K page of the IOVA: [translated bases]} of edu's DMAs: its device
     where the trace names it, else the IOVAs of its mapping"""
-    devid = bdf.split(':', 1)[1] if bdf.count(':') == 2 else bdf
+    devid = devid_of(bdf)
     pages = {}
     for dev, addr, base in translations(trace):
         if dev == devid or (dev is None and iova <= addr < iova + size):
@@ -268,9 +278,11 @@ def check_live_cut(console, trace, refused, contig_run=True):
                        f'{"without" if hint else "with"} the Contiguous '
                        'hint')
     # VT-d: the 2M mapping went through one 2M leaf before the cuts, and
-    # every leaf of a mapping maps its IOVAs linearly
+    # every leaf of a mapping maps its IOVAs linearly (edu's leaves only:
+    # the disk's DMA domain has IOVAs of its own)
     for iova, phys, size in maps if vtd else []:
-        mine = [lf for lf in vtd if iova <= lf[0] < iova + size]
+        mine = [lf[1:] for lf in vtd if lf[0] == devid_of(edu) and
+                iova <= lf[1] < iova + size]
         if size == 2 * MB and (iova, phys, size) not in mine:
             bad.append(f'no 2M leaf at IOVA {iova:#x}')
         bad += [f'leaf {va:#x}+{sz:#x} translated to {pa:#x}'
