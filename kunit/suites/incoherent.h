@@ -982,16 +982,16 @@ static u64 kpt_inc_unmap(struct kpt_inc *inc, u64 va, u64 len)
 	return unmapped;
 }
 
-/* Unmap a whole span, in two halves when it is 2^64 */
-/* In two halves where the span's size does not fit size_t (2^64; 4G) */
+/* Unmap a whole span, in pieces that fit size_t (kpt_span_piece()) */
 static u64 kpt_inc_unmap_span(struct kpt_inc *inc, const struct kpt_span *span)
 {
-	u64 half = BIT_ULL(BITS_PER_LONG - 1);
+	u64 piece = kpt_span_piece(span), va = span->first, unmapped = 0;
 
-	if (span->lg2 < BITS_PER_LONG)
-		return kpt_inc_unmap(inc, span->first, BIT_ULL(span->lg2));
-	return kpt_inc_unmap(inc, span->first, half) +
-	       kpt_inc_unmap(inc, span->first + half, half);
+	do {
+		unmapped += kpt_inc_unmap(inc, va, piece);
+		va += piece;
+	} while (va - 1 != span->last);
+	return unmapped;
 }
 
 /* What a cut did to the tables */

@@ -63,10 +63,11 @@ static int kpt_span_of(const struct kpt_cfg *cfg, u64 va, u64 last)
 
 /*
  * Whether every IOVA a table of @cfg can map fits the iommu API's unsigned
- * long. On a 32-bit kernel only configurations of 32-bit IOVAs do (ARMv7s
- * without MediaTek's 34-bit extension): the suites run those and skip the
- * others, whose IOVAs the API cannot name (kpt_drv_test_iova_type checks
- * that they are refused).
+ * long. On a 32-bit kernel only configurations of at most 32-bit IOVAs do
+ * (ARMv7s without MediaTek's 34-bit extension, the 32-bit ARM LPAE and DART
+ * ones, AMD v1's small ones): the suites run those and skip the others,
+ * whose IOVAs the API cannot name (kpt_drv_test_iova_type checks that they
+ * are refused).
  */
 static bool kpt_cfg_fits_ulong(const struct kpt_cfg *cfg)
 {
@@ -97,6 +98,15 @@ static bool kpt_any_cfg_fits_ulong(void)
 	kpt_for_each_cfg(i)
 		return true;
 	return false;
+}
+
+/*
+ * The length a span is unmapped in: all of it, or half where its size does
+ * not fit size_t (2^64; 2^32 on a 32-bit kernel)
+ */
+static u64 kpt_span_piece(const struct kpt_span *span)
+{
+	return BIT_ULL(min_t(unsigned int, span->lg2, BITS_PER_LONG - 1));
 }
 
 /* Every leaf size a table of @cfg can store: its page size bitmap */
@@ -2041,30 +2051,17 @@ static void kpt_test_unmap_free_tables(struct kunit *test)
 		if (kpt_ref_levels(cfg) > 1)
 			KUNIT_EXPECT_GT(test, before->n, 1);
 
-		/*
-		 * Each span whole, in two halves when its size does not fit
-		 * size_t (2^64; 2^32 on a 32-bit kernel)
-		 */
+		/* Each span whole, in pieces that fit size_t */
 		for (s = 0; s != nspans; s++) {
-			u64 first = spans[s].first;
-			u64 half = BIT_ULL(BITS_PER_LONG - 1);
+			u64 piece = kpt_span_piece(&spans[s]);
+			u64 va = spans[s].first;
 
-			if (spans[s].lg2 == BITS_PER_LONG) {
-				unmapped += kpt_unmap_freeing(ctx, before,
-							      first, half,
-							      &nfreed);
+			do {
+				unmapped += kpt_unmap_freeing(ctx, before, va,
+							      piece, &nfreed);
 				total_freed += nfreed;
-				first += half;
-				unmapped += kpt_unmap_freeing(ctx, before,
-							      first, half,
-							      &nfreed);
-			} else {
-				unmapped += kpt_unmap_freeing(ctx, before,
-							      first,
-							      BIT_ULL(spans[s].lg2),
-							      &nfreed);
-			}
-			total_freed += nfreed;
+				va += piece;
+			} while (va - 1 != spans[s].last);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, unmapped, total, "%s", cfg->name);
 		KUNIT_EXPECT_EQ_MSG(test, total_freed, before->n - 1, "%s",
