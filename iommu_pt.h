@@ -101,9 +101,9 @@ static bool table_incoherent(struct pt_iommu *iommu_table)
  * physical addresses, so the mapping must not translate.
  *
  * Not on x86: its DMA API does no cache maintenance (every device is taken
- * to snoop), while a VT-d or AMD-Vi unit without page-walk coherency reads
- * memory behind the CPU caches. There the lines are written back with
- * clflush, as the x86 IOMMU drivers do, and no device is needed.
+ * to snoop), while a VT-d unit without page-walk coherency reads memory
+ * behind the CPU caches. There the lines are written back with clflush, as
+ * the intel-iommu driver does, and no device is needed.
  */
 #ifdef CONFIG_X86
 #define PT_INCOHERENT_CLFLUSH true

@@ -995,7 +995,7 @@ qemu_own()
 # check must then fail).
 cmd_dma()
 {
-	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1 cc ev
+	local iommu=${1:-amd} initrd log trace img rc=0 t0 t1 cc ev vtd
 	local qemu kernel append trace_ev=() machine=() check=(--expect-ours)
 	local trace_args=()
 
@@ -1025,11 +1025,11 @@ cmd_dma()
 		;;
 	intel | intel-sm)
 		# Interrupt remapping needs a split irqchip, which TCG lacks
-		ev=intel-iommu,intremap=off
+		vtd=intel-iommu,intremap=off
 		# Scalable mode: QEMU 7.2 has only the second stage there, set
 		# up through PASID entries; a 48-bit AGAW, 4 levels
-		[ "$iommu" = intel ] || ev+=,x-scalable-mode=on,aw-bits=48
-		machine=(-M q35 -cpu qemu64 -device "$ev")
+		[ "$iommu" = intel ] || vtd+=,x-scalable-mode=on,aw-bits=48
+		machine=(-M q35 -cpu qemu64 -device "$vtd")
 		append="intel_iommu=on $append"
 		trace_ev=(vtd_dmar_translate vtd_dmar_fault)
 		check+=(--no-contig-run)
