@@ -1444,6 +1444,47 @@ static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
 /* Returned when a leaf reaches outside the range: unmap stops there */
 #define PT_UNMAP_STOP 1
 
+/* The four words from @i on all pass @leaf, see pt_plain_leaf_test() */
+static __always_inline bool plain_leaves4(const struct pt_table_p *table,
+					  unsigned long i,
+					  const struct pt_word_test leaf)
+{
+	return !(((pt_table_read(table, i) ^ leaf.value) |
+		  (pt_table_read(table, i + 1) ^ leaf.value) |
+		  (pt_table_read(table, i + 2) ^ leaf.value) |
+		  (pt_table_read(table, i + 3) ^ leaf.value)) &
+		 leaf.mask);
+}
+
+/*
+ * Plain leaves from item->index on, four words a step with the format's word
+ * test, up to @end or the first step that has another word; item->index is
+ * moved past them, and with @clear they are cleared.
+ * Return: the number of leaves.
+ */
+static __always_inline unsigned int
+unmap_plain_leaves(struct pt_state *item, unsigned int end, const bool clear)
+{
+	struct pt_word_test leaf = pt_plain_leaf_test(item);
+	struct pt_table_p *table = item->table;
+	unsigned long i = item->index;
+	unsigned int leaves;
+
+	if (!leaf.mask)
+		return 0;
+	for (; i + 4 <= end && plain_leaves4(table, i, leaf); i += 4) {
+		if (!clear)
+			continue;
+		pt_table_write(table, i, 0);
+		pt_table_write(table, i + 1, 0);
+		pt_table_write(table, i + 2, 0);
+		pt_table_write(table, i + 3, 0);
+	}
+	leaves = i - item->index;
+	item->index = i;
+	return leaves;
+}
+
 /*
  * Leaves of one item from item->index on, up to @end or the first item that
  * is something else; empty items are skipped. With @clear each is cleared.
@@ -1455,9 +1496,18 @@ static __always_inline unsigned int unmap_items(struct pt_state *item,
 						unsigned int *first_leaf,
 						unsigned int *last_leaf)
 {
-	unsigned int leaves = 0;
+	unsigned int leaves;
 	enum pt_entry_type type;
 
+	/*
+	 * Plain leaves four words a step where the format has a word test;
+	 * the first word that fails it, and what follows, go through the
+	 * classifying loop below.
+	 */
+	*first_leaf = item->index;
+	leaves = unmap_plain_leaves(item, end, clear);
+	if (leaves)
+		*last_leaf = item->index - 1;
 	for (; item->index != end; item->index++) {
 		type = pt_load_entry_raw(item);
 		if (type == PT_ENTRY_EMPTY)
@@ -1505,6 +1555,7 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 		 * the range, contiguous runs included, so only the mapped
 		 * items are counted.
 		 */
+		leaves = unmap_plain_leaves(&item, end, false);
 		for (; item.index != end; item.index++)
 			leaves += pt_load_entry_raw(&item) != PT_ENTRY_EMPTY;
 	} else if (discard) {

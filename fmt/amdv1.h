@@ -158,6 +158,20 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
+/* Present with Next Level 0: a page of the level's item size */
+static __always_inline struct pt_word_test
+amdv1pt_plain_leaf_test(const struct pt_state *pts)
+{
+	return (struct pt_word_test){
+		.mask = AMDV1PT_FMT_PR | AMDV1PT_FMT_NEXT_LEVEL,
+		.value = AMDV1PT_FMT_PR |
+			 FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
+				    AMDV1PT_FMT_NL_DEFAULT),
+	};
+}
+
+#define pt_plain_leaf_test amdv1pt_plain_leaf_test
+
 /*
  * The walker sets D in the item it used: the engine tests every item of a
  * run (AMD IOMMU specification, 2.2.3.2 Host Dirty Support)

@@ -210,6 +210,23 @@ armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 armv8pt_entry_num_contig_lg2
 
+/* A page (level 0) or block descriptor without the Contiguous bit */
+static __always_inline struct pt_word_test
+armv8pt_plain_leaf_test(const struct pt_state *pts)
+{
+	if (pts->level == 0)
+		return (struct pt_word_test){
+			.mask = ARMV8PT_FMT_VALID | ARMV8PT_FMT_CONTIG,
+			.value = ARMV8PT_FMT_VALID,
+		};
+	return (struct pt_word_test){
+		.mask = ARMV8PT_FMT_TYPE | ARMV8PT_FMT_CONTIG,
+		.value = FIELD_PREP(ARMV8PT_FMT_TYPE, ARMV8PT_FMT_TYPE_BLOCK),
+	};
+}
+
+#define pt_plain_leaf_test armv8pt_plain_leaf_test
+
 /*
  * Dirty state with PT_FEAT_ARMV8_DBM (Arm ARM D8.4.6, hardware management
  * of the dirty state; SMMUv3 HTTU): a leaf with DBM is writable whatever

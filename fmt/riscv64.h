@@ -103,6 +103,21 @@ riscv64pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 riscv64pt_entry_num_contig_lg2
 
+/*
+ * V and R without N. A leaf that is not readable (execute-only, which the
+ * format does not write) fails the test and is classified as usual.
+ */
+static __always_inline struct pt_word_test
+riscv64pt_plain_leaf_test(const struct pt_state *pts)
+{
+	return (struct pt_word_test){
+		.mask = RISCV64PT_FMT_V | RISCV64PT_FMT_R | RISCV64PT_FMT_N,
+		.value = RISCV64PT_FMT_V | RISCV64PT_FMT_R,
+	};
+}
+
+#define pt_plain_leaf_test riscv64pt_plain_leaf_test
+
 static __always_inline pt_oaddr_t riscv64pt_ppn_pa(u64 entry)
 {
 	return (pt_oaddr_t)FIELD_GET(RISCV64PT_FMT_PPN, entry)

@@ -72,6 +72,26 @@ vtdsspt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw vtdsspt_load_entry_raw
 
+/*
+ * R, and PS above level 0; no leaf above level 2. A write-only leaf fails
+ * the test and is classified as usual.
+ */
+static __always_inline struct pt_word_test
+vtdsspt_plain_leaf_test(const struct pt_state *pts)
+{
+	if (pts->level == 0)
+		return (struct pt_word_test){ .mask = VTDSS_FMT_R,
+					      .value = VTDSS_FMT_R };
+	if (pts->level > 2)
+		return (struct pt_word_test){};
+	return (struct pt_word_test){
+		.mask = VTDSS_FMT_R | VTDSS_FMT_PS,
+		.value = VTDSS_FMT_R | VTDSS_FMT_PS,
+	};
+}
+
+#define pt_plain_leaf_test vtdsspt_plain_leaf_test
+
 static __always_inline pt_oaddr_t vtdsspt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(pts->entry & VTDSS_FMT_OA, 0,

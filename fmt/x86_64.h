@@ -92,6 +92,23 @@ x86_64pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw x86_64pt_load_entry_raw
 
+/* P, and PS above level 0; no leaf above level 2 */
+static __always_inline struct pt_word_test
+x86_64pt_plain_leaf_test(const struct pt_state *pts)
+{
+	if (pts->level == 0)
+		return (struct pt_word_test){ .mask = X86_64_FMT_P,
+					      .value = X86_64_FMT_P };
+	if (pts->level > 2)
+		return (struct pt_word_test){};
+	return (struct pt_word_test){
+		.mask = X86_64_FMT_P | X86_64_FMT_PS,
+		.value = X86_64_FMT_P | X86_64_FMT_PS,
+	};
+}
+
+#define pt_plain_leaf_test x86_64pt_plain_leaf_test
+
 static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(pts->entry & X86_64_FMT_OA &

@@ -86,6 +86,16 @@ struct pt_state {
 };
 
 /**
+ * struct pt_word_test - A test of a raw table word
+ * @mask: The bits tested; 0 for no test
+ * @value: What a word passing the test has in them
+ */
+struct pt_word_test {
+	u64 mask;
+	u64 value;
+};
+
+/**
  * struct pt_write_attrs - What a format writes into new entries
  * @descriptor_bits: Format specific attribute bits for leaves, computed once
  *	per operation from the IOMMU prot flags.

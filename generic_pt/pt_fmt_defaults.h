@@ -30,6 +30,16 @@
  *			     struct pt_write_attrs *attrs)
  *	the leaf attributes, in the form pt_install_leaf_entry() takes
  *
+ * Decoding (optional, default below):
+ *   struct pt_word_test pt_plain_leaf_test(const struct pt_state *pts)
+ *	a test of a raw word that only a leaf of one item at pts->level
+ *	passes: a word with (word & mask) == value is one that
+ *	pt_load_entry_raw() classifies PT_ENTRY_OA with a
+ *	pt_entry_num_contig_lg2() of 0. Words that fail it are classified
+ *	as usual, so it may leave out rare leaves, but the leaves the format
+ *	writes should pass it. Unmap clears runs of leaves four words at a
+ *	time with it. A mask of 0 (the default) is no test.
+ *
  * Encoding (required):
  *   u64 pt_leaf_item_word(const struct pt_state *pts, pt_oaddr_t oa,
  *			   unsigned int oasz_lg2,
@@ -178,6 +188,14 @@ static __always_inline bool pt_dirty_supported(const struct pt_common *common)
 
 #ifndef PT_TABLE_GFP
 #define PT_TABLE_GFP 0
+#endif
+
+#ifndef pt_plain_leaf_test
+static __always_inline struct pt_word_test
+pt_plain_leaf_test(const struct pt_state *pts)
+{
+	return (struct pt_word_test){};
+}
 #endif
 
 /*

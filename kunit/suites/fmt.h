@@ -341,6 +341,7 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 	unsigned int nitems = 1U << (size_lg2 - isz_lg2);
 	unsigned int items = 1U << kpt_ref_items_lg2(level);
 	struct pt_write_attrs attrs = {}, read_attrs = {};
+	struct pt_word_test word_test;
 	struct kpt_ref_entry ent;
 	unsigned int i;
 
@@ -360,6 +361,26 @@ static void kpt_fmt_one_leaf(struct kpt_fmt *fmt, unsigned int level,
 			    ent.why ? ent.why : "");
 	KUNIT_EXPECT_EQ(test, ent.oa, oa);
 	KUNIT_EXPECT_EQ(test, ent.size_lg2, size_lg2);
+
+	/*
+	 * The plain leaf test passes the readable leaves of one item the
+	 * format writes (unmap's fast path takes them) and no item of a
+	 * contiguous run (unmap must not split one)
+	 */
+	word_test = pt_plain_leaf_test(&fmt->pts);
+	for (i = index; word_test.mask && i != index + nitems; i++) {
+		bool passes = (kpt_word(fmt->buf, i) & word_test.mask) ==
+			      word_test.value;
+
+		if (nitems > 1)
+			KUNIT_EXPECT_FALSE_MSG(test, passes,
+					       "level %u item %u of a run",
+					       level, i);
+		else if (prot & IOMMU_READ)
+			KUNIT_EXPECT_TRUE_MSG(test, passes,
+					      "level %u item %u prot %x",
+					      level, i, prot);
+	}
 	KUNIT_EXPECT_EQ(test, ent.nitems, nitems);
 	KUNIT_EXPECT_EQ(test, ent.prot, kpt_ref_prot_norm(prot));
 
@@ -728,10 +749,79 @@ static void kpt_fmt_test_doc_sizes(struct kunit *test)
 	}
 }
 
+/*
+ * Words that pass pt_plain_leaf_test() at a level, random ones and random
+ * ones made to pass, are leaves of one item to the engine's classification
+ * (what unmap's fast path stands in for) and to the reference, where the
+ * reference finds them valid at all.
+ */
+static void kpt_fmt_plain_leaf(struct kunit *test, const struct kpt_cfg *cfg,
+			       unsigned int *levels)
+{
+	struct pt_word_test word_test;
+	unsigned int level, i, passed;
+	struct kpt_ref_entry ent;
+	u64 seed = 0x91e4f, word;
+	struct kpt_fmt fmt;
+
+	KUNIT_ASSERT_EQ(test, kpt_fmt_setup(test, &fmt, cfg, cfg->oasz_lg2),
+			0);
+	for (level = 0; level <= KPT_REF_MAX_LEVEL; level++) {
+		kpt_fmt_at(&fmt, level, 0);
+		word_test = pt_plain_leaf_test(&fmt.pts);
+		if (!word_test.mask)
+			continue;
+		(*levels)++;
+		for (i = 0, passed = 0; i != 4096; i++) {
+			word = kpt_rand(&seed);
+			if (i & 1)
+				word = (word & ~word_test.mask) |
+				       word_test.value;
+			if (KPT_REF_WORD_SIZE == 4)
+				word = (u32)word;
+			if ((word & word_test.mask) != word_test.value)
+				continue;
+			passed++;
+			((kpt_le_word *)fmt.buf)[1] = kpt_cpu_to_le(word);
+			kpt_fmt_at(&fmt, level, 1);
+			KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(&fmt.pts),
+					    PT_ENTRY_OA, "%s: level %u %016llx",
+					    cfg->name, level, word);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    pt_entry_num_contig_lg2(&fmt.pts),
+					    0, "%s: level %u %016llx",
+					    cfg->name, level, word);
+			kpt_ref_decode(fmt.buf, level, 1, &ent);
+			if (ent.type == KPT_REF_BAD)
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, ent.type, KPT_REF_LEAF,
+					    "%s: level %u %016llx", cfg->name,
+					    level, word);
+			KUNIT_EXPECT_EQ_MSG(test, ent.nitems, 1,
+					    "%s: level %u %016llx", cfg->name,
+					    level, word);
+		}
+		KUNIT_EXPECT_GE(test, passed, 2048);
+	}
+	kfree(fmt.buf);
+}
+
+static void kpt_fmt_test_plain_leaf(struct kunit *test)
+{
+	unsigned int i, levels = 0;
+
+	for (i = 0; i != ARRAY_SIZE(kpt_cfgs); i++)
+		if (!kpt_fmt_cfg_seen(i))
+			kpt_fmt_plain_leaf(test, &kpt_cfgs[i], &levels);
+	if (!levels)
+		kunit_skip(test, "the format has no plain leaf test");
+}
+
 static struct kunit_case kpt_fmt_cases[] = {
 	KUNIT_CASE(kpt_fmt_test_geometry),
 	KUNIT_CASE(kpt_fmt_test_prot),
 	KUNIT_CASE(kpt_fmt_test_leaf),
+	KUNIT_CASE(kpt_fmt_test_plain_leaf),
 	KUNIT_CASE(kpt_fmt_test_table),
 	KUNIT_CASE(kpt_fmt_test_sizes),
 	KUNIT_CASE(kpt_fmt_test_doc_sizes),
