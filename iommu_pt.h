@@ -616,12 +616,19 @@ static __always_inline bool level_items_all_zero(const struct pt_state *pts)
 	unsigned long end = pts->end_index;
 	u64 any = 0;
 
-	/* Four independent loads a step rather than one chain of ORs */
-	for (; i + 4 <= end; i += 4)
-		any |= (pt_table_read(pts->table, i) |
-			pt_table_read(pts->table, i + 1)) |
-		       (pt_table_read(pts->table, i + 2) |
-			pt_table_read(pts->table, i + 3));
+	/*
+	 * Eight independent loads a step rather than one chain of ORs, and
+	 * fewer loop instructions a word for the front end
+	 */
+	for (; i + 8 <= end; i += 8)
+		any |= ((pt_table_read(pts->table, i) |
+			 pt_table_read(pts->table, i + 1)) |
+			(pt_table_read(pts->table, i + 2) |
+			 pt_table_read(pts->table, i + 3))) |
+		       ((pt_table_read(pts->table, i + 4) |
+			 pt_table_read(pts->table, i + 5)) |
+			(pt_table_read(pts->table, i + 6) |
+			 pt_table_read(pts->table, i + 7)));
 	for (; i < end; i++)
 		any |= pt_table_read(pts->table, i);
 	return !any;
@@ -899,14 +906,24 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	 */
 	if (!level_can_have_tables(&item) || all_zero) {
 		unsigned long i = item.index;
+		/*
+		 * Four words advanced apart: one chain of adds through all
+		 * four would cost a cycle a store
+		 */
+		u64 w0 = word, w1 = word + stride, w2 = w1 + stride;
+		u64 w3 = w2 + stride, step = 4 * stride;
 
 		for (; i + 4 <= end; i += 4) {
-			pt_table_write(item.table, i, word);
-			pt_table_write(item.table, i + 1, word + stride);
-			pt_table_write(item.table, i + 2, word + 2 * stride);
-			pt_table_write(item.table, i + 3, word + 3 * stride);
-			word += 4 * stride;
+			pt_table_write(item.table, i, w0);
+			pt_table_write(item.table, i + 1, w1);
+			pt_table_write(item.table, i + 2, w2);
+			pt_table_write(item.table, i + 3, w3);
+			w0 += step;
+			w1 += step;
+			w2 += step;
+			w3 += step;
 		}
+		word = w0;
 		item.index = i;
 	}
 	for (; item.index != end; item.index++, word += stride) {
