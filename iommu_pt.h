@@ -2753,6 +2753,11 @@ int NS(init)(struct PT_FMT_TABLE *fmt_table, const struct PT_FMT_CFG *cfg,
 	if (top_level < 0)
 		goto err;
 	common->features |= flush;
+	/* pt_feature() sees only the features the format declares */
+	if (PT_WARN_ON(common->features & ~PT_FORMAT_FEATURES)) {
+		top_level = -EINVAL;
+		goto err;
+	}
 
 	/* The fields the driver owns, set on the table before init */
 	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP) &&

@@ -31,6 +31,12 @@
 #include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |        \
+	 BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME) |   \
+	 BIT(PT_FEAT_OA_TABLE_XCHG) | BIT(PT_FEAT_OA_SIZE_CHANGE))
+
 #include "../generic_pt/pt_defs.h"
 
 enum {

@@ -27,6 +27,12 @@
 /* Table memory is an array of 32-bit words */
 #define PT_ITEM_WORD_SIZE 4
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_ARMV7S_NS) | BIT(PT_FEAT_ARMV7S_NO_PERMS) |         \
+	 BIT(PT_FEAT_ARMV7S_MTK_EXT) | BIT(PT_FEAT_DMA_INCOHERENT) |     \
+	 BIT(PT_FEAT_OA_TABLE_XCHG) | BIT(PT_FEAT_OA_SIZE_CHANGE))
+
 #include "../generic_pt/pt_defs.h"
 
 enum {

@@ -22,6 +22,13 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |              \
+	 BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_ARMV8_DBM) |             \
+	 BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_OA_SIZE_CHANGE) |     \
+	 BIT(PT_FEAT_OA_TABLE_XCHG))
+
 #include "../generic_pt/pt_defs.h"
 
 #if ARMV8_GRANULE_LG2SZ != 12 && ARMV8_GRANULE_LG2SZ != 14 && \

@@ -57,6 +57,10 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_DART_V2) | BIT(PT_FEAT_DMA_INCOHERENT))
+
 #include "../generic_pt/pt_defs.h"
 
 #if DART_GRANULE_LG2SZ != 12 && DART_GRANULE_LG2SZ != 14

@@ -20,6 +20,13 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_RISCV64_SVNAPOT_64K) | BIT(PT_FEAT_RISCV64_SVPBMT) | \
+	 BIT(PT_FEAT_RISCV64_HWAD) | BIT(PT_FEAT_DMA_INCOHERENT) |       \
+	 BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_OA_TABLE_XCHG) |         \
+	 BIT(PT_FEAT_OA_SIZE_CHANGE))
+
 #include "../generic_pt/pt_defs.h"
 
 enum {

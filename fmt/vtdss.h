@@ -21,6 +21,12 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_VTDSS_2M_PAGES) | BIT(PT_FEAT_VTDSS_1G_PAGES) |     \
+	 BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) | BIT(PT_FEAT_VTDSS_SSADS) | \
+	 BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_OA_TABLE_XCHG))
+
 #include "../generic_pt/pt_defs.h"
 
 enum {

@@ -18,6 +18,12 @@
 #include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
+/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
+#define PT_SUPPORTED_FEATURES                                          \
+	(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) |         \
+	 BIT(PT_FEAT_X86_64_SME) | BIT(PT_FEAT_DMA_INCOHERENT) |         \
+	 BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_OA_TABLE_XCHG))
+
 #include "../generic_pt/pt_defs.h"
 
 enum {

@@ -108,10 +108,24 @@ struct pt_write_attrs {
 
 #define PT_WARN_ON(cond) WARN_ON_ONCE(cond)
 
+/*
+ * The features a table of the format can have: those its init accepts or
+ * sets. A format defines PT_SUPPORTED_FEATURES before it includes this file;
+ * the driver's flush choice is added for every format. pt_feature() of any
+ * other feature is false at compile time, so its code is left out.
+ */
+#ifndef PT_SUPPORTED_FEATURES
+#define PT_SUPPORTED_FEATURES UINT_MAX
+#endif
+#define PT_FORMAT_FEATURES                                              \
+	((unsigned int)(PT_SUPPORTED_FEATURES) |                       \
+	 BIT(PT_FEAT_FLUSH_RANGE) | BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS))
+
 static __always_inline bool pt_feature(const struct pt_common *common,
 				       unsigned int feature_nr)
 {
-	return common->features & BIT(feature_nr);
+	return (PT_FORMAT_FEATURES & BIT(feature_nr)) &&
+	       (common->features & BIT(feature_nr));
 }
 
 static __always_inline bool pts_feature(const struct pt_state *pts,

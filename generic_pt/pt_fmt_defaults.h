@@ -12,6 +12,11 @@
  *
  * Constants (optional, before the format includes pt_defs.h):
  *   PT_ITEM_WORD_SIZE    bytes of one table item, 8 (the default) or 4
+ *   PT_SUPPORTED_FEATURES  bitmap of the enum pt_features a table of the
+ *			  format can have: what its pt_iommu_fmt_init() accepts
+ *			  and sets (default: all). pt_feature() of any other is
+ *			  false at compile time; init refuses a table that
+ *			  ends up with one (-EINVAL and a warning).
  *
  * Allocation (optional, default below):
  *   PT_TABLE_GFP         gfp flags added to every table allocation, for
