@@ -612,26 +612,24 @@ static __always_inline bool level_can_have_tables(const struct pt_state *pts)
  */
 static __always_inline bool level_items_all_zero(const struct pt_state *pts)
 {
+	const struct pt_table_p *table = pts->table;
 	unsigned long i = pts->index;
 	unsigned long end = pts->end_index;
-	u64 any = 0;
+	u64 a0 = 0, a1 = 0, a2 = 0, a3 = 0;
 
 	/*
-	 * Eight independent loads a step rather than one chain of ORs, and
-	 * fewer loop instructions a word for the front end
+	 * Eight loads a step into four accumulators: clang turns one
+	 * accumulator into a chain of ORs from memory, a cycle a word
 	 */
-	for (; i + 8 <= end; i += 8)
-		any |= ((pt_table_read(pts->table, i) |
-			 pt_table_read(pts->table, i + 1)) |
-			(pt_table_read(pts->table, i + 2) |
-			 pt_table_read(pts->table, i + 3))) |
-		       ((pt_table_read(pts->table, i + 4) |
-			 pt_table_read(pts->table, i + 5)) |
-			(pt_table_read(pts->table, i + 6) |
-			 pt_table_read(pts->table, i + 7)));
+	for (; i + 8 <= end; i += 8) {
+		a0 |= pt_table_read(table, i) | pt_table_read(table, i + 4);
+		a1 |= pt_table_read(table, i + 1) | pt_table_read(table, i + 5);
+		a2 |= pt_table_read(table, i + 2) | pt_table_read(table, i + 6);
+		a3 |= pt_table_read(table, i + 3) | pt_table_read(table, i + 7);
+	}
 	for (; i < end; i++)
-		any |= pt_table_read(pts->table, i);
-	return !any;
+		a0 |= pt_table_read(table, i);
+	return !(a0 | a1 | a2 | a3);
 }
 
 /* Fail with -EADDRINUSE if anything in the range is mapped */
@@ -1461,22 +1459,28 @@ static __always_inline void unmap_touched(struct pt_unmap_args *unmap,
 /* Returned when a leaf reaches outside the range: unmap stops there */
 #define PT_UNMAP_STOP 1
 
-/* The four words from @i on all pass @leaf, see pt_plain_leaf_test() */
-static __always_inline bool plain_leaves4(const struct pt_table_p *table,
+/* The eight words from @i on all pass @leaf, see pt_plain_leaf_test() */
+static __always_inline bool plain_leaves8(const struct pt_table_p *table,
 					  unsigned long i,
 					  const struct pt_word_test leaf)
 {
-	return !(((pt_table_read(table, i) ^ leaf.value) |
-		  (pt_table_read(table, i + 1) ^ leaf.value) |
-		  (pt_table_read(table, i + 2) ^ leaf.value) |
-		  (pt_table_read(table, i + 3) ^ leaf.value)) &
+	u64 v = leaf.value;
+
+	return !((((pt_table_read(table, i) ^ v) |
+		   (pt_table_read(table, i + 1) ^ v)) |
+		  ((pt_table_read(table, i + 2) ^ v) |
+		   (pt_table_read(table, i + 3) ^ v)) |
+		  ((pt_table_read(table, i + 4) ^ v) |
+		   (pt_table_read(table, i + 5) ^ v)) |
+		  ((pt_table_read(table, i + 6) ^ v) |
+		   (pt_table_read(table, i + 7) ^ v))) &
 		 leaf.mask);
 }
 
 /*
- * Plain leaves from item->index on, four words a step with the format's word
- * test, up to @end or the first step that has another word; item->index is
- * moved past them, and with @clear they are cleared.
+ * Plain leaves from item->index on, eight words a step with the format's
+ * word test, up to @end or the first step that has another word;
+ * item->index is moved past them, and with @clear they are cleared.
  * Return: the number of leaves.
  */
 static __always_inline unsigned int
@@ -1489,13 +1493,17 @@ unmap_plain_leaves(struct pt_state *item, unsigned int end, const bool clear)
 
 	if (!leaf.mask)
 		return 0;
-	for (; i + 4 <= end && plain_leaves4(table, i, leaf); i += 4) {
+	for (; i + 8 <= end && plain_leaves8(table, i, leaf); i += 8) {
 		if (!clear)
 			continue;
 		pt_table_write(table, i, 0);
 		pt_table_write(table, i + 1, 0);
 		pt_table_write(table, i + 2, 0);
 		pt_table_write(table, i + 3, 0);
+		pt_table_write(table, i + 4, 0);
+		pt_table_write(table, i + 5, 0);
+		pt_table_write(table, i + 6, 0);
+		pt_table_write(table, i + 7, 0);
 	}
 	leaves = i - item->index;
 	item->index = i;
@@ -1517,8 +1525,8 @@ static __always_inline unsigned int unmap_items(struct pt_state *item,
 	enum pt_entry_type type;
 
 	/*
-	 * Plain leaves four words a step where the format has a word test;
-	 * the first word that fails it, and what follows, go through the
+	 * Plain leaves eight words a step where the format has a word test;
+	 * the first step that fails it, and what follows, go through the
 	 * classifying loop below.
 	 */
 	*first_leaf = item->index;

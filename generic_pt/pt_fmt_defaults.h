@@ -42,7 +42,7 @@
  *	pt_load_entry_raw() classifies PT_ENTRY_OA with a
  *	pt_entry_num_contig_lg2() of 0. Words that fail it are classified
  *	as usual, so it may leave out rare leaves, but the leaves the format
- *	writes should pass it. Unmap clears runs of leaves four words at a
+ *	writes should pass it. Unmap clears runs of leaves eight words at a
  *	time with it. A mask of 0 (the default) is no test.
  *
  * Encoding (required):
