@@ -937,30 +937,35 @@ static __always_inline void map_item_run(struct pt_state *pts,
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
-/* The leaf of 2^lg2 bytes at pts->index is written: move on past it */
-static __always_inline void map_one_leaf_done(struct pt_state *pts,
-					      struct pt_iommu_map_args *map,
-					      unsigned int lg2,
-					      unsigned int nitems)
+/*
+ * The leaf of 2^lg2 bytes at pts->index is written: move on past it, and
+ * with @sync push its items to an incoherent walker.
+ * Return: @lg2.
+ */
+static __always_inline unsigned int map_one_leaf_done(struct pt_state *pts,
+						      unsigned int lg2,
+						      unsigned int nitems,
+						      bool sync)
 {
-	map->optimistic = false;
-	map->oa += oalog2_to_int(lg2);
 	pt_advance(pts, nitems);
-	if (!map->private_build)
+	if (sync)
 		pt_sync_written(pts, &(struct pt_written){
 			.first = pts->index - nitems, .end = pts->index });
+	return lg2;
 }
 
 /*
  * The range is exactly the items of one leaf from pts->index on: one item,
  * or a contiguous run the caller allows at this level, both addresses
  * aligned to it and every item empty. No larger leaf can fit and nothing
- * can be mapped below: write the leaf directly. The range lies inside this
- * table (pt_range_lowest() stopped here).
- * Return: true when it did.
+ * can be mapped below: write the leaf of @oa directly. The range lies inside
+ * this table (pt_range_lowest() stopped here). @sync is false for a table
+ * no walker can reach yet.
+ * Return: log2 of the leaf's size when it did, 0 when it did not.
  */
-static __always_inline bool map_one_item(struct pt_state *pts,
-					 struct pt_iommu_map_args *map)
+static __always_inline unsigned int
+map_one_item(struct pt_state *pts, pt_oaddr_t oa,
+	     const struct pt_write_attrs *attrs, bool sync)
 {
 	struct pt_range *range = pts->range;
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
@@ -969,63 +974,61 @@ static __always_inline bool map_one_item(struct pt_state *pts,
 	unsigned int lg2;
 
 	if (span == log2_to_max_int(isz_lg2)) {
-		if (log2_mod(range->va | map->oa, isz_lg2) ||
+		if (log2_mod(range->va | oa, isz_lg2) ||
 		    !(sizes & BIT_ULL(isz_lg2)) ||
 		    pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
-			return false;
+			return 0;
 		pt_table_write(pts->table, pts->index,
-			       pt_leaf_item_word(pts, map->oa, isz_lg2,
-						 &map->attrs, 0));
-		map_one_leaf_done(pts, map, isz_lg2, 1);
-		return true;
+			       pt_leaf_item_word(pts, oa, isz_lg2, attrs, 0));
+		return map_one_leaf_done(pts, isz_lg2, 1, sync);
 	}
 
 	/* A contiguous run: sizes above the item's, span is 2^lg2 - 1 */
 	sizes &= ~log2_to_max_int(isz_lg2 + 1);
 	if (!sizes || (span & (span + 1)))
-		return false;
+		return 0;
 	lg2 = vafls(span);
 	if (lg2 >= 64 || !(sizes & BIT_ULL(lg2)) ||
-	    log2_mod(range->va | map->oa, lg2) ||
+	    log2_mod(range->va | oa, lg2) ||
 	    !pt_items_empty(pts, lg2 - isz_lg2))
-		return false;
-	pt_install_leaf_entry(pts, map->oa, lg2, &map->attrs);
-	map_one_leaf_done(pts, map, lg2, 1U << (lg2 - isz_lg2));
-	return true;
+		return 0;
+	pt_install_leaf_entry(pts, oa, lg2, attrs);
+	return map_one_leaf_done(pts, lg2, 1U << (lg2 - isz_lg2), sync);
 }
 
 /*
- * map_one_item() with the level a compile time constant in each case: item
- * sizes, leaf sizes and shifts are immediates.
+ * map_one_item() of a live table with the level a compile time constant in
+ * each case: item sizes, leaf sizes and shifts are immediates.
  */
-static __always_inline bool map_one_item_at(struct pt_state *pts,
-					    struct pt_iommu_map_args *map,
-					    unsigned int level)
+static __always_inline unsigned int
+map_one_item_at(struct pt_state *pts, pt_oaddr_t oa,
+		const struct pt_write_attrs *attrs, unsigned int level)
 {
 	if (level > PT_MAX_TOP_LEVEL)
-		return false;
+		return 0;
 	pts->level = level;
-	return map_one_item(pts, map);
+	return map_one_item(pts, oa, attrs, true);
 }
 
-static __always_inline bool map_one_item_any(struct pt_state *pts,
-					     struct pt_iommu_map_args *map)
+static __always_inline unsigned int
+map_one_item_any(struct pt_state *pts, pt_oaddr_t oa,
+		 const struct pt_write_attrs *attrs)
 {
 	switch (pts->level) {
 	case 0:
-		return map_one_item_at(pts, map, 0);
+		return map_one_item_at(pts, oa, attrs, 0);
 	case 1:
-		return map_one_item_at(pts, map, 1);
+		return map_one_item_at(pts, oa, attrs, 1);
 	case 2:
-		return map_one_item_at(pts, map, 2);
+		return map_one_item_at(pts, oa, attrs, 2);
 	case 3:
-		return map_one_item_at(pts, map, 3);
+		return map_one_item_at(pts, oa, attrs, 3);
 	case 4:
-		return map_one_item_at(pts, map, 4);
+		return map_one_item_at(pts, oa, attrs, 4);
 	case 5:
-		return map_one_item_at(pts, map, 5);
+		return map_one_item_at(pts, oa, attrs, 5);
 	}
-	return false;
+	return 0;
 }
 
 /* Install a new empty table at an empty entry, or use the one a racer put */
@@ -1072,8 +1075,16 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 		return ret;
 	}
 
-	if (pts.end_index - pts.index == 1 && map_one_item(&pts, map))
-		return 0;
+	if (pts.end_index - pts.index == 1) {
+		unsigned int lg2 = map_one_item(&pts, map->oa, &map->attrs,
+						!map->private_build);
+
+		if (lg2) {
+			map->optimistic = false;
+			map->oa += oalog2_to_int(lg2);
+			return 0;
+		}
+	}
 
 	if (map->optimistic) {
 		ret = map_check_level(&pts, map, &all_zero);
@@ -1339,6 +1350,9 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_iommu_map_args map __uninitialized;
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
+	struct pt_write_attrs attrs;
+	unsigned int leaf_lg2;
+	bool within_top;
 	u64 len;
 	u64 last_pa;
 	int ret;
@@ -1361,9 +1375,24 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 		return ret;
 	/* Only the sizes the driver allows, which it may have narrowed */
 	range.leaf_sizes = domain->pgsize_bitmap;
+	attrs.gfp = gfp;
+	ret = pt_iommu_set_prot(common, &attrs, prot);
+	if (ret)
+		return ret;
+
+	/* Exactly one leaf into an existing table: no argument block */
+	within_top = range_within_top(&range);
+	if (within_top) {
+		pts = map_start(&range);
+		leaf_lg2 = map_one_item_any(&pts, paddr, &attrs);
+		if (leaf_lg2) {
+			*mapped += oalog2_to_int(leaf_lg2);
+			return 0;
+		}
+	}
 
 	map.iommu_table = iommu_table;
-	map.attrs.gfp = gfp;
+	map.attrs = attrs;
 	map.oa = paddr;
 	map.va = iova;
 	map.replaced = 0;
@@ -1374,23 +1403,15 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	map.flush_last = 0;
 	map.private_build = false;
 	map.optimistic = false;
-	ret = pt_iommu_set_prot(common, &map.attrs, prot);
-	if (ret)
-		return ret;
 
 	/*
 	 * Refuse an overlap before writing anything: with a walk that checks
 	 * each level before writing to it when that is enough, else with a
 	 * read-only walk of the whole range first.
 	 */
-	if (range_within_top(&range)) {
-		pts = map_start(&range);
+	if (within_top) {
 		map.optimistic = true;
-		if (map_one_item_any(&pts, &map))
-			ret = 0;
-		else
-			ret = __map_range_walk(&range, &map, pts.level,
-					       pts.table);
+		ret = __map_range_walk(&range, &map, pts.level, pts.table);
 		if (ret != PT_MAP_RECHECK) {
 			*mapped += map.oa - paddr;
 			return ret;
@@ -1604,30 +1625,28 @@ static __always_inline void unmap_item_run(struct pt_state *pts,
 	pts->range->va = va + ((pt_vaddr_t)(pts->index - first) << isz_lg2);
 }
 
-/* Clear the leaf of 2^nc_lg2 items at pts->index, which is the range */
-static __always_inline void unmap_one_leaf(struct pt_state *pts,
-					   struct pt_unmap_args *unmap,
-					   unsigned int nc_lg2)
+/*
+ * Clear the leaf of 2^nc_lg2 items at pts->index, which is the range.
+ * Return: log2 of its size.
+ */
+static __always_inline unsigned int unmap_one_leaf(struct pt_state *pts,
+						   unsigned int nc_lg2)
 {
-	struct pt_range *range = pts->range;
-	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
-
 	pt_clear_entries(pts, nc_lg2);
-	unmap->unmapped += log2_to_int(isz_lg2 + nc_lg2);
-	unmap_touched(unmap, range->va, range->last_va, isz_lg2);
 	pt_advance(pts, 1U << nc_lg2);
 	pt_sync_written(pts, &(struct pt_written){
 		.first = pts->index - (1U << nc_lg2), .end = pts->index });
+	return pt_table_item_lg2sz(pts) + nc_lg2;
 }
 
 /*
  * The range is exactly the leaf at pts->index, of one item or a contiguous
  * run starting there, in a table of more items, so the table stays: clear it
- * directly.
- * Return: true when it did.
+ * directly. The caller accounts for it: the range left the walk, at this
+ * level's item size.
+ * Return: log2 of the leaf's size when it did, 0 when it did not.
  */
-static __always_inline bool unmap_one_item(struct pt_state *pts,
-					   struct pt_unmap_args *unmap)
+static __always_inline unsigned int unmap_one_item(struct pt_state *pts)
 {
 	struct pt_range *range = pts->range;
 	unsigned int isz_lg2 = pt_table_item_lg2sz(pts);
@@ -1637,51 +1656,53 @@ static __always_inline bool unmap_one_item(struct pt_state *pts,
 		if (!pt_num_items_lg2(pts) || log2_mod(range->va, isz_lg2) ||
 		    pt_load_entry_raw(pts) != PT_ENTRY_OA ||
 		    pt_entry_num_contig_lg2(pts))
-			return false;
-		unmap_one_leaf(pts, unmap, 0);
-		return true;
+			return 0;
+		return unmap_one_leaf(pts, 0);
 	}
 	if (pt_load_entry_raw(pts) != PT_ENTRY_OA)
-		return false;
+		return 0;
 	nc_lg2 = pt_entry_num_contig_lg2(pts);
 	/* The range starts at the run and is exactly its size */
 	if (!nc_lg2 || pt_num_items_lg2(pts) <= nc_lg2 ||
 	    log2_mod(range->va, isz_lg2 + nc_lg2) ||
 	    range->last_va - range->va != log2_to_max_int(isz_lg2 + nc_lg2))
-		return false;
-	unmap_one_leaf(pts, unmap, nc_lg2);
-	return true;
+		return 0;
+	return unmap_one_leaf(pts, nc_lg2);
 }
 
-/* unmap_one_item() with the level a compile time constant in each case */
-static __always_inline bool unmap_one_item_at(struct pt_state *pts,
-					      struct pt_unmap_args *unmap,
-					      unsigned int level)
+/*
+ * unmap_one_item() with the level a compile time constant in each case;
+ * *isz_lg2 gets the item size of the level.
+ */
+static __always_inline unsigned int
+unmap_one_item_at(struct pt_state *pts, unsigned int *isz_lg2,
+		  unsigned int level)
 {
 	if (level > PT_MAX_TOP_LEVEL)
-		return false;
+		return 0;
 	pts->level = level;
-	return unmap_one_item(pts, unmap);
+	*isz_lg2 = pt_table_item_lg2sz(pts);
+	return unmap_one_item(pts);
 }
 
-static __always_inline bool unmap_one_item_any(struct pt_state *pts,
-					       struct pt_unmap_args *unmap)
+static __always_inline unsigned int unmap_one_item_any(struct pt_state *pts,
+						       unsigned int *isz_lg2)
 {
 	switch (pts->level) {
 	case 0:
-		return unmap_one_item_at(pts, unmap, 0);
+		return unmap_one_item_at(pts, isz_lg2, 0);
 	case 1:
-		return unmap_one_item_at(pts, unmap, 1);
+		return unmap_one_item_at(pts, isz_lg2, 1);
 	case 2:
-		return unmap_one_item_at(pts, unmap, 2);
+		return unmap_one_item_at(pts, isz_lg2, 2);
 	case 3:
-		return unmap_one_item_at(pts, unmap, 3);
+		return unmap_one_item_at(pts, isz_lg2, 3);
 	case 4:
-		return unmap_one_item_at(pts, unmap, 4);
+		return unmap_one_item_at(pts, isz_lg2, 4);
 	case 5:
-		return unmap_one_item_at(pts, unmap, 5);
+		return unmap_one_item_at(pts, isz_lg2, 5);
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -1726,8 +1747,16 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 		return pt_descend(&pts, arg, descend_fn);
 	}
 
-	if (pts.end_index - pts.index == 1 && unmap_one_item(&pts, unmap))
-		return 0;
+	if (pts.end_index - pts.index == 1) {
+		pt_vaddr_t va = range->va, last = range->last_va;
+		unsigned int lg2 = unmap_one_item(&pts);
+
+		if (lg2) {
+			unmap->unmapped += log2_to_int(lg2);
+			unmap_touched(unmap, va, last, pt_table_item_lg2sz(&pts));
+			return 0;
+		}
+	}
 
 	/*
 	 * When the range covers this whole (non-top) table the parent frees
@@ -1813,6 +1842,26 @@ out:
 PT_MAKE_LEVELS(__unmap_range_walk, __unmap_range);
 
 /*
+ * [first, last] left the walk at the levels of @sizes (item sizes as a size
+ * bitmap): add it to the gather, syncing first with
+ * PT_FEAT_FLUSH_RANGE_NO_GAPS when it is disjoint from what is gathered
+ */
+static __always_inline void unmap_gather(struct iommu_domain *domain,
+					 struct iommu_iotlb_gather *gather,
+					 pt_vaddr_t first, pt_vaddr_t last,
+					 u64 sizes)
+{
+	struct pt_iommu *iommu_table = iommu_from_domain(domain);
+	size_t len = min_t(u64, last - first, SIZE_MAX - 1) + 1;
+
+	if (pt_feature(&iommu_table->common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+	    iommu_iotlb_gather_is_disjoint(gather, first, len))
+		iommu_iotlb_sync(domain, gather);
+	iommu_iotlb_gather_add_range(gather, first, len);
+	gather->pgsize |= sizes;
+}
+
+/*
  * NS(unmap_pages)() - Unmap the leaves inside a range
  * @domain: The domain of the table
  * @iova: First IOVA
@@ -1843,13 +1892,11 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 		       struct iommu_iotlb_gather *iotlb_gather)
 {
 	struct pt_iommu *iommu_table = iommu_from_domain(domain);
-	struct pt_unmap_args unmap = {
-		.iommu_table = iommu_table,
-		.free_list = LIST_HEAD_INIT(unmap.free_list),
-		.touched_first = PT_VADDR_MAX,
-	};
+	/* Set after the one-leaf case, which does without it */
+	struct pt_unmap_args unmap __uninitialized;
 	struct pt_range range __uninitialized;
 	struct pt_state pts __uninitialized;
+	unsigned int leaf_lg2, isz_lg2;
 	u64 len;
 
 	/* The return value counts at most SIZE_MAX bytes */
@@ -1866,20 +1913,24 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	 * follows a stop. Holes between leaves are in the hull.
 	 */
 	pts = pt_range_lowest(&range);
-	if (!unmap_one_item_any(&pts, &unmap))
-		__unmap_range_walk(&range, &unmap, pts.level, pts.table);
-	if (unmap.touched_first <= unmap.touched_last) {
-		len = min_t(u64, unmap.touched_last - unmap.touched_first,
-			    SIZE_MAX - 1) + 1;
-		if (pt_feature(&iommu_table->common,
-			       PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
-		    iommu_iotlb_gather_is_disjoint(iotlb_gather,
-						   unmap.touched_first, len))
-			iommu_iotlb_sync(domain, iotlb_gather);
-		iommu_iotlb_gather_add_range(iotlb_gather, unmap.touched_first,
-					     len);
-		iotlb_gather->pgsize |= unmap.touched_sizes;
+	/* Exactly one leaf: no argument block, the range is the hull */
+	leaf_lg2 = unmap_one_item_any(&pts, &isz_lg2);
+	if (leaf_lg2) {
+		unmap_gather(domain, iotlb_gather, iova, range.last_va,
+			     BIT_ULL(isz_lg2));
+		return log2_to_int(leaf_lg2);
 	}
+
+	unmap.iommu_table = iommu_table;
+	INIT_LIST_HEAD(&unmap.free_list);
+	unmap.unmapped = 0;
+	unmap.touched_first = PT_VADDR_MAX;
+	unmap.touched_last = 0;
+	unmap.touched_sizes = 0;
+	__unmap_range_walk(&range, &unmap, pts.level, pts.table);
+	if (unmap.touched_first <= unmap.touched_last)
+		unmap_gather(domain, iotlb_gather, unmap.touched_first,
+			     unmap.touched_last, unmap.touched_sizes);
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }
