@@ -1514,18 +1514,9 @@ unmap_plain_leaves(struct pt_state *item, unsigned int end, const bool clear)
 
 	if (!leaf.mask)
 		return 0;
-	for (; i + 8 <= end && plain_leaves8(table, i, leaf); i += 8) {
-		if (!clear)
-			continue;
-		pt_table_write(table, i, 0);
-		pt_table_write(table, i + 1, 0);
-		pt_table_write(table, i + 2, 0);
-		pt_table_write(table, i + 3, 0);
-		pt_table_write(table, i + 4, 0);
-		pt_table_write(table, i + 5, 0);
-		pt_table_write(table, i + 6, 0);
-		pt_table_write(table, i + 7, 0);
-	}
+	for (; i + 8 <= end && plain_leaves8(table, i, leaf); i += 8)
+		if (clear)
+			pt_table_clear8(table, i);
 	leaves = i - item->index;
 	item->index = i;
 	return leaves;

@@ -245,6 +245,20 @@ pt_table_write(struct pt_table_p *table, unsigned long index, u64 value)
 	pt_store_hook_call(table, index);
 }
 
+/* Make the eight items from @index empty, each with its own store */
+static __always_inline void pt_table_clear8(struct pt_table_p *table,
+					    unsigned long index)
+{
+	pt_table_write(table, index, 0);
+	pt_table_write(table, index + 1, 0);
+	pt_table_write(table, index + 2, 0);
+	pt_table_write(table, index + 3, 0);
+	pt_table_write(table, index + 4, 0);
+	pt_table_write(table, index + 5, 0);
+	pt_table_write(table, index + 6, 0);
+	pt_table_write(table, index + 7, 0);
+}
+
 /*
  * Replace @old with @new at @index in one atomic store, failing if another
  * thread changed the entry first.

@@ -256,16 +256,8 @@ static __always_inline void pt_clear_entries(struct pt_state *pts,
 
 	/* A run of 8 items or more: eight stores a step */
 	if (num_contig_lg2 >= 3) {
-		for (; i != end; i += 8) {
-			pt_table_write(table, i, 0);
-			pt_table_write(table, i + 1, 0);
-			pt_table_write(table, i + 2, 0);
-			pt_table_write(table, i + 3, 0);
-			pt_table_write(table, i + 4, 0);
-			pt_table_write(table, i + 5, 0);
-			pt_table_write(table, i + 6, 0);
-			pt_table_write(table, i + 7, 0);
-		}
+		for (; i != end; i += 8)
+			pt_table_clear8(table, i);
 		return;
 	}
 	for (; i != end; i++)
