@@ -31,11 +31,14 @@
 #include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
-	(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |        \
-	 BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME) |   \
-	 BIT(PT_FEAT_OA_TABLE_XCHG) | BIT(PT_FEAT_OA_SIZE_CHANGE))
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define AMDV1PT_CFG_FEATURES \
+	(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) | \
+	 BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(AMDV1PT_CFG_FEATURES | BIT(PT_FEAT_OA_TABLE_XCHG) | \
+	 BIT(PT_FEAT_OA_SIZE_CHANGE))
 
 #include "../generic_pt/pt_defs.h"
 
@@ -365,9 +368,7 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
 	    cfg->common.max_oasz_lg2 < 32 ||
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |
-	      BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) | BIT(PT_FEAT_AMDV1_SME)))
+	if (cfg->common.features & ~AMDV1PT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 
 	common->max_vasz_lg2 = vasz_lg2;

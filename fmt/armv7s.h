@@ -27,11 +27,14 @@
 /* Table memory is an array of 32-bit words */
 #define PT_ITEM_WORD_SIZE 4
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
-	(BIT(PT_FEAT_ARMV7S_NS) | BIT(PT_FEAT_ARMV7S_NO_PERMS) |         \
-	 BIT(PT_FEAT_ARMV7S_MTK_EXT) | BIT(PT_FEAT_DMA_INCOHERENT) |     \
-	 BIT(PT_FEAT_OA_TABLE_XCHG) | BIT(PT_FEAT_OA_SIZE_CHANGE))
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define ARMV7SPT_CFG_FEATURES \
+	(BIT(PT_FEAT_ARMV7S_NS) | BIT(PT_FEAT_ARMV7S_NO_PERMS) | \
+	 BIT(PT_FEAT_ARMV7S_MTK_EXT) | BIT(PT_FEAT_DMA_INCOHERENT))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(ARMV7SPT_CFG_FEATURES | BIT(PT_FEAT_OA_TABLE_XCHG) | \
+	 BIT(PT_FEAT_OA_SIZE_CHANGE))
 
 #include "../generic_pt/pt_defs.h"
 
@@ -375,9 +378,7 @@ static inline int armv7spt_iommu_fmt_init(struct pt_iommu_armv7s *table,
 	unsigned int features = cfg->common.features;
 	bool mtk = features & BIT(PT_FEAT_ARMV7S_MTK_EXT);
 
-	if (features &
-	    ~(BIT(PT_FEAT_ARMV7S_NS) | BIT(PT_FEAT_ARMV7S_NO_PERMS) |
-	      BIT(PT_FEAT_ARMV7S_MTK_EXT) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	if (features & ~ARMV7SPT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 	/* MediaTek's address bits are AP and XN bits otherwise */
 	if (mtk && !(features & BIT(PT_FEAT_ARMV7S_NO_PERMS)))

@@ -22,11 +22,14 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
-	(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |              \
-	 BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_ARMV8_DBM) |             \
-	 BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_OA_SIZE_CHANGE) |     \
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define ARMV8PT_CFG_FEATURES \
+	(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) | \
+	 BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_ARMV8_DBM) | \
+	 BIT(PT_FEAT_DMA_INCOHERENT))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(ARMV8PT_CFG_FEATURES | BIT(PT_FEAT_OA_SIZE_CHANGE) | \
 	 BIT(PT_FEAT_OA_TABLE_XCHG))
 
 #include "../generic_pt/pt_defs.h"
@@ -466,10 +469,7 @@ static inline int armv8pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 	if (vasz_lg2 < 32 || vasz_lg2 > max_vasz_lg2 || oasz_lg2 < 32 ||
 	    oasz_lg2 > max_oasz_lg2)
 		return -EINVAL;
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_BBML1) |
-	      BIT(PT_FEAT_ARMV8_BBML2) | BIT(PT_FEAT_ARMV8_DBM) |
-	      BIT(PT_FEAT_DMA_INCOHERENT)))
+	if (cfg->common.features & ~ARMV8PT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 	/*
 	 * Hardware dirty state: stage 1 only, as 6.12's io-pgtable-arm and

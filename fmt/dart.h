@@ -57,9 +57,11 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define DARTPT_CFG_FEATURES \
 	(BIT(PT_FEAT_DART_V2) | BIT(PT_FEAT_DMA_INCOHERENT))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES DARTPT_CFG_FEATURES
 
 #include "../generic_pt/pt_defs.h"
 
@@ -261,8 +263,7 @@ static inline int dartpt_iommu_fmt_init(struct pt_iommu_dart *table,
 	unsigned int oasz_lg2 = cfg->common.max_oasz_lg2;
 	bool v2 = cfg->common.features & BIT(PT_FEAT_DART_V2);
 
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_DART_V2) | BIT(PT_FEAT_DMA_INCOHERENT)))
+	if (cfg->common.features & ~DARTPT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 	/* A v2 entry has no address bits 13:12 */
 	if (v2 && PT_GRANULE_LG2SZ != 14)

@@ -20,11 +20,14 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define RISCV64PT_CFG_FEATURES \
 	(BIT(PT_FEAT_RISCV64_SVNAPOT_64K) | BIT(PT_FEAT_RISCV64_SVPBMT) | \
-	 BIT(PT_FEAT_RISCV64_HWAD) | BIT(PT_FEAT_DMA_INCOHERENT) |       \
-	 BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_OA_TABLE_XCHG) |         \
+	 BIT(PT_FEAT_RISCV64_HWAD) | BIT(PT_FEAT_DMA_INCOHERENT) | \
+	 BIT(PT_FEAT_SIGN_EXTEND))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(RISCV64PT_CFG_FEATURES | BIT(PT_FEAT_OA_TABLE_XCHG) | \
 	 BIT(PT_FEAT_OA_SIZE_CHANGE))
 
 #include "../generic_pt/pt_defs.h"
@@ -353,10 +356,7 @@ riscv64pt_iommu_fmt_init(struct pt_iommu_riscv64 *table,
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
 	/* Always sign extended; asking for it explicitly is fine */
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_RISCV64_SVNAPOT_64K) | BIT(PT_FEAT_RISCV64_SVPBMT) |
-	      BIT(PT_FEAT_RISCV64_HWAD) | BIT(PT_FEAT_DMA_INCOHERENT) |
-	      BIT(PT_FEAT_SIGN_EXTEND)))
+	if (cfg->common.features & ~RISCV64PT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 	/*
 	 * The IOMMU's atomic A/D updates need a walker coherent with the

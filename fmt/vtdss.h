@@ -21,11 +21,14 @@
 #include <linux/iommu.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
-	(BIT(PT_FEAT_VTDSS_2M_PAGES) | BIT(PT_FEAT_VTDSS_1G_PAGES) |     \
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define VTDSSPT_CFG_FEATURES \
+	(BIT(PT_FEAT_VTDSS_2M_PAGES) | BIT(PT_FEAT_VTDSS_1G_PAGES) | \
 	 BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) | BIT(PT_FEAT_VTDSS_SSADS) | \
-	 BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_OA_TABLE_XCHG))
+	 BIT(PT_FEAT_DMA_INCOHERENT))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(VTDSSPT_CFG_FEATURES | BIT(PT_FEAT_OA_TABLE_XCHG))
 
 #include "../generic_pt/pt_defs.h"
 
@@ -267,10 +270,7 @@ static inline int vtdsspt_iommu_fmt_init(struct pt_iommu_vtdss *table,
 	if (cfg->common.max_oasz_lg2 < 32 ||
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_VTDSS_2M_PAGES) | BIT(PT_FEAT_VTDSS_1G_PAGES) |
-	      BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) | BIT(PT_FEAT_VTDSS_SSADS) |
-	      BIT(PT_FEAT_DMA_INCOHERENT)))
+	if (cfg->common.features & ~VTDSSPT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 	/*
 	 * The unit's A/D updates need coherent page walks (6.12 offers

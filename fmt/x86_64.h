@@ -18,11 +18,14 @@
 #include <linux/mem_encrypt.h>
 #include <linux/generic_pt/iommu.h>
 
-/* What pt_iommu_fmt_init() accepts and sets, see pt_feature() */
-#define PT_SUPPORTED_FEATURES                                          \
-	(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) |         \
-	 BIT(PT_FEAT_X86_64_SME) | BIT(PT_FEAT_DMA_INCOHERENT) |         \
-	 BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_OA_TABLE_XCHG))
+/* The features pt_iommu_fmt_init() accepts from the driver */
+#define X86_64PT_CFG_FEATURES \
+	(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) | \
+	 BIT(PT_FEAT_X86_64_SME) | BIT(PT_FEAT_DMA_INCOHERENT) | \
+	 BIT(PT_FEAT_SIGN_EXTEND))
+/* ... and those it sets itself: all a table can have, see pt_feature() */
+#define PT_SUPPORTED_FEATURES \
+	(X86_64PT_CFG_FEATURES | BIT(PT_FEAT_OA_TABLE_XCHG))
 
 #include "../generic_pt/pt_defs.h"
 
@@ -272,10 +275,7 @@ static inline int x86_64pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 	    cfg->common.max_oasz_lg2 > PT_MAX_OUTPUT_ADDRESS_LG2)
 		return -EINVAL;
 	/* Always sign extended; asking for it explicitly is fine */
-	if (cfg->common.features &
-	    ~(BIT(PT_FEAT_X86_64_1G_PAGES) | BIT(PT_FEAT_X86_64_XD) |
-	      BIT(PT_FEAT_X86_64_SME) | BIT(PT_FEAT_DMA_INCOHERENT) |
-	      BIT(PT_FEAT_SIGN_EXTEND)))
+	if (cfg->common.features & ~X86_64PT_CFG_FEATURES)
 		return -EOPNOTSUPP;
 
 	common->max_oasz_lg2 = cfg->common.max_oasz_lg2;
