@@ -938,20 +938,16 @@ static __always_inline void map_item_run(struct pt_state *pts,
 }
 
 /*
- * The leaf of 2^lg2 bytes at pts->index is written: move on past it, and
- * with @sync push its items to an incoherent walker.
- * Return: @lg2.
+ * The leaf of @nitems items at pts->index is written: move on past it, and
+ * with @sync push its items to an incoherent walker
  */
-static __always_inline unsigned int map_one_leaf_done(struct pt_state *pts,
-						      unsigned int lg2,
-						      unsigned int nitems,
-						      bool sync)
+static __always_inline void map_one_leaf_done(struct pt_state *pts,
+					      unsigned int nitems, bool sync)
 {
 	pt_advance(pts, nitems);
 	if (sync)
 		pt_sync_written(pts, &(struct pt_written){
 			.first = pts->index - nitems, .end = pts->index });
-	return lg2;
 }
 
 /*
@@ -980,7 +976,8 @@ map_one_item(struct pt_state *pts, pt_oaddr_t oa,
 			return 0;
 		pt_table_write(pts->table, pts->index,
 			       pt_leaf_item_word(pts, oa, isz_lg2, attrs, 0));
-		return map_one_leaf_done(pts, isz_lg2, 1, sync);
+		map_one_leaf_done(pts, 1, sync);
+		return isz_lg2;
 	}
 
 	/* A contiguous run: sizes above the item's, span is 2^lg2 - 1 */
@@ -993,7 +990,8 @@ map_one_item(struct pt_state *pts, pt_oaddr_t oa,
 	    !pt_items_empty(pts, lg2 - isz_lg2))
 		return 0;
 	pt_install_leaf_entry(pts, oa, lg2, attrs);
-	return map_one_leaf_done(pts, lg2, 1U << (lg2 - isz_lg2), sync);
+	map_one_leaf_done(pts, 1U << (lg2 - isz_lg2), sync);
+	return lg2;
 }
 
 /*
